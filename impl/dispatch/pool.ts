@@ -1,0 +1,143 @@
+/**
+ * The worker pool (piscina) that runs sync handlers and offloaded tasks off the event loop.
+ */
+import { availableParallelism } from 'node:os'
+import { Piscina } from 'piscina'
+import { HttpError, UnblockedError } from '../errors.ts'
+import type { RequestData } from '../extract/context.ts'
+import type { CompiledRoute } from '../routing/compile.ts'
+import type { SharedMemory } from '../shared/memory.ts'
+import type { Offloader, TaskRef } from './offload-types.ts'
+import { errorResponse, type Outcome } from './pipeline.ts'
+import type { WorkerBoot, WorkerTask } from './protocol.ts'
+
+export interface PoolOptions {
+  /**
+   * Workers kept warm. Starting a worker costs tens of milliseconds (it loads the app module),
+   * so a few are ready before the server listens.
+   * @default 4
+   */
+  minThreads?: number
+  /**
+   * Upper bound on workers. Not limited to the core count: a worker blocked in I/O or a sleep
+   * holds no core, so blocking sync handlers overlap up to this many (FastAPI's default pool is 40
+   * threads; worker threads weigh more, hence a smaller default).
+   * @default max(16, 4 × cores)
+   */
+  maxThreads?: number
+  /**
+   * Requests waiting for a worker before new ones get 503 with `Retry-After`.
+   * @default 1024
+   */
+  maxQueue?: number
+  /** Milliseconds an idle worker above `minThreads` lives. @default 30000 */
+  idleTimeout?: number
+}
+
+export function resolvePoolOptions(o: PoolOptions = {}): Required<PoolOptions> {
+  const r = {
+    minThreads: o.minThreads ?? 4,
+    maxThreads: o.maxThreads ?? Math.max(16, 4 * availableParallelism()),
+    maxQueue: o.maxQueue ?? 1024,
+    idleTimeout: o.idleTimeout ?? 30_000,
+  }
+  for (const [k, v] of Object.entries(r)) {
+    const min = k === 'maxThreads' ? 1 : 0
+    if (!Number.isInteger(v) || v < min) {
+      throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`options.pool.${k} must be an integer ≥ ${min}, got ${v}`])
+    }
+  }
+  if (r.minThreads > r.maxThreads) {
+    throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`options.pool.minThreads (${r.minThreads}) exceeds options.pool.maxThreads (${r.maxThreads})`])
+  }
+  return r
+}
+
+const QUEUE_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy'])
+
+export class WorkerPool implements Offloader {
+  readonly options: Required<PoolOptions>
+  readonly #piscina: Piscina
+  #closing = false
+
+  constructor(appModule: string, shared: SharedMemory, options: PoolOptions = {}, onError: (err: Error) => void = () => {}) {
+    this.options = resolvePoolOptions(options)
+    const workerData: WorkerBoot = { appModule, sharedBuffer: shared.buffer }
+    this.#piscina = new Piscina({
+      filename: new URL('./worker-bootstrap.mjs', import.meta.url).href,
+      workerData,
+      minThreads: this.options.minThreads,
+      maxThreads: this.options.maxThreads,
+      maxQueue: this.options.maxQueue,
+      idleTimeout: this.options.idleTimeout,
+      // Keep 'sync' atomics (the default): a worker waits for its next task on a futex,
+      // which costs no CPU and hands over tasks faster than a message round trip.
+    })
+    // Without a listener, a worker dying while idle would crash the process; piscina replaces it.
+    this.#piscina.on('error', onError)
+  }
+
+  /** Load the app in `minThreads` workers before serving, so the first requests do not pay for it. */
+  async warm(): Promise<void> {
+    const n = Math.max(1, this.options.minThreads)
+    await Promise.all(Array.from({ length: n }, () => this.#piscina.run({ kind: 'warm' } satisfies WorkerTask)))
+  }
+
+  /** Run a sync handler in a worker. Never rejects: pool failures become responses. */
+  async runRoute(route: CompiledRoute, req: RequestData): Promise<Outcome> {
+    if (this.#closing) return { response: errorResponse(new HttpError('UNB_ERR_POOL_CLOSED')) }
+    try {
+      const task: WorkerTask = { kind: 'route', index: route.index, id: route.id, req }
+      return (await this.#piscina.run(task)) as Outcome
+    } catch (err) {
+      return this.#failure(err, route.id)
+    }
+  }
+
+  #failure(err: unknown, routeId: string): Outcome {
+    const message = err instanceof Error ? err.message : String(err)
+    if (QUEUE_FULL.has(message)) {
+      const e = new HttpError('UNB_ERR_POOL_SATURATED', [this.#piscina.queueSize], { headers: { 'retry-after': '1' } })
+      return { response: errorResponse(e) }
+    }
+    // The worker died mid-request (process.exit, an uncaught error, or it failed to start).
+    const e = new UnblockedError('UNB_ERR_POOL_WORKER_DIED', [routeId, message], { cause: err })
+    const stack = err instanceof Error ? err.stack : undefined
+    return {
+      response: errorResponse(e),
+      failure: { code: e.code, route: routeId, message: e.message, ...(stack === undefined ? {} : { stack }) },
+    }
+  }
+
+  /** The explicit offload helper: run a registered task in a worker and await its result. */
+  async run<A extends unknown[], R>(task: TaskRef<A, R>, ...args: A): Promise<Awaited<R>> {
+    if (this.#closing) throw new UnblockedError('UNB_ERR_POOL_CLOSED')
+    try {
+      const msg: WorkerTask = { kind: 'task', module: task.module, name: task.name, args }
+      return (await this.#piscina.run(msg)) as Awaited<R>
+    } catch (err) {
+      if (err instanceof Error && QUEUE_FULL.has(err.message)) {
+        throw new HttpError('UNB_ERR_POOL_SATURATED', [this.#piscina.queueSize], { headers: { 'retry-after': '1' }, cause: err })
+      }
+      throw err
+    }
+  }
+
+  get stats(): { threads: number; queueSize: number; completed: number; utilization: number } {
+    const p = this.#piscina
+    return { threads: p.threads.length, queueSize: p.queueSize, completed: p.completed, utilization: p.utilization }
+  }
+
+  /** Finish queued and running tasks, then stop the workers. */
+  async close(): Promise<void> {
+    if (this.#closing) return
+    this.#closing = true
+    await this.#piscina.close()
+  }
+
+  /** Stop now, abandoning tasks (for a forced shutdown). */
+  async destroy(): Promise<void> {
+    this.#closing = true
+    await this.#piscina.destroy()
+  }
+}

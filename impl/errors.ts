@@ -1,0 +1,122 @@
+/**
+ * The one error catalogue of unblocked (modelled on fastify's `lib/errors`).
+ *
+ * Every error the framework raises or answers with has a stable code
+ * `UNB_ERR_<AREA>_<PROBLEM>`, a message template and, where it maps to one, an HTTP status.
+ * Codes are never reused or renamed; `docs/errors.md` lists the same codes and a test keeps
+ * the two in step.
+ */
+
+export interface ErrorSpec {
+  /** HTTP status the error answers with, or `undefined` for start-up / programming errors. */
+  readonly status?: number
+  /** Message template; `%s` placeholders are filled in order. */
+  readonly message: string
+}
+
+export const ERRORS = {
+  // -- routing ------------------------------------------------------------------------------
+  UNB_ERR_ROUTE_NOT_FOUND: { status: 404, message: 'no route matches %s %s' },
+  UNB_ERR_ROUTE_METHOD_NOT_ALLOWED: { status: 405, message: 'method %s is not allowed on %s' },
+  UNB_ERR_ROUTE_DUPLICATE: { message: 'route %s %s is declared twice (%s and %s)' },
+  UNB_ERR_ROUTE_INVALID: { message: 'invalid route %s: %s' },
+  UNB_ERR_CONTROLLER_INVALID: { message: 'invalid controller %s: %s' },
+
+  // -- request input ------------------------------------------------------------------------
+  UNB_ERR_REQUEST_VALIDATION: { status: 422, message: 'request validation failed: %s' },
+  UNB_ERR_REQUEST_MALFORMED_JSON: { status: 400, message: 'request body is not valid JSON: %s' },
+  UNB_ERR_REQUEST_BODY_TOO_LARGE: { status: 413, message: 'request body exceeds the limit of %s bytes' },
+  UNB_ERR_REQUEST_BAD: { status: 400, message: 'bad request: %s' },
+
+  // -- handlers and responses ---------------------------------------------------------------
+  UNB_ERR_HANDLER_FAILED: { status: 500, message: 'the handler for %s failed' },
+  UNB_ERR_MODEL_INVALID: { message: 'invalid %s: %s' },
+  UNB_ERR_RESPONSE_UNSERIALIZABLE: { status: 500, message: 'the value returned by %s cannot be serialized: %s' },
+
+  // -- worker pool --------------------------------------------------------------------------
+  UNB_ERR_POOL_SATURATED: { status: 503, message: 'the worker pool queue is full (%s queued); retry later' },
+  UNB_ERR_POOL_WORKER_DIED: { status: 500, message: 'the worker running %s died: %s' },
+  UNB_ERR_POOL_CLOSED: { status: 503, message: 'the server is shutting down' },
+  UNB_ERR_TASK_UNKNOWN: { message: 'no offload task named %s is defined in %s (is the module imported by the app?)' },
+
+  // -- dependency injection -----------------------------------------------------------------
+  UNB_ERR_DI_NOT_INJECTABLE: { message: '%s is not injectable: decorate it with @injectable() (needed by %s)' },
+  UNB_ERR_DI_SCOPE_VIOLATION: { message: '%s (scope %s) may not depend on %s, which is request-scoped: %s' },
+  UNB_ERR_DI_CYCLE: { message: 'dependency cycle: %s' },
+  UNB_ERR_DI_NO_REQUEST: { message: '%s is request-scoped and can only be resolved while handling a request' },
+
+  // -- configuration and shared memory ------------------------------------------------------
+  UNB_ERR_OPTIONS_INVALID: { message: '%s' },
+  UNB_ERR_SHARED_EXHAUSTED: { message: 'shared memory region is full: cannot allocate %s (%s bytes)' },
+  UNB_ERR_SHARED_CONFLICT: { message: 'shared memory name %s was allocated with %s int32 cells, now asked for %s' },
+} as const satisfies Record<string, ErrorSpec>
+
+export type ErrorCode = keyof typeof ERRORS
+
+function format(template: string, args: readonly unknown[]): string {
+  let i = 0
+  return template.replace(/%s/g, () => String(args[i++] ?? ''))
+}
+
+/** Base of every error unblocked throws: a stable code, a status where one applies, and `cause`. */
+export class UnblockedError extends Error {
+  readonly code: ErrorCode
+  readonly status: number | undefined
+
+  constructor(code: ErrorCode, args: readonly unknown[] = [], options?: { cause?: unknown }) {
+    const spec: ErrorSpec = ERRORS[code]
+    super(format(spec.message, args), options)
+    this.name = 'UnblockedError'
+    this.code = code
+    this.status = spec.status
+  }
+}
+
+/** One problem with one input field, as reported in a 422 body. */
+export interface FieldIssue {
+  /** Where the value came from: `path`, `query`, `header`, `body` or a custom extractor's name. */
+  readonly location: string
+  /** Field name, dotted for nested body fields (`items.0.qty`); empty for the whole body. */
+  readonly field: string
+  /** What is wrong, in a few words (`expected an integer`, `required`). */
+  readonly problem: string
+}
+
+/**
+ * The one HTTP error class (hono's `HTTPException`): an error that knows the response it produces.
+ * Throw it from handlers or custom extractors to answer with a 4xx/5xx JSON body.
+ */
+export class HttpError extends UnblockedError {
+  readonly issues: readonly FieldIssue[] | undefined
+  readonly headers: Readonly<Record<string, string>>
+
+  constructor(
+    code: ErrorCode,
+    args: readonly unknown[] = [],
+    options: { cause?: unknown; issues?: readonly FieldIssue[]; headers?: Record<string, string> } = {},
+  ) {
+    super(code, args, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'HttpError'
+    this.issues = options.issues
+    this.headers = options.headers ?? {}
+  }
+
+  /** The JSON body every error response carries: never a stack trace. */
+  toBody(): { error: { code: ErrorCode; message: string; issues?: readonly FieldIssue[] } } {
+    const error: { code: ErrorCode; message: string; issues?: readonly FieldIssue[] } = {
+      code: this.code,
+      message: this.message,
+    }
+    if (this.issues !== undefined) error.issues = this.issues
+    return { error }
+  }
+}
+
+export function validationError(issues: readonly FieldIssue[]): HttpError {
+  const summary = issues.map((i) => `${i.location}${i.field ? ` ${i.field}` : ''}: ${i.problem}`).join('; ')
+  return new HttpError('UNB_ERR_REQUEST_VALIDATION', [summary], { issues })
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value)
+}

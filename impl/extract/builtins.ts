@@ -1,0 +1,145 @@
+/**
+ * The built-in extractors: Path, Query, Header, Json, Depends, Inject, and the request resolver
+ * and offloader. Each is an `Extractor<T>`, so a handler's parameter types follow from the list
+ * of extractors its route declares.
+ */
+import { z } from 'zod'
+import type { Token } from '../di/injectable.ts'
+import { validationError } from '../errors.ts'
+import { constructValidated, modelSchema, type ModelClass } from '../model.ts'
+import type { Offloader } from '../dispatch/offload-types.ts'
+import type { RequestContext } from './context.ts'
+import type { Extractor } from './extractor.ts'
+import { type Infer, type Schema, validate, validateOrThrow } from './schema.ts'
+
+/** Integer from a path, query or header string: `"42"` → 42; `"4.2"`, `""`, `"x"` → 422. */
+export const Int = z
+  .string()
+  .regex(/^[+-]?\d+$/, 'expected an integer')
+  .transform(Number)
+  .pipe(z.number().int().safe('integer out of range'))
+
+/** Number from a string: `"3.5"` → 3.5; `""`, `"x"` → 422. */
+export const Num = z
+  .string()
+  .regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, 'expected a number')
+  .transform(Number)
+
+const Str = z.string()
+
+function firstValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v
+}
+
+function fromString<T>(
+  source: string,
+  name: string,
+  raw: string | undefined,
+  schema: Schema<T>,
+): T {
+  const r = validate(schema, raw, source, name)
+  if (r.ok) return r.value
+  if (raw === undefined) throw validationError([{ location: source, field: name, problem: 'required' }])
+  throw validationError(r.issues)
+}
+
+/**
+ * A path parameter, validated by `schema` (default: the raw string).
+ * @example path('id', Int) // `/items/{id}` → number
+ */
+export function path(name: string): Extractor<string>
+export function path<S extends Schema>(name: string, schema: S): Extractor<Infer<S>>
+export function path(name: string, schema: Schema = Str): Extractor<unknown> {
+  return {
+    source: 'path',
+    extract: (ctx) => fromString('path', name, ctx.req.params[name], schema),
+    check(route) {
+      if (!route.params.includes(name)) return `path parameter "${name}" is not in ${route.path}`
+      return undefined
+    },
+  }
+}
+
+/**
+ * A query parameter (the first, if repeated), validated by `schema` (default: a required string).
+ * @example query('n', Int)
+ */
+export function query(name: string): Extractor<string>
+export function query<S extends Schema>(name: string, schema: S): Extractor<Infer<S>>
+export function query(name: string, schema: Schema = Str): Extractor<unknown> {
+  return { source: 'query', extract: (ctx) => fromString('query', name, firstValue(ctx.query[name]), schema) }
+}
+
+/** A request header (case-insensitive), validated by `schema` (default: a required string). */
+export function header(name: string): Extractor<string>
+export function header<S extends Schema>(name: string, schema: S): Extractor<Infer<S>>
+export function header(name: string, schema: Schema = Str): Extractor<unknown> {
+  const key = name.toLowerCase()
+  return { source: 'header', extract: (ctx) => fromString('header', key, firstValue(ctx.req.headers[key]), schema) }
+}
+
+/**
+ * The JSON body, validated by a schema or a `Model` class (which yields a model instance).
+ * Malformed JSON is a 400; a body that does not match is a 422 naming each field.
+ */
+export function json<T extends object>(model: ModelClass<T>): Extractor<T>
+export function json<S extends Schema>(schema: S): Extractor<Infer<S>>
+export function json(schemaOrModel: Schema | ModelClass<object>): Extractor<unknown> {
+  const ofModel = modelSchema(schemaOrModel)
+  if (ofModel !== undefined) {
+    const cls = schemaOrModel as ModelClass<object>
+    return { source: 'body', extract: (ctx) => constructValidated(cls, validateOrThrow(ofModel, ctx.json(), 'body', '')) }
+  }
+  const schema = schemaOrModel as Schema
+  return { source: 'body', extract: (ctx) => validateOrThrow(schema, ctx.json(), 'body', '') }
+}
+
+/**
+ * A value computed by a provider function, sync or async, once per request: two parameters (or
+ * two providers) that depend on the same function share one result.
+ */
+export function depends<T>(provider: (ctx: RequestContext) => T): Extractor<Awaited<T>> {
+  return {
+    source: 'depends',
+    extract(ctx) {
+      if (ctx.scope.has(provider)) return ctx.scope.get(provider) as Awaited<T>
+      const value = provider(ctx)
+      if (value instanceof Promise) {
+        const settled = value.then((v: Awaited<T>) => {
+          ctx.scope.set(provider, v)
+          return v
+        })
+        ctx.scope.set(provider, settled)
+        return settled
+      }
+      ctx.scope.set(provider, value)
+      return value as Awaited<T>
+    },
+  }
+}
+
+/** An instance from the container, in the request's scope. Checked at app creation. */
+export function inject<T>(token: Token<T>): Extractor<T> {
+  return {
+    source: 'inject',
+    extract: (ctx) => ctx.container.get(token, ctx.scope),
+    check(_route, container) {
+      container.validate(token, 'a handler parameter')
+      return undefined
+    },
+  }
+}
+
+/** Resolves providers on demand inside the handler, within the request's scope. */
+export interface Resolver {
+  get<T>(token: Token<T>): T
+}
+
+export function resolver(): Extractor<Resolver> {
+  return { source: 'resolver', extract: (ctx) => ({ get: (token) => ctx.resolve(token) }) }
+}
+
+/** The offload helper for async handlers: `await offload.run(task, ...args)`. */
+export function offloader(): Extractor<Offloader> {
+  return { source: 'offloader', extract: (ctx) => ctx.offloader }
+}

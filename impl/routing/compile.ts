@@ -1,0 +1,91 @@
+/**
+ * Compile controllers into the route table, once, at app creation: full paths, handler kind
+ * (async / sync / inline), extractor checks and DI validation. The loop and every worker compile
+ * the same app module the same way, so a route's index names the same handler in every thread.
+ */
+import { types } from 'node:util'
+import type { Container } from '../di/container.ts'
+import type { Token } from '../di/injectable.ts'
+import { UnblockedError } from '../errors.ts'
+import type { Extractor } from '../extract/extractor.ts'
+import { controllerMeta, type HttpMethod, isInline } from './decorators.ts'
+
+/**
+ * How a handler is dispatched: `async` functions are awaited on the loop; plain functions run in
+ * the worker pool (`sync`) unless marked `@inline`.
+ */
+export type HandlerKind = 'async' | 'sync' | 'inline'
+
+export interface CompiledRoute {
+  readonly index: number
+  /** `Controller.method`, for logs and diagnostics. */
+  readonly id: string
+  readonly method: HttpMethod
+  /** Path in router syntax (`/items/:id`). */
+  readonly path: string
+  readonly params: readonly string[]
+  readonly kind: HandlerKind
+  readonly controller: Token
+  readonly isStatic: boolean
+  readonly fn: (...args: unknown[]) => unknown
+  readonly extractors: readonly Extractor<unknown>[]
+}
+
+/** `/items/{id}` (Lauren/FastAPI style) or `/items/:id` → `/items/:id`, slashes normalised. */
+export function joinPath(prefix: string, path: string): string {
+  const joined = `/${prefix}/${path}`.replace(/\/+/g, '/')
+  const trimmed = joined.length > 1 ? joined.replace(/\/$/, '') : joined
+  return trimmed.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, ':$1')
+}
+
+export function paramsOf(path: string): string[] {
+  return [...path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string)
+}
+
+export function classify(fn: (...args: never[]) => unknown, inline: boolean, where: string): HandlerKind {
+  if (types.isGeneratorFunction(fn)) {
+    throw new UnblockedError('UNB_ERR_ROUTE_INVALID', [where, 'generator functions cannot be handlers'])
+  }
+  if (types.isAsyncFunction(fn)) {
+    if (inline) throw new UnblockedError('UNB_ERR_ROUTE_INVALID', [where, '@inline applies to sync handlers; async handlers already run on the loop'])
+    return 'async'
+  }
+  return inline ? 'inline' : 'sync'
+}
+
+export function compileRoutes(controllers: readonly Token[], container: Container): CompiledRoute[] {
+  const routes: CompiledRoute[] = []
+  const seen = new Map<string, string>()
+  for (const ctrl of controllers) {
+    const meta = controllerMeta(ctrl)
+    if (meta === undefined) throw new UnblockedError('UNB_ERR_CONTROLLER_INVALID', [ctrl.name, 'it is not decorated with @controller'])
+    container.validate(ctrl, 'the app')
+    for (const decl of meta.routes) {
+      const path = joinPath(meta.prefix, decl.path)
+      const id = `${ctrl.name}.${decl.name}`
+      const where = `${decl.method} ${path} (${id})`
+      const key = `${decl.method} ${path}`
+      const dup = seen.get(key)
+      if (dup !== undefined) throw new UnblockedError('UNB_ERR_ROUTE_DUPLICATE', [decl.method, path, dup, id])
+      seen.set(key, id)
+      const params = paramsOf(path)
+      for (const ex of decl.extractors) {
+        const problem = ex.check?.({ method: decl.method, path, params }, container)
+        if (problem !== undefined) throw new UnblockedError('UNB_ERR_ROUTE_INVALID', [where, problem])
+      }
+      routes.push({
+        index: routes.length,
+        id,
+        method: decl.method,
+        path,
+        params,
+        kind: classify(decl.fn, isInline(decl.fn), where),
+        controller: ctrl,
+        isStatic: decl.isStatic,
+        fn: decl.fn as unknown as CompiledRoute['fn'],
+        extractors: decl.extractors,
+      })
+    }
+  }
+  return routes
+}

@@ -1,0 +1,135 @@
+/**
+ * The running app: an HTTP server that routes each request and dispatches it by the handler's
+ * compiled kind — async and inline handlers on the loop, sync handlers to the worker pool.
+ * The core receives its parts (compiled app, pool, logger); `createApp` picks the defaults.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { CompiledApp } from '../app.ts'
+import { HttpError, UnblockedError } from '../errors.ts'
+import type { RequestData } from '../extract/context.ts'
+import type { Logger } from '../log.ts'
+import type { WireResponse } from '../response.ts'
+import type { WorkerPool } from '../dispatch/pool.ts'
+import { errorResponse, outcomeOfError, runRoute, type Outcome } from '../dispatch/pipeline.ts'
+import { hasBody, readBody } from './body.ts'
+
+export interface AppParts {
+  readonly compiled: CompiledApp
+  readonly pool: WorkerPool
+  readonly logger: Logger
+  readonly bodyLimit: number
+}
+
+function write(res: ServerResponse, r: WireResponse): void {
+  const headers: Record<string, string | number> = { ...r.headers }
+  if (r.body !== null) headers['content-length'] = r.body.byteLength
+  res.writeHead(r.status, headers)
+  if (r.body === null) res.end()
+  else res.end(r.body)
+}
+
+export class App {
+  readonly compiled: CompiledApp
+  readonly pool: WorkerPool
+  readonly server: Server
+  readonly #log: Logger
+  readonly #bodyLimit: number
+  #inFlight = 0
+  #drained: (() => void) | undefined
+  #closing: Promise<void> | undefined
+
+  constructor(parts: AppParts) {
+    this.compiled = parts.compiled
+    this.pool = parts.pool
+    this.#log = parts.logger
+    this.#bodyLimit = parts.bodyLimit
+    this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+      this.#inFlight++
+      this.#handle(req, res)
+        .catch((err: unknown) => {
+          // Only a bug in the framework itself lands here; answer rather than hang the client.
+          this.#log.error({ err }, 'unhandled error in the request pipeline')
+          if (!res.headersSent) write(res, errorResponse(new UnblockedError('UNB_ERR_HANDLER_FAILED', ['the server'])))
+          else res.destroy()
+        })
+        .finally(() => {
+          if (--this.#inFlight === 0) this.#drained?.()
+        })
+    })
+  }
+
+  get routes(): CompiledApp['routes'] {
+    return this.compiled.routes
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/'
+    const q = url.indexOf('?')
+    const path = q < 0 ? url : url.slice(0, q)
+    const method = req.method ?? 'GET'
+    const hit = this.compiled.router.find(method, path)
+    if (!hit.found) {
+      req.resume() // discard any body so the connection stays usable
+      const err =
+        hit.allow.length > 0
+          ? new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, path], { headers: { allow: hit.allow.join(', ') } })
+          : new HttpError('UNB_ERR_ROUTE_NOT_FOUND', [method, path])
+      write(res, errorResponse(err))
+      return
+    }
+    const route = hit.route
+    let body: Uint8Array | null = null
+    if (hasBody(req)) {
+      try {
+        body = await readBody(req, this.#bodyLimit)
+      } catch (err) {
+        write(res, outcomeOfError(err, route.id).response)
+        return
+      }
+    }
+    const data: RequestData = { method, path, params: hit.params, query: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body }
+    const outcome: Outcome =
+      route.kind === 'sync'
+        ? await this.pool.runRoute(route, data)
+        : await runRoute(route, data, this.compiled.container, this.pool)
+    if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
+    write(res, outcome.response)
+  }
+
+  /** Start listening. @default host '127.0.0.1' */
+  listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject)
+        resolve(this.server.address() as AddressInfo)
+      })
+    })
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, let in-flight requests finish (up to `graceMs`), close
+   * idle keep-alive connections, then close the worker pool.
+   */
+  close(graceMs = 10_000): Promise<void> {
+    this.#closing ??= this.#close(graceMs)
+    return this.#closing
+  }
+
+  async #close(graceMs: number): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    this.server.closeIdleConnections()
+    if (this.#inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        new Promise<void>((resolve) => (this.#drained = resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ])
+      clearTimeout(timer)
+    }
+    this.server.closeAllConnections()
+    await closed
+    await this.pool.close()
+  }
+}

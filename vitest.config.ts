@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['impl/**/*.test.ts', 'scenarios/**/*.test.ts', 'harness/**/*.test.ts', 'reports/**/*.test.ts', 'targets/**/*.test.ts', 'test/**/*.test.ts'],
+    // End-to-end files start servers with worker pools; running them one at a time on a 2-core
+    // machine keeps their generous time bounds meaningful.
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+})
