@@ -23,7 +23,7 @@ export class SharedMemory {
   readonly buffer: SharedArrayBuffer
   readonly #cells: Int32Array
   readonly #dirLock: Mutex
-  readonly #cache = new Map<string, number>()
+  readonly #cache = new Map<string, { index: number; count: number }>()
 
   /** Wrap an existing region (in a worker) or create one (on the loop). */
   constructor(buffer?: SharedArrayBuffer, dataBytes = DEFAULT_SHARED_BYTES) {
@@ -39,13 +39,16 @@ export class SharedMemory {
    */
   allocate(name: string, count: number): number {
     const cached = this.#cache.get(name)
-    if (cached !== undefined) return cached
+    if (cached !== undefined) {
+      if (cached.count !== count) throw new UnblockedError('UNB_ERR_SHARED_CONFLICT', [name, cached.count, count])
+      return cached.index
+    }
     const bytes = Buffer.from(name, 'utf8')
     if (bytes.length > MAX_NAME_BYTES || bytes.length === 0) {
       throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`shared name must be 1–${MAX_NAME_BYTES} UTF-8 bytes: ${name}`])
     }
     const index = this.#dirLock.withLock(() => this.#findOrAdd(name, bytes, count))
-    this.#cache.set(name, index)
+    this.#cache.set(name, { index, count })
     return index
   }
 
