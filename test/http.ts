@@ -51,3 +51,72 @@ export async function hammer<T>(total: number, concurrency: number, one: (i: num
 }
 
 export { silentLogger }
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export interface Spawned {
+  url: string
+  child: ChildProcess
+  /** Every line the process wrote to stdout and stderr so far. */
+  output: string[]
+  /** SIGTERM, then wait for exit (SIGKILL after `graceMs`); resolves with the exit code. */
+  stop(graceMs?: number): Promise<number | null>
+}
+
+const BIN = fileURLToPath(new URL('../bin/unblocked.mjs', import.meta.url))
+const live = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL')
+})
+
+/** Start `unblocked serve <target> --port 0` in its own process and wait for its listening line. */
+export function spawnServe(target: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Spawned> {
+  const child = spawn(process.execPath, [BIN, 'serve', target, '--port', '0'], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  live.add(child)
+  const output: string[] = []
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    live.delete(child)
+    resolve(code)
+  }))
+  const stop = async (graceMs = 10_000): Promise<number | null> => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    const code = await exited
+    clearTimeout(timer)
+    return code
+  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop(0)
+      reject(new Error(`serve ${target} did not report listening within ${timeoutMs} ms:\n${output.join('\n')}`))
+    }, timeoutMs)
+    const onLine = (line: string): void => {
+      output.push(line)
+      const m = /listening on (http:\/\/\S+)/.exec(line)
+      if (m?.[1] !== undefined) {
+        clearTimeout(timer)
+        resolve({ url: m[1], child, output, stop })
+      }
+    }
+    for (const stream of [child.stdout, child.stderr]) {
+      let buf = ''
+      stream?.setEncoding('utf8').on('data', (chunk: string) => {
+        buf += chunk
+        let nl: number
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          onLine(buf.slice(0, nl))
+          buf = buf.slice(nl + 1)
+        }
+      })
+    }
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`serve ${target} exited with ${code} before listening:\n${output.join('\n')}`))
+    })
+  })
+}
