@@ -12,7 +12,7 @@ import type { Logger } from '../log.ts'
 import type { WireResponse } from '../response.ts'
 import type { WorkerPool } from '../dispatch/pool.ts'
 import { errorResponse, outcomeOfError, runRoute, type Outcome } from '../dispatch/pipeline.ts'
-import { hasBody, readBody } from './body.ts'
+import { discardRest, hasBody, readBody } from './body.ts'
 
 export interface AppParts {
   readonly compiled: CompiledApp
@@ -70,7 +70,7 @@ export class App {
     const method = req.method ?? 'GET'
     const hit = this.compiled.router.find(method, path)
     if (!hit.found) {
-      req.resume() // discard any body so the connection stays usable
+      discardRest(req) // so the client can finish sending and read the answer
       const err =
         hit.allow.length > 0
           ? new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, path], { headers: { allow: hit.allow.join(', ') } })
@@ -84,6 +84,7 @@ export class App {
       try {
         body = await readBody(req, this.#bodyLimit)
       } catch (err) {
+        discardRest(req)
         write(res, outcomeOfError(err, route.id).response)
         return
       }

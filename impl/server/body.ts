@@ -15,6 +15,19 @@ export function tooLarge(limit: number): HttpError {
   return new HttpError('UNB_ERR_REQUEST_BODY_TOO_LARGE', [limit], { headers: { connection: 'close' } })
 }
 
+/**
+ * After answering early (413), keep reading and discarding the rest of the body so the client can
+ * finish sending and read the answer; a client that never stops is cut off after `ms`.
+ */
+export function discardRest(req: IncomingMessage, ms = 5_000): void {
+  if (req.complete) return
+  const timer = setTimeout(() => req.socket.destroy(), ms)
+  timer.unref()
+  req.once('end', () => clearTimeout(timer))
+  req.once('close', () => clearTimeout(timer))
+  req.resume()
+}
+
 export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   const declared = Number(req.headers['content-length'])
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit))
@@ -25,7 +38,6 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
       size += chunk.length
       if (size > limit) {
         cleanup()
-        req.pause()
         reject(tooLarge(limit))
         return
       }
