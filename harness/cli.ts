@@ -1,5 +1,6 @@
 /** The `unblocked` command line. Each subcommand lives in its own module. */
 import { Command, CommanderError } from 'commander'
+import { conformance, type ConformanceFlags } from './conformance.ts'
 import { serve } from './serve.ts'
 import { UsageError } from './usage-error.ts'
 import { targets } from './targets.ts'
@@ -17,6 +18,25 @@ export function buildCli(): Command {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .action(async (name: string, opts: { port?: string; host: string }) => {
       await serve(name, opts)
+    })
+
+  program
+    .command('conformance')
+    .description('run the conformance suites against any HTTP server that implements the contract (scenarios/contract-v1.md)')
+    .option('--target <url>', 'base URL of a running target, e.g. http://127.0.0.1:8000')
+    .option('--spawn <command>', 'start the target: $PORT is set and {port} substituted; waits for GET /health; the process tree is killed afterwards')
+    .option('--name <name>', 'a name for the target in reports')
+    .option('--suite <list>', 'comma-separated suites: coercion, extraction, errors, thread-safety, blocking')
+    .option('--case <glob...>', 'only cases whose id matches a glob (repeatable, comma-separated)')
+    .option('--list', 'list the selected cases and exit')
+    .option('--timeout <ms>', 'per-request timeout', '5000')
+    .option('--startup-timeout <ms>', 'how long --spawn waits for GET /health', '30000')
+    .option('--json <file>', 'write the JSON report')
+    .option('--junit <file>', 'write JUnit XML')
+    .option('--markdown <file>', 'write a Markdown summary')
+    .option('--strict', 'treat WARN as failure (exit code and JUnit)')
+    .action(async (flags: ConformanceFlags) => {
+      process.exitCode = await conformance(flags)
     })
 
   return program

@@ -1,0 +1,109 @@
+/** `unblocked conformance`: parse and validate options → run the suites → write the outputs. */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { checkConformance, exitCodeOf } from '../scenarios/conformance.ts'
+import { selectCases, SelectionError } from '../scenarios/runner.ts'
+import { ALL_CASES } from '../scenarios/suites/index.ts'
+import type { ConformanceReport } from '../scenarios/types.ts'
+import { renderJson } from '../reports/conformance/json.ts'
+import { renderJunit } from '../reports/conformance/junit.ts'
+import { renderMarkdown } from '../reports/conformance/markdown.ts'
+import { TerminalReporter } from '../reports/conformance/terminal.ts'
+import { environment } from './environment.ts'
+import { spawnTarget, SpawnError, type SpawnedTarget } from './spawn-target.ts'
+import { UsageError } from './usage-error.ts'
+
+export interface ConformanceFlags {
+  target?: string
+  spawn?: string
+  name?: string
+  suite?: string
+  case?: string[]
+  list?: boolean
+  timeout: string
+  startupTimeout: string
+  json?: string
+  junit?: string
+  markdown?: string
+  strict?: boolean
+}
+
+function positiveInt(flag: string, raw: string): number {
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (milliseconds), got "${raw}"`)
+  return n
+}
+
+function listCsv(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+}
+
+async function writeOut(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, text)
+}
+
+export async function writeOutputs(report: ConformanceReport, flags: Pick<ConformanceFlags, 'json' | 'junit' | 'markdown' | 'strict'>): Promise<void> {
+  if (flags.json) await writeOut(flags.json, renderJson(report))
+  if (flags.junit) await writeOut(flags.junit, renderJunit(report, { strict: flags.strict ?? false }))
+  if (flags.markdown) await writeOut(flags.markdown, renderMarkdown(report))
+}
+
+/** Returns the exit code: 0 no FAIL/ERROR, 1 otherwise (2 is thrown as a UsageError). */
+export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  let cases
+  try {
+    cases = selectCases(ALL_CASES, { suites: listCsv(flags.suite), cases: (flags.case ?? []).flatMap((c) => listCsv(c)) })
+  } catch (err) {
+    if (err instanceof SelectionError) throw new UsageError(err.message)
+    throw err
+  }
+  if (flags.list) {
+    for (const c of cases) out.write(`${c.id.padEnd(44)} ${c.level.padEnd(6)} ${c.optional ? '(optional) ' : ''}${c.description}\n`)
+    return 0
+  }
+  if ((flags.target === undefined) === (flags.spawn === undefined)) throw new UsageError('give exactly one of --target <url> or --spawn "<command>"')
+  if (flags.target !== undefined && !/^https?:\/\/[^/]+/.test(flags.target)) throw new UsageError(`--target must be an http(s) URL, got "${flags.target}"`)
+  const timeoutMs = positiveInt('--timeout', flags.timeout)
+  const startupTimeoutMs = positiveInt('--startup-timeout', flags.startupTimeout)
+
+  let spawned: SpawnedTarget | undefined
+  const abort = new AbortController()
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(130)
+    out.write('\ninterrupted: stopping the target and writing what was measured (Ctrl-C again to quit now)\n')
+    abort.abort()
+    void spawned?.stop(1_000)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    if (flags.spawn !== undefined) {
+      try {
+        spawned = await spawnTarget(flags.spawn, { startupTimeoutMs })
+      } catch (err) {
+        if (err instanceof SpawnError) throw new UsageError(err.message)
+        throw err
+      }
+    }
+    const url = spawned?.url ?? (flags.target as string).replace(/\/$/, '')
+    const terminal = new TerminalReporter(out)
+    terminal.onStart(url, cases.length)
+    const report = await checkConformance({
+      target: { url, ...(flags.name !== undefined && { name: flags.name }), ...(spawned && { command: spawned.command }) },
+      cases,
+      timeoutMs,
+      environment: { ...environment() },
+      onCaseEnd: (r, i, n) => terminal.onCaseEnd(r, i, n),
+      signal: abort.signal,
+      ...(spawned && { targetGone: () => spawned?.gone() }),
+    })
+    terminal.onFinish(report)
+    await writeOutputs(report, flags)
+    return exitCodeOf(report, flags.strict ?? false)
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    await spawned?.stop()
+  }
+}

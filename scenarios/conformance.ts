@@ -1,0 +1,55 @@
+/** Run the selected cases against a URL and assemble the report (the programmatic API). */
+import { TargetClient } from './client.ts'
+import { countVerdicts, runCases, type RunEvents } from './runner.ts'
+import { CONTRACT_VERSION, type CaseDef, type ConformanceReport, type TargetInfo } from './types.ts'
+import { round } from './stats.ts'
+
+export interface ConformanceOptions extends RunEvents {
+  target: TargetInfo
+  cases: readonly CaseDef[]
+  /** Per-request timeout, ms. @default 5000 */
+  timeoutMs?: number
+  environment?: Record<string, unknown>
+  targetGone?: () => string | undefined
+  signal?: AbortSignal
+}
+
+export async function checkConformance(opts: ConformanceOptions): Promise<ConformanceReport> {
+  const timeoutMs = opts.timeoutMs ?? 5_000
+  const client = new TargetClient(opts.target.url, timeoutMs)
+  const startedAt = new Date().toISOString()
+  const t0 = performance.now()
+  let server: string | undefined
+  try {
+    server = (await client.request('/health', { timeoutMs: Math.min(timeoutMs, 2_000) })).headers.server
+  } catch {
+    server = undefined // the first case will report the target's failure properly
+  }
+  try {
+    const cases = await runCases(client, opts.cases, {
+      timeoutMs,
+      ...(opts.onCaseStart && { onCaseStart: opts.onCaseStart }),
+      ...(opts.onCaseEnd && { onCaseEnd: opts.onCaseEnd }),
+      ...(opts.targetGone && { targetGone: opts.targetGone }),
+      ...(opts.signal && { signal: opts.signal }),
+    })
+    return {
+      contract: CONTRACT_VERSION,
+      target: { ...opts.target, ...(server !== undefined && { server }) },
+      startedAt,
+      durationMs: round(performance.now() - t0),
+      environment: opts.environment ?? {},
+      settings: { timeoutMs, cases: opts.cases.length },
+      cases,
+      counts: countVerdicts(cases),
+    }
+  } finally {
+    await client.close()
+  }
+}
+
+/** 0 when nothing failed or errored (and, when strict, nothing warned); 1 otherwise. */
+export function exitCodeOf(report: ConformanceReport, strict = false): 0 | 1 {
+  const c = report.counts
+  return c.FAIL > 0 || c.ERROR > 0 || (strict && c.WARN > 0) ? 1 : 0
+}

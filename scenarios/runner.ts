@@ -1,0 +1,118 @@
+/**
+ * Runs cases one after another (blocking cases measure latency, so nothing else may run beside
+ * them) and turns each outcome into a verdict. A target that stops answering does not hang the
+ * run: once a case errors and `/health` fails too, the remaining cases are reported as ERROR
+ * without being sent.
+ */
+import picomatch from 'picomatch'
+import { TransportError, type TargetClient } from './client.ts'
+import { round } from './stats.ts'
+import { SUITES, type CaseDef, type CaseResult, type Outcome, type Suite, type Verdict } from './types.ts'
+
+export interface Selection {
+  suites?: readonly string[]
+  /** Glob patterns over case ids (`coercion.sync.*`, `*.transient`). */
+  cases?: readonly string[]
+}
+
+export class SelectionError extends Error {
+  override readonly name = 'SelectionError'
+}
+
+export function selectCases(all: readonly CaseDef[], sel: Selection): CaseDef[] {
+  const unknown = (sel.suites ?? []).filter((s) => !(SUITES as readonly string[]).includes(s))
+  if (unknown.length > 0) throw new SelectionError(`unknown suite ${unknown.join(', ')}; suites: ${SUITES.join(', ')}`)
+  const suites = sel.suites && sel.suites.length > 0 ? new Set(sel.suites as Suite[]) : undefined
+  const match = sel.cases && sel.cases.length > 0 ? picomatch(sel.cases as string[]) : undefined
+  const chosen = all.filter((c) => (suites === undefined || suites.has(c.suite)) && (match === undefined || match(c.id)))
+  if (chosen.length === 0) throw new SelectionError('no case matches the given --suite/--case selection')
+  return chosen
+}
+
+export interface RunEvents {
+  onCaseStart?(c: CaseDef, index: number, total: number): void
+  onCaseEnd?(r: CaseResult, index: number, total: number): void
+}
+
+export interface RunOptions extends RunEvents {
+  timeoutMs: number
+  /** Returns why the target is known to be gone (e.g. its process exited), else undefined. */
+  targetGone?: () => string | undefined
+  signal?: AbortSignal
+}
+
+export function verdictOf(c: CaseDef, o: Outcome): Verdict {
+  switch (o.kind) {
+    case 'pass':
+      return c.level === 'INFO' ? 'INFO' : 'PASS'
+    case 'info':
+      return 'INFO'
+    case 'unimplemented':
+      return c.optional ? 'UNIMPLEMENTED' : 'FAIL'
+    case 'fail':
+      return o.level === 'MUST' ? 'FAIL' : 'WARN'
+  }
+}
+
+function resultOf(c: CaseDef, o: Outcome, durationMs: number): CaseResult {
+  const base = { id: c.id, suite: c.suite, level: c.level, description: c.description, durationMs: round(durationMs) }
+  const verdict = verdictOf(c, o)
+  switch (o.kind) {
+    case 'pass':
+      return { ...base, verdict, reason: '', ...(o.data && { data: o.data }) }
+    case 'info':
+      return { ...base, verdict, reason: o.reason, data: o.data }
+    case 'unimplemented':
+      return { ...base, verdict, reason: o.reason, ...(o.actual && { actual: o.actual }) }
+    case 'fail':
+      return { ...base, verdict, reason: o.reason, ...(o.expected && { expected: o.expected }), ...(o.actual && { actual: o.actual }), ...(o.data && { data: o.data }) }
+  }
+}
+
+function errorResult(c: CaseDef, reason: string, durationMs: number, data?: Record<string, unknown>): CaseResult {
+  return { id: c.id, suite: c.suite, level: c.level, description: c.description, verdict: 'ERROR', reason, durationMs: round(durationMs), ...(data && { data }) }
+}
+
+async function stillAnswers(client: TargetClient, timeoutMs: number): Promise<string | undefined> {
+  try {
+    await client.request('/health', { timeoutMs: Math.min(timeoutMs, 2_000) })
+    return undefined
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err)
+  }
+}
+
+export async function runCases(client: TargetClient, cases: readonly CaseDef[], opts: RunOptions): Promise<CaseResult[]> {
+  const results: CaseResult[] = []
+  let down: string | undefined
+  for (const [i, c] of cases.entries()) {
+    opts.onCaseStart?.(c, i, cases.length)
+    const gone = opts.targetGone?.()
+    if (opts.signal?.aborted) down ??= 'the run was interrupted'
+    if (gone !== undefined) down ??= gone
+    let result: CaseResult
+    const t0 = performance.now()
+    if (down !== undefined) {
+      result = errorResult(c, `not run: ${down}`, 0)
+    } else {
+      try {
+        result = resultOf(c, await c.run({ client, timeoutMs: opts.timeoutMs }), performance.now() - t0)
+      } catch (err) {
+        const transport = err instanceof TransportError
+        const message = err instanceof Error ? err.message : String(err)
+        result = errorResult(c, transport ? message : `the case could not complete: ${message}`, performance.now() - t0, transport ? { transport: err.kind } : undefined)
+        const why = opts.targetGone?.() ?? (await stillAnswers(client, opts.timeoutMs))
+        if (why !== undefined) down = `the target stopped answering during ${c.id} (${why})`
+      }
+    }
+    results.push(result)
+    opts.onCaseEnd?.(result, i, cases.length)
+  }
+  return results
+}
+
+export function countVerdicts(results: readonly CaseResult[]): Record<Verdict, number> {
+  const counts: Record<Verdict, number> = { PASS: 0, FAIL: 0, WARN: 0, INFO: 0, UNIMPLEMENTED: 0, ERROR: 0 }
+  for (const r of results) counts[r.verdict]++
+  return counts
+}

@@ -1,0 +1,88 @@
+/**
+ * The conformance model: cases with stable ids and levels, and the verdicts they produce.
+ * Language-neutral: a case only speaks HTTP to the target.
+ */
+import type { TargetClient } from './client.ts'
+
+export const CONTRACT_VERSION = 'v1'
+
+export type Level = 'MUST' | 'SHOULD' | 'INFO'
+export type Verdict = 'PASS' | 'FAIL' | 'WARN' | 'INFO' | 'UNIMPLEMENTED' | 'ERROR'
+export const VERDICTS: readonly Verdict[] = ['PASS', 'FAIL', 'WARN', 'INFO', 'UNIMPLEMENTED', 'ERROR']
+
+export const SUITES = ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'] as const
+export type Suite = (typeof SUITES)[number]
+
+/** What was expected or seen: status, the headers that matter, a body excerpt. */
+export interface Observed {
+  status?: number
+  headers?: Record<string, string>
+  body?: string
+  [key: string]: unknown
+}
+
+/** What a case's `run` reports. Transport failures are thrown (`TransportError`) and become ERROR. */
+export type Outcome =
+  | { readonly kind: 'pass'; readonly data?: Record<string, unknown> }
+  /** INFO cases: an outcome recorded with its numbers, not judged. */
+  | { readonly kind: 'info'; readonly reason: string; readonly data: Record<string, unknown> }
+  /** `level` says which part failed: a MUST part → FAIL, a SHOULD part → WARN. */
+  | {
+      readonly kind: 'fail'
+      readonly level: 'MUST' | 'SHOULD'
+      readonly reason: string
+      readonly expected?: Observed
+      readonly actual?: Observed
+      readonly data?: Record<string, unknown>
+    }
+  /** An optional endpoint answered 404. */
+  | { readonly kind: 'unimplemented'; readonly reason: string; readonly actual?: Observed }
+
+export interface CaseContext {
+  readonly client: TargetClient
+  /** Per-request timeout in ms. */
+  readonly timeoutMs: number
+}
+
+export interface CaseDef {
+  readonly id: string
+  readonly suite: Suite
+  readonly level: Level
+  readonly description: string
+  /** The endpoint is optional in the contract: a 404 gives UNIMPLEMENTED. */
+  readonly optional?: boolean
+  run(ctx: CaseContext): Promise<Outcome>
+}
+
+export interface CaseResult {
+  readonly id: string
+  readonly suite: Suite
+  readonly level: Level
+  readonly description: string
+  readonly verdict: Verdict
+  /** One line; empty for PASS. */
+  readonly reason: string
+  readonly expected?: Observed
+  readonly actual?: Observed
+  readonly data?: Record<string, unknown>
+  readonly durationMs: number
+}
+
+export interface TargetInfo {
+  readonly url: string
+  readonly name?: string
+  readonly command?: string
+  /** What `GET /health` answered before the run (server header etc.), if anything. */
+  readonly server?: string
+}
+
+export interface ConformanceReport {
+  readonly contract: typeof CONTRACT_VERSION
+  readonly target: TargetInfo
+  readonly startedAt: string
+  readonly durationMs: number
+  readonly environment: Record<string, unknown>
+  readonly settings: Record<string, unknown>
+  readonly cases: readonly CaseResult[]
+  readonly counts: Record<Verdict, number>
+}
