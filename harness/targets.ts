@@ -23,6 +23,24 @@ function urlOf(addr: AddressInfo): string {
   return `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`
 }
 
+async function pkgVersion(name: string): Promise<string> {
+  const { createRequire } = await import('node:module')
+  const req = createRequire(import.meta.url)
+  return (req(`${name}/package.json`) as { version: string }).version
+}
+
+function simple(name: string, summary: string, framework: string, load: () => Promise<(port: number, host: string) => Promise<{ url: string; close(): Promise<void> }>>): TargetSpec {
+  return {
+    name,
+    summary,
+    async start(port, host) {
+      const [startFn, version] = await Promise.all([load(), pkgVersion(framework)])
+      const s = await startFn(port, host)
+      return { name, url: s.url, description: `${name} (${framework} ${version}; ${summary})`, close: s.close }
+    },
+  }
+}
+
 export const targets: Record<string, TargetSpec> = {
   reference: {
     name: 'reference',
@@ -48,4 +66,7 @@ export const targets: Record<string, TargetSpec> = {
       }
     },
   },
+  express: simple('express', 'every handler on the event loop', 'express', async () => (await import('../targets/express/server.ts')).startExpress),
+  fastify: simple('fastify', 'every handler on the event loop', 'fastify', async () => (await import('../targets/fastify/server.ts')).startFastify),
+  'fastify-piscina': simple('fastify-piscina', 'sync work sent to a piscina pool by hand', 'fastify', async () => (await import('../targets/fastify-piscina/server.ts')).startFastifyPiscina),
 }

@@ -1,0 +1,39 @@
+/**
+ * Values and helpers the baseline targets share. Each baseline still writes its responses with
+ * its own framework's API; only the contract's data lives here.
+ */
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+
+export const BYTES = Buffer.from([0x00, 0x01, 0x62, 0x69, 0x6e])
+export const Item = z.object({ name: z.string(), qty: z.number().int() })
+/** The "validated model" returned by the model coercion endpoints. */
+export const Widget = z.object({ id: z.number().int(), name: z.string() })
+
+/** Block the calling thread (on the loop, that is the point of the baseline). */
+const cell = new Int32Array(new SharedArrayBuffer(4))
+export function sleepSync(ms: number): void {
+  if (ms > 0) Atomics.wait(cell, 0, 0, ms)
+}
+
+export function sha256Chain(rounds: number): string {
+  let d = createHash('sha256').update('unblocked', 'ascii').digest()
+  for (let i = 0; i < rounds; i++) d = createHash('sha256').update(d).digest()
+  return d.toString('hex')
+}
+
+export class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
+}
+
+export class Stamp {}
+
+/** Parse a non-negative integer query value within `max`, or undefined. */
+export function intParam(raw: unknown, max: number): number | undefined {
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw)) return undefined
+  const n = Number(raw)
+  return n <= max ? n : undefined
+}
