@@ -1,0 +1,157 @@
+/**
+ * The conformance CLI end to end: against the reference (everything passes), the baselines (the
+ * expected blocking failures, explained) and deliberately broken servers (the right verdict,
+ * within the timeout, never a hung CLI).
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import type { ConformanceReport } from '../scenarios/types.ts'
+
+const BIN = fileURLToPath(new URL('../bin/unblocked.mjs', import.meta.url))
+const FIXTURE = fileURLToPath(new URL('./fixtures/broken-target.mjs', import.meta.url))
+const out = mkdtempSync(join(tmpdir(), 'unblocked-conf-'))
+
+interface Run { code: number | null; stdout: string; ms: number; report: ConformanceReport }
+
+/** Run the CLI to completion (bounded by `limitMs`, after which it is killed and the test fails). */
+function cli(args: string[], limitMs = 120_000): Promise<Run> {
+  const json = join(out, `${Math.random().toString(36).slice(2)}.json`)
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn(process.execPath, [BIN, 'conformance', ...args, '--json', json], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`the CLI did not finish within ${limitMs} ms:\n${stdout}`))
+    }, limitMs)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      try {
+        resolve({ code, stdout, ms: performance.now() - t0, report: JSON.parse(readFileSync(json, 'utf8')) as ConformanceReport })
+      } catch (err) {
+        reject(new Error(`no JSON report (exit ${code}): ${String(err)}\n${stdout}`))
+      }
+    })
+  })
+}
+
+const serveCmd = (target: string) => `"${process.execPath}" "${BIN}" serve ${target} --port {port}`
+const verdicts = (r: ConformanceReport) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]))
+
+describe('against the reference target', () => {
+  it('every MUST and SHOULD case passes; exit 0', async () => {
+    const run = await cli(['--spawn', serveCmd('reference'), '--name', 'reference'])
+    const bad = run.report.cases.filter((c) => !['PASS', 'INFO', 'UNIMPLEMENTED'].includes(c.verdict))
+    expect(bad.map((c) => `${c.id}: ${c.verdict} ${c.reason}`)).toEqual([])
+    expect(run.code).toBe(0)
+    expect(run.report.contract).toBe('v1')
+    expect(run.report.counts.PASS).toBeGreaterThanOrEqual(74)
+    const unsafe = run.report.cases.find((c) => c.id === 'thread-safety.unsafe-counter')
+    expect(unsafe?.data?.lostUpdates).toBeGreaterThan(0) // sync handlers really ran in parallel
+    expect(run.stdout).toMatch(/\d+ PASS/)
+  })
+})
+
+describe.each(['express', 'fastify'])('against the %s baseline (handlers on the loop)', (target) => {
+  it('fails the sync blocking cases, explained, and passes the async ones', async () => {
+    const run = await cli(['--spawn', serveCmd(target), '--suite', 'blocking,thread-safety'])
+    const v = verdicts(run.report)
+    expect(run.code).toBe(1)
+    expect(v['blocking.sync-parallel']).toBe('FAIL')
+    expect(v['blocking.sync-keeps-loop-free']).toBe('FAIL')
+    expect(v['blocking.cpu-sync']).toBe('FAIL')
+    expect(v['blocking.async-wait-keeps-loop-free']).toBe('PASS')
+    expect(v['thread-safety.locked-counter']).toBe('PASS')
+    const stall = run.report.cases.find((c) => c.id === 'blocking.sync-keeps-loop-free')
+    expect(stall?.reason).toMatch(/worst ping latency \d+(\.\d)? ms ≥ 100 ms: the event loop was blocked/)
+    expect(stall?.data?.worstPingMs).toBeGreaterThan(300)
+    expect(run.report.cases.find((c) => c.id === 'thread-safety.unsafe-counter')?.data?.lostUpdates).toBe(0)
+    expect(run.stdout).toContain('Explained:')
+  })
+})
+
+it('fastify-piscina passes the blocking cases', async () => {
+  const run = await cli(['--spawn', serveCmd('fastify-piscina'), '--suite', 'blocking'])
+  const failing = run.report.cases.filter((c) => c.verdict === 'FAIL' || c.verdict === 'ERROR')
+  expect(failing.map((c) => `${c.id}: ${c.reason}`)).toEqual([])
+})
+
+describe('against broken servers', () => {
+  const broken = (mode: string) => `"${process.execPath}" "${FIXTURE}" ${mode}`
+
+  it('a wrong status → FAIL naming expected and actual', async () => {
+    const run = await cli(['--spawn', broken('wrong-status'), '--case', 'coercion.sync.dict'])
+    const c = run.report.cases[0]
+    expect(c?.verdict).toBe('FAIL')
+    expect(c?.reason).toBe('status 201, expected 200')
+    expect(c?.expected?.status).toBe(200)
+    expect(c?.actual?.status).toBe(201)
+    expect(run.code).toBe(1)
+  })
+
+  it('a wrong media type → FAIL', async () => {
+    const run = await cli(['--spawn', broken('wrong-type'), '--case', 'coercion.sync.dict'])
+    expect(run.report.cases[0]?.verdict).toBe('FAIL')
+    expect(run.report.cases[0]?.reason).toBe('content-type text/html, expected application/json')
+  })
+
+  it.each([
+    ['hang', 'timeout', /no answer within 500 ms/],
+    ['reset', 'reset', /connection reset/],
+    ['garbage', 'protocol', /unparseable HTTP response/],
+  ])('a server that %s → ERROR within its timeout, the rest not run', async (mode, kind, reason) => {
+    const run = await cli(['--spawn', broken(mode), '--suite', 'coercion', '--timeout', '500'])
+    const [first, ...rest] = run.report.cases
+    expect(first?.verdict).toBe('ERROR')
+    expect(first?.reason).toMatch(reason)
+    expect(first?.data?.transport).toBe(kind)
+    expect(rest.length).toBeGreaterThan(10)
+    for (const c of rest) expect(c.reason).toMatch(/^not run: the target stopped answering during coercion\.sync\.dict/)
+    expect(run.code).toBe(1)
+    expect(run.ms).toBeLessThan(20_000)
+  })
+
+  it('a server that exits mid-run → PASS before, ERROR after, a finished report', async () => {
+    const run = await cli(['--spawn', broken('exit-after-3'), '--case', 'coercion.sync.dict,coercion.async.dict,coercion.sync.model,coercion.sync.str,coercion.sync.int'])
+    const v = run.report.cases.map((c) => c.verdict)
+    // It answers every path with the dict body: dict passes, model and str fail; then it exits.
+    expect(v).toEqual(['PASS', 'FAIL', 'FAIL', 'ERROR', 'ERROR'])
+    expect(run.report.cases.map((c) => c.id)).toEqual(['coercion.sync.dict', 'coercion.sync.model', 'coercion.sync.str', 'coercion.sync.int', 'coercion.async.dict'])
+    expect(run.report.cases[4]?.reason).toMatch(/^not run: (the target process exited|the target stopped answering)/)
+    expect(run.code).toBe(1)
+  })
+})
+
+describe('usage', () => {
+  it('--list prints every case with its level and exits 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'conformance', '--list'])
+    let text = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (text += d))
+    const code = await new Promise((r) => child.once('exit', r))
+    expect(code).toBe(0)
+    expect(text).toMatch(/^coercion\.sync\.dict\s+MUST/m)
+    expect(text).toMatch(/^blocking\.diagnostics\s+SHOULD\s+\(optional\)/m)
+    expect(text.trim().split('\n')).toHaveLength(77)
+  })
+
+  it.each([
+    [['--target', 'ftp://x'], '--target must be an http(s) URL'],
+    [['--target', 'http://127.0.0.1:1', '--timeout', '0'], '--timeout must be a positive integer'],
+    [['--suite', 'nope', '--list'], 'unknown suite nope'],
+    [['--case', 'zzz.*', '--list'], 'no case matches'],
+    [['--spawn', 'exit 3', '--startup-timeout', '5000'], 'the target process exited (code 3) before answering GET /health'],
+  ])('%j → exit 2 with a one-line reason', async (args, message) => {
+    const child = spawn(process.execPath, [BIN, 'conformance', ...args])
+    let err = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
+    const code = await new Promise((r) => child.once('exit', r))
+    expect(code).toBe(2)
+    expect(err).toContain(message)
+  })
+})
