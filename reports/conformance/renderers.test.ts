@@ -1,0 +1,95 @@
+import { convert } from 'xmlbuilder2'
+import { describe, expect, it } from 'vitest'
+import type { CaseResult, ConformanceReport } from '../../scenarios/types.ts'
+import { renderJson } from './json.ts'
+import { renderJunit } from './junit.ts'
+import { renderMarkdown } from './markdown.ts'
+import { TerminalReporter } from './terminal.ts'
+
+const HOSTILE = '<script>alert("x")</script> | **b** [l](javascript:alert(1)) ]]></failure>\u0007'
+
+const c = (id: string, verdict: CaseResult['verdict'], extra: Partial<CaseResult> = {}): CaseResult => ({
+  id, suite: id.split('.')[0] as CaseResult['suite'], level: 'MUST', description: id, verdict, reason: verdict === 'PASS' ? '' : `reason of ${id}`, durationMs: 12, ...extra,
+})
+
+const report: ConformanceReport = {
+  contract: 'v1',
+  target: { url: 'http://127.0.0.1:9', name: 'fixture' },
+  startedAt: '2026-11-21T00:00:00.000Z',
+  durationMs: 1234,
+  environment: { node: 'v20.0.0' },
+  settings: { timeoutMs: 5000 },
+  cases: [
+    c('coercion.sync.dict', 'PASS'),
+    c('coercion.sync.str', 'FAIL', { reason: `body ${HOSTILE}`, expected: { status: 200, body: 'hello' }, actual: { status: 200, body: HOSTILE, headers: { 'x-evil': HOSTILE } } }),
+    c('extraction.sync.path-invalid', 'WARN'),
+    c('thread-safety.unsafe-counter', 'INFO', { level: 'INFO', data: { lostUpdates: 3 } }),
+    c('blocking.diagnostics', 'UNIMPLEMENTED', { level: 'SHOULD' }),
+    c('blocking.sync-parallel', 'ERROR', { reason: 'connection refused' }),
+  ],
+  counts: { PASS: 1, FAIL: 1, WARN: 1, INFO: 1, UNIMPLEMENTED: 1, ERROR: 1 },
+}
+
+describe('JUnit', () => {
+  type Node = Record<string, unknown>
+  const parse = (xml: string) => convert(xml, { format: 'object' }) as unknown as { testsuites: Node & { testsuite: (Node & { testcase: Node | Node[] })[] } }
+  const cases = (xml: string) => parse(xml).testsuites.testsuite.flatMap((s) => (Array.isArray(s.testcase) ? s.testcase : [s.testcase]))
+
+  it('FAIL and ERROR are failures; INFO and UNIMPLEMENTED are skipped; WARN passes unless strict', () => {
+    const xml = renderJunit(report)
+    const root = parse(xml).testsuites
+    expect(root['@tests']).toBe('6')
+    expect(root['@failures']).toBe('2')
+    expect(root['@skipped']).toBe('2')
+    const byName = Object.fromEntries(cases(xml).map((t) => [String(t['@name']).split(' ')[0], t]))
+    expect(byName['coercion.sync.str']).toHaveProperty('failure')
+    expect(byName['blocking.sync-parallel']).toHaveProperty('failure')
+    expect(byName['thread-safety.unsafe-counter']).toHaveProperty('skipped')
+    expect(byName['extraction.sync.path-invalid']).not.toHaveProperty('failure')
+    expect(parse(renderJunit(report, { strict: true })).testsuites['@failures']).toBe('3')
+  })
+
+  it('hostile target content stays text: the XML parses and carries it escaped', () => {
+    const xml = renderJunit(report)
+    expect(xml).not.toContain('<script>')
+    expect(xml).not.toContain('\u0007')
+    // xmlbuilder2's object form keeps entities as written; decoding them gives back the target's text.
+    const failing = cases(xml).find((t) => String(t['@name']).startsWith('coercion.sync.str')) as { failure: Record<string, string> }
+    const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+    expect(decode(failing.failure['@message'] as string)).toContain('<script>alert("x")</script>')
+  })
+})
+
+describe('Markdown', () => {
+  const md = renderMarkdown(report)
+  it('counts and the non-passing cases with expected and actual', () => {
+    expect(md).toContain('| 1 | 1 | 1 | 1 | 1 | 1 |')
+    expect(md).toMatch(/\| `coercion\.sync\.str` \| MUST \| ❌ FAIL \|/)
+    expect(md).not.toMatch(/\| `coercion\.sync\.dict` \| MUST \| ✅ PASS \| reason/)
+  })
+  it('escapes markup, links and table pipes from the target', () => {
+    expect(md).not.toContain('<script>')
+    expect(md).not.toContain('[l](javascript')
+    expect(md).toContain('&lt;script&gt;')
+    const rows = md.split('\n').filter((l) => l.startsWith('| `coercion.sync.str`') && l.includes('&lt;script'))
+    expect(rows).toHaveLength(1)
+    for (const line of rows) {
+      expect(line.split(/(?<!\\)\|/).length).toBe(8) // 6 cells: no pipe from the target split a cell
+    }
+  })
+})
+
+it('JSON is the report itself', () => {
+  expect(JSON.parse(renderJson(report))).toEqual(report)
+})
+
+it('the terminal reporter prints a line per case and explains failures', () => {
+  let text = ''
+  const sink = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream
+  const t = new TerminalReporter(sink, false)
+  report.cases.forEach((r, i) => t.onCaseEnd(r, i, report.cases.length))
+  t.onFinish(report)
+  expect(text).toContain('[1/6] PASS          coercion.sync.dict 12 ms')
+  expect(text).toContain('1 PASS, 1 FAIL, 1 WARN, 1 INFO, 1 UNIMPLEMENTED, 1 ERROR')
+  expect(text).toMatch(/Explained:[\s\S]*FAIL coercion\.sync\.str/)
+})

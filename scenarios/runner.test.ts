@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { TransportError, type TargetClient } from './client.ts'
+import { countVerdicts, runCases, selectCases, verdictOf } from './runner.ts'
+import { ALL_CASES } from './suites/index.ts'
+import type { CaseDef, Outcome } from './types.ts'
+
+const mk = (id: string, level: CaseDef['level'], run: () => Promise<Outcome>, optional = false): CaseDef => ({ id, suite: 'coercion', level, description: id, optional, run })
+
+describe('verdicts', () => {
+  const must = mk('a', 'MUST', async () => ({ kind: 'pass' }))
+  it.each<[CaseDef, Outcome, string]>([
+    [must, { kind: 'pass' }, 'PASS'],
+    [must, { kind: 'fail', level: 'MUST', reason: 'x' }, 'FAIL'],
+    [must, { kind: 'fail', level: 'SHOULD', reason: 'x' }, 'WARN'],
+    [mk('i', 'INFO', async () => ({ kind: 'pass' })), { kind: 'pass' }, 'INFO'],
+    [must, { kind: 'info', reason: 'x', data: {} }, 'INFO'],
+    [mk('o', 'SHOULD', async () => ({ kind: 'pass' }), true), { kind: 'unimplemented', reason: '404' }, 'UNIMPLEMENTED'],
+    [must, { kind: 'unimplemented', reason: '404' }, 'FAIL'], // only optional endpoints may be missing
+  ])('%#: %j → %s', (c, o, v) => {
+    expect(verdictOf(c, o)).toBe(v)
+  })
+})
+
+describe('selection', () => {
+  it('by suite and by glob, keeping run order', () => {
+    expect(selectCases(ALL_CASES, { suites: ['errors'] }).map((c) => c.id)).toEqual(['errors.sync.exception', 'errors.async.exception', 'errors.not-found', 'errors.method-not-allowed'])
+    expect(selectCases(ALL_CASES, { cases: ['*.transient'] }).map((c) => c.id)).toEqual(['thread-safety.sync.transient', 'thread-safety.async.transient'])
+    expect(selectCases(ALL_CASES, { suites: ['coercion'], cases: ['coercion.async.*'] })).toHaveLength(13)
+  })
+  it('rejects unknown suites and empty selections', () => {
+    expect(() => selectCases(ALL_CASES, { suites: ['speed'] })).toThrow('unknown suite speed')
+    expect(() => selectCases(ALL_CASES, { cases: ['nothing.*'] })).toThrow('no case matches')
+  })
+  it('case ids are unique and follow suite.name', () => {
+    const ids = ALL_CASES.map((c) => c.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const c of ALL_CASES) expect(c.id.startsWith(`${c.suite}.`)).toBe(true)
+  })
+})
+
+describe('runner', () => {
+  it('a transport error gives ERROR; when /health fails too, the rest are not run', async () => {
+    let sent = 0
+    const client = { request: async () => { sent++; throw new TransportError('refused', 'connection refused: GET /x') } } as unknown as TargetClient
+    const cases = [1, 2, 3].map((i) => mk(`c${i}`, 'MUST', async () => { await client.request('/x'); return { kind: 'pass' } }))
+    const results = await runCases(client, cases, { timeoutMs: 100 })
+    expect(results.map((r) => r.verdict)).toEqual(['ERROR', 'ERROR', 'ERROR'])
+    expect(results[0]?.reason).toBe('connection refused: GET /x')
+    expect(results[1]?.reason).toBe('not run: the target stopped answering during c1 (connection refused: GET /x)')
+    expect(sent).toBe(2) // the case's request and one /health check, nothing more
+    expect(countVerdicts(results)).toEqual({ PASS: 0, FAIL: 0, WARN: 0, INFO: 0, UNIMPLEMENTED: 0, ERROR: 3 })
+  })
+
+  it('an error in one case does not stop the run while the target still answers', async () => {
+    const client = { request: async () => ({ status: 200, headers: {}, body: Buffer.alloc(0), ms: 1 }) } as unknown as TargetClient
+    const cases = [mk('bad', 'MUST', async () => { throw new Error('unexpected') }), mk('good', 'MUST', async () => ({ kind: 'pass' }))]
+    const results = await runCases(client, cases, { timeoutMs: 100 })
+    expect(results.map((r) => [r.verdict, r.reason])).toEqual([['ERROR', 'the case could not complete: unexpected'], ['PASS', '']])
+  })
+
+  it('a known-gone target marks everything not run without sending', async () => {
+    const client = { request: async () => { throw new Error('must not be called') } } as unknown as TargetClient
+    const results = await runCases(client, [mk('a', 'MUST', async () => ({ kind: 'pass' }))], { timeoutMs: 100, targetGone: () => 'the target process exited (code 1)' })
+    expect(results[0]?.reason).toBe('not run: the target process exited (code 1)')
+  })
+})
+
+describe('the contract document', () => {
+  const doc = readFileSync(new URL('./contract-v1.md', import.meta.url), 'utf8')
+  it('names every case the suites run', () => {
+    const missing = ALL_CASES.filter((c) => {
+      if (doc.includes(`\`${c.id}\``)) return false
+      const [suite, mode, name] = c.id.split('.')
+      if (suite === 'extraction') return !doc.includes(`| \`${name}\` |`) || !doc.includes('`extraction.{mode}.<name>`')
+      if (suite === 'coercion' && mode === 'parity') return !doc.includes(`\`${name}\``)
+      return true
+    })
+    expect(missing.map((c) => c.id)).toEqual([])
+  })
+  it('documents the check value', () => {
+    expect(doc).toContain('a10d8cf5f23f3cf430cbc2bcef1d1dccc52602e9d10ff7b2ff90c6ee3f68b728')
+  })
+})
