@@ -50,14 +50,16 @@ export const targets: Record<string, TargetSpec> = {
         import('../impl/index.ts'),
         import('../targets/reference/app.ts'),
       ])
-      const app = await createApp(def)
+      // UNBLOCKED_BLOCKING=off turns detection off, so the bench can measure what it costs.
+      const detect = process.env.UNBLOCKED_BLOCKING !== 'off'
+      const app = await createApp(def, { blocking: { enabled: detect, endpoint: '/diagnostics/blocking' } })
       try {
         const addr = await app.listen(port, host)
         const p = app.pool.options
         return {
           name: 'reference',
           url: urlOf(addr),
-          description: `unblocked reference (${app.routes.length} routes, pool ${p.minThreads}–${p.maxThreads} workers, queue ${p.maxQueue})`,
+          description: `unblocked reference (${app.routes.length} routes, pool ${p.minThreads}–${p.maxThreads} workers, queue ${p.maxQueue}, blocking detection ${detect ? 'on' : 'off'})`,
           close: () => app.close(),
         }
       } catch (err) {

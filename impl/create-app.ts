@@ -7,6 +7,7 @@ import { UnblockedError } from './errors.ts'
 import { WorkerPool, type PoolOptions } from './dispatch/pool.ts'
 import { createLogger, type Logger } from './log.ts'
 import { App } from './server/app.ts'
+import { BlockingMonitor, type BlockingOptions } from './diagnostics/monitor.ts'
 import { DEFAULT_BODY_LIMIT } from './server/body.ts'
 import { DEFAULT_SHARED_BYTES, SharedMemory } from './shared/memory.ts'
 
@@ -19,6 +20,8 @@ export interface AppOptions {
   sharedBytes?: number
   /** @default a pino logger at `LOG_LEVEL` (info) */
   logger?: Logger
+  /** Blocking detection on the loop: delay histogram, attribution, tripwires. On by default. */
+  blocking?: BlockingOptions
 }
 
 /**
@@ -38,11 +41,14 @@ export async function createApp(def: AppDefinition, options: AppOptions = {}): P
   const shared = new SharedMemory(undefined, options.sharedBytes ?? DEFAULT_SHARED_BYTES)
   const compiled = compileApp(def, shared)
   const pool = new WorkerPool(def.module, shared, options.pool, (err) => logger.error({ err }, 'worker pool error; the worker is replaced'))
+  const monitor = new BlockingMonitor(compiled.routes, logger, options.blocking)
   try {
-    await pool.warm()
+    await Promise.all([pool.warm(), monitor.start()])
   } catch (err) {
-    await pool.destroy()
+    await Promise.allSettled([pool.destroy(), monitor.stop()])
     throw err
   }
-  return new App({ compiled, pool, logger, bodyLimit })
+  const app = new App({ compiled, pool, logger, bodyLimit, monitor })
+  monitor.arm()
+  return app
 }

@@ -33,6 +33,11 @@ export const ERRORS = {
   UNB_ERR_MODEL_INVALID: { message: 'invalid %s: %s' },
   UNB_ERR_RESPONSE_UNSERIALIZABLE: { status: 500, message: 'the value returned by %s cannot be serialized: %s' },
 
+  UNB_ERR_BLOCKING_CALL: {
+    status: 500,
+    message: '%s blocks the event loop and was called by %s, which runs on the loop, at %s; move the work to a sync handler (it runs in the worker pool) or offload it',
+  },
+
   // -- worker pool --------------------------------------------------------------------------
   UNB_ERR_POOL_SATURATED: { status: 503, message: 'the worker pool queue is full (%s queued); retry later' },
   UNB_ERR_POOL_WORKER_DIED: { status: 500, message: 'the worker running %s died: %s' },

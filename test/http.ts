@@ -16,7 +16,8 @@ export async function start(def: AppDefinition, options: AppOptions = {}): Promi
     warn: (obj, msg) => logs.push({ level: 'warn', obj, msg }),
     error: (obj, msg) => logs.push({ level: 'error', obj, msg }),
   }
-  const app = await createApp(def, { logger: options.logger ?? logger, ...options })
+  // Small pools by default: every worker loads the app (≈0.3 s of CPU), and tests start many apps.
+  const app = await createApp(def, { logger: options.logger ?? logger, ...options, pool: { minThreads: 2, maxThreads: 4, ...options.pool } })
   const addr = await app.listen(0)
   return { app, url: `http://127.0.0.1:${addr.port}`, logs, close: () => app.close() }
 }

@@ -50,11 +50,17 @@ function isPromise(v: unknown): v is Promise<unknown> {
   return typeof (v as Promise<unknown> | null)?.then === 'function'
 }
 
+/** Told how long each handler call's synchronous part took (loop side only). */
+export interface SegmentObserver {
+  handlerSegment(route: CompiledRoute, ms: number): void
+}
+
 export async function runRoute(
   route: CompiledRoute,
   req: RequestData,
   container: Container,
   offloader: Offloader,
+  observer?: SegmentObserver,
 ): Promise<Outcome> {
   try {
     const ctx = new RequestContext(req, container, offloader)
@@ -68,7 +74,11 @@ export async function runRoute(
     }
     if (pending) args = await Promise.all(args)
     const self = route.isStatic ? route.controller : container.get(route.controller)
+    const t0 = observer === undefined ? 0 : performance.now()
     let value = route.fn.apply(self, args)
+    // The handler's synchronous part — all of it for inline handlers, up to the first `await`
+    // for async ones — ran just now, on this thread.
+    if (observer !== undefined) observer.handlerSegment(route, performance.now() - t0)
     if (isPromise(value)) value = await value
     return { response: coerce(value, route.id) }
   } catch (err) {

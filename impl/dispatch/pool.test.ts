@@ -5,10 +5,11 @@ import { request, start, type Started } from '../../test/http.ts'
 import { resolvePoolOptions } from './pool.ts'
 
 describe('pool options', () => {
-  it('defaults: warm workers, not limited to the core count, bounded queue', () => {
+  it('defaults: a full warm pool, not limited to the core count, bounded queue', () => {
     const o = resolvePoolOptions()
-    expect(o.minThreads).toBe(4)
     expect(o.maxThreads).toBeGreaterThanOrEqual(16)
+    expect(o.minThreads).toBe(o.maxThreads)
+    expect(resolvePoolOptions({ maxThreads: 6 }).minThreads).toBe(6)
     expect(o.maxQueue).toBe(1024)
     expect(o.idleTimeout).toBe(30_000)
   })

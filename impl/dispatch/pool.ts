@@ -13,9 +13,11 @@ import type { WorkerBoot, WorkerTask } from './protocol.ts'
 
 export interface PoolOptions {
   /**
-   * Workers kept warm. Starting a worker costs tens of milliseconds (it loads the app module),
-   * so a few are ready before the server listens.
-   * @default 4
+   * Workers started before the server listens and kept warm. A worker loads the app module to
+   * start — about 0.3 s of CPU for the reference app (tsx, zod, the app) — and workers started
+   * under load compete with the event loop for the CPU (on 2 cores, growing from 4 to 16 workers
+   * stalled the loop for over a second). So the pool starts full by default.
+   * @default maxThreads
    */
   minThreads?: number
   /**
@@ -30,14 +32,15 @@ export interface PoolOptions {
    * @default 1024
    */
   maxQueue?: number
-  /** Milliseconds an idle worker above `minThreads` lives. @default 30000 */
+  /** Milliseconds an idle worker above `minThreads` lives (with `minThreads < maxThreads`). @default 30000 */
   idleTimeout?: number
 }
 
 export function resolvePoolOptions(o: PoolOptions = {}): Required<PoolOptions> {
+  const maxThreads = o.maxThreads ?? Math.max(16, 4 * availableParallelism())
   const r = {
-    minThreads: o.minThreads ?? 4,
-    maxThreads: o.maxThreads ?? Math.max(16, 4 * availableParallelism()),
+    minThreads: o.minThreads ?? maxThreads,
+    maxThreads,
     maxQueue: o.maxQueue ?? 1024,
     idleTimeout: o.idleTimeout ?? 30_000,
   }

@@ -8,9 +8,11 @@ import type { AddressInfo } from 'node:net'
 import type { CompiledApp } from '../app.ts'
 import { HttpError, UnblockedError } from '../errors.ts'
 import type { RequestData } from '../extract/context.ts'
+import type { CompiledRoute } from '../routing/compile.ts'
 import type { Logger } from '../log.ts'
 import type { WireResponse } from '../response.ts'
 import type { WorkerPool } from '../dispatch/pool.ts'
+import type { BlockingMonitor } from '../diagnostics/monitor.ts'
 import { errorResponse, outcomeOfError, runRoute, type Outcome } from '../dispatch/pipeline.ts'
 import { discardRest, hasBody, readBody } from './body.ts'
 
@@ -19,6 +21,8 @@ export interface AppParts {
   readonly pool: WorkerPool
   readonly logger: Logger
   readonly bodyLimit: number
+  /** Blocking detection for loop-side handlers; absent when turned off. */
+  readonly monitor?: BlockingMonitor
 }
 
 function write(res: ServerResponse, r: WireResponse): void {
@@ -35,6 +39,7 @@ export class App {
   readonly server: Server
   readonly #log: Logger
   readonly #bodyLimit: number
+  readonly monitor: BlockingMonitor | undefined
   #inFlight = 0
   #drained: (() => void) | undefined
   #closing: Promise<void> | undefined
@@ -44,6 +49,7 @@ export class App {
     this.pool = parts.pool
     this.#log = parts.logger
     this.#bodyLimit = parts.bodyLimit
+    this.monitor = parts.monitor?.enabled ? parts.monitor : undefined
     this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
       this.#inFlight++
       this.#handle(req, res)
@@ -68,6 +74,11 @@ export class App {
     const q = url.indexOf('?')
     const path = q < 0 ? url : url.slice(0, q)
     const method = req.method ?? 'GET'
+    if (this.monitor?.endpoint === path && method === 'GET') {
+      req.resume()
+      write(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(this.monitor.snapshot())) })
+      return
+    }
     const hit = this.compiled.router.find(method, path)
     if (!hit.found) {
       discardRest(req) // so the client can finish sending and read the answer
@@ -90,12 +101,20 @@ export class App {
       }
     }
     const data: RequestData = { method, path, params: hit.params, query: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body }
-    const outcome: Outcome =
-      route.kind === 'sync'
-        ? await this.pool.runRoute(route, data)
-        : await runRoute(route, data, this.compiled.container, this.pool)
+    const outcome: Outcome = route.kind === 'sync' ? await this.pool.runRoute(route, data) : await this.#onLoop(route, data)
     if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
     write(res, outcome.response)
+  }
+
+  async #onLoop(route: CompiledRoute, data: RequestData): Promise<Outcome> {
+    const m = this.monitor
+    if (m === undefined) return runRoute(route, data, this.compiled.container, this.pool)
+    m.enter(route)
+    try {
+      return await runRoute(route, data, this.compiled.container, this.pool, m)
+    } finally {
+      m.leave(route)
+    }
   }
 
   /** Start listening. @default host '127.0.0.1' */
@@ -131,6 +150,7 @@ export class App {
     }
     this.server.closeAllConnections()
     await closed
+    await this.monitor?.stop()
     await this.pool.close()
   }
 }

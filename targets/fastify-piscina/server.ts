@@ -21,11 +21,13 @@ function sendCoerced(reply: FastifyReply, v: Coerced): FastifyReply {
 
 export async function startFastifyPiscina(port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
   const shared = new SharedArrayBuffer(3 * 4)
+  // The same pool shape as the reference (full and warm, bounded queue), so the two compare fairly.
+  const threads = Math.max(16, 4 * availableParallelism())
   const pool = new Piscina({
     filename: new URL('./worker.mjs', import.meta.url).href,
     workerData: { shared },
-    minThreads: 4,
-    maxThreads: Math.max(16, 4 * availableParallelism()),
+    minThreads: threads,
+    maxThreads: threads,
     maxQueue: 1024,
     idleTimeout: 30_000,
   })
@@ -62,7 +64,7 @@ export async function startFastifyPiscina(port: number, host: string): Promise<{
     await pool.close()
   })
   // Start workers before listening, as the reference does, so neither pays start-up in a measurement.
-  await Promise.all(Array.from({ length: 4 }, () => run('echo', null)))
+  await Promise.all(Array.from({ length: threads }, () => run('echo', null)))
   const url = await app.listen({ port, host })
   return { url, close: () => app.close() }
 }

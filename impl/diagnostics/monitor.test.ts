@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import def from '../../test/fixtures/blocking-app.ts'
+import { request, start, type Started } from '../../test/http.ts'
+import type { BlockingEvent } from './events.ts'
+import type { BlockingSnapshot } from './monitor.ts'
+
+const settle = (ms = 60) => new Promise((r) => setTimeout(r, ms))
+
+async function snapshot(s: Started): Promise<BlockingSnapshot> {
+  await settle() // let the heartbeat and the watchdog's sample land
+  return (await request(`${s.url}/diagnostics/blocking`)).json() as BlockingSnapshot
+}
+
+function newEvents(before: BlockingSnapshot, after: BlockingSnapshot): BlockingEvent[] {
+  return after.events.slice(after.events.length - (after.totalEvents - before.totalEvents))
+}
+
+describe('blocking detection (warn mode)', () => {
+  let s: Started
+  beforeAll(async () => {
+    s = await start(def, { pool: { minThreads: 1 }, blocking: { endpoint: '/diagnostics/blocking', thresholdMs: 50 } })
+  })
+  afterAll(() => s.close())
+
+  it('a handler that blocks before its first await is attributed to its route', async () => {
+    const before = await snapshot(s)
+    await request(`${s.url}/before?ms=150`)
+    const events = newEvents(before, await snapshot(s))
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({ source: 'handler', route: '/before', handler: 'BlockingController.before' })
+    expect(events[0]?.ms).toBeGreaterThanOrEqual(140)
+  })
+
+  it('a handler that blocks after an await is attributed by the stack sampled while it blocks', async () => {
+    const before = await snapshot(s)
+    // Another request waits on the loop at the same time, so "the only request in flight" cannot
+    // be the answer: only the sampled stack can name the culprit.
+    const waiting = request(`${s.url}/wait?ms=400`)
+    await settle(20)
+    await request(`${s.url}/after?ms=200`)
+    await waiting
+    const events = newEvents(before, await snapshot(s))
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({ source: 'heartbeat', route: '/after', handler: 'BlockingController.after' })
+    expect(events[0]?.ms).toBeGreaterThanOrEqual(150)
+    expect(events[0]?.stack?.some((f) => f.includes('BlockingController.after'))).toBe(true)
+  })
+
+  it('a tripwire reports fs.readFileSync called by an async handler on the loop, with its call site', async () => {
+    const before = await snapshot(s)
+    expect((await request(`${s.url}/read`)).status).toBe(200)
+    const events = newEvents(before, await snapshot(s))
+    const trip = events.find((e) => e.source === 'tripwire')
+    expect(trip).toMatchObject({ api: 'fs.readFileSync', route: '/read', handler: 'BlockingController.read' })
+    expect(trip?.stack?.[0]).toMatch(/blocking-app\.ts:\d+:\d+/)
+    expect(s.logs.some((l) => l.level === 'warn' && l.msg.startsWith('fs.readFileSync called on the event loop by BlockingController.read'))).toBe(true)
+  })
+
+  it('the same call in a sync handler (in a worker) does not trip', async () => {
+    const before = await snapshot(s)
+    expect((await request(`${s.url}/read-sync`)).status).toBe(200)
+    expect(newEvents(before, await snapshot(s))).toEqual([])
+  })
+
+  it('an @inline handler measured over the threshold is reported, with a warning to offload it', async () => {
+    const before = await snapshot(s)
+    await request(`${s.url}/inline-slow`)
+    const events = newEvents(before, await snapshot(s))
+    expect(events[0]).toMatchObject({ source: 'handler', handler: 'BlockingController.inlineSlow' })
+    expect(s.logs.some((l) => l.msg === `@inline handler BlockingController.inlineSlow ran ${events[0]?.ms} ms on the event loop; remove @inline so it runs in the worker pool`)).toBe(true)
+  })
+
+  it('fast requests record nothing; the loop-delay histogram is exposed', async () => {
+    const before = await snapshot(s)
+    await Promise.all(Array.from({ length: 20 }, () => request(`${s.url}/fast`)))
+    const after = await snapshot(s)
+    expect(newEvents(before, after)).toEqual([])
+    expect(after.loopDelay.max).toBeGreaterThanOrEqual(150) // the blocks above
+    expect(after.loopDelay.p50).toBeGreaterThan(0)
+    expect(after.thresholdMs).toBe(50)
+  })
+})
+
+describe('tripwires in throw mode', () => {
+  let s: Started
+  beforeAll(async () => {
+    s = await start(def, { pool: { minThreads: 1 }, blocking: { tripwires: 'throw' } })
+  })
+  afterAll(() => s.close())
+
+  it('turn a blocking call on the loop into a 500 with a clear message', async () => {
+    const r = await request(`${s.url}/read`)
+    expect(r.status).toBe(500)
+    const err = r.json().error
+    expect(err.code).toBe('UNB_ERR_BLOCKING_CALL')
+    expect(err.message).toMatch(/^fs\.readFileSync blocks the event loop and was called by BlockingController\.read, which runs on the loop, at BlockingController\.read \(.*blocking-app\.ts:\d+:\d+\); move the work to a sync handler/)
+  })
+
+  it('leave sync handlers in workers alone', async () => {
+    expect((await request(`${s.url}/read-sync`)).status).toBe(200)
+  })
+})
+
+describe('the event buffer', () => {
+  let s: Started
+  beforeAll(async () => {
+    s = await start(def, { pool: { minThreads: 1 }, blocking: { endpoint: '/diagnostics/blocking', maxEvents: 3, watchdog: false } })
+  })
+  afterAll(() => s.close())
+
+  it('stays bounded, most recent last', async () => {
+    for (let i = 0; i < 5; i++) await request(`${s.url}/before?ms=${60 + i * 10}`)
+    const snap = await snapshot(s)
+    expect(snap.events).toHaveLength(3)
+    expect(snap.totalEvents).toBe(5)
+    expect(snap.events.map((e) => Math.floor(e.ms / 10))).toEqual([8, 9, 10])
+  })
+})
+
+describe('options', () => {
+  it.each([
+    [{ thresholdMs: 0 }, 'options.blocking.thresholdMs must be a positive number, got 0'],
+    [{ maxEvents: 0 }, 'options.blocking.maxEvents must be a positive integer, got 0'],
+    [{ tripwires: 'loud' as 'warn' }, "options.blocking.tripwires must be 'off', 'warn' or 'throw', got loud"],
+  ])('%j is rejected', async (blocking, message) => {
+    await expect(start(def, { blocking })).rejects.toThrow(message)
+  })
+
+  it('detection can be turned off: no endpoint, no events', async () => {
+    const s = await start(def, { pool: { minThreads: 1 }, blocking: { enabled: false, endpoint: '/diagnostics/blocking' } })
+    try {
+      expect((await request(`${s.url}/diagnostics/blocking`)).status).toBe(404)
+      expect((await request(`${s.url}/read`)).status).toBe(200)
+      expect(s.logs.filter((l) => l.level === 'warn')).toEqual([])
+    } finally {
+      await s.close()
+    }
+  })
+})
