@@ -40,7 +40,7 @@ export async function createApp(def: AppDefinition, options: AppOptions = {}): P
   const logger = options.logger ?? createLogger()
   const shared = new SharedMemory(undefined, options.sharedBytes ?? DEFAULT_SHARED_BYTES)
   const compiled = compileApp(def, shared)
-  const pool = new WorkerPool(def.module, shared, options.pool, (err) => logger.error({ err }, 'worker pool error; the worker is replaced'))
+  const pool = new WorkerPool(def.module, shared, compiled.routes, options.pool, (err) => logger.error({ err }, 'worker pool error; the worker is replaced'))
   const monitor = new BlockingMonitor(compiled.routes, logger, options.blocking)
   try {
     await Promise.all([pool.warm(), monitor.start()])

@@ -37,6 +37,13 @@ describe('dispatch through the pool', () => {
     expect(r.loadedIn).toBe(r.thread) // the module was evaluated in that worker, not shipped
   })
 
+  it('a worker gets the headers its extractors read; a custom extractor gets them all', async () => {
+    const h = { 'x-a': '1', 'x-b': '2' }
+    expect((await request(`${s.url}/headers/declared`, { headers: h })).json()).toEqual({ a: '1' })
+    const names = (await request(`${s.url}/headers/custom`, { headers: h })).json().names as string[]
+    expect(names).toEqual(expect.arrayContaining(['host', 'x-a', 'x-b']))
+  })
+
   it('async and @inline handlers run on the loop', async () => {
     expect((await request(`${s.url}/async`)).json().thread).toBe(threadId)
     expect((await request(`${s.url}/inline`)).json().thread).toBe(threadId)

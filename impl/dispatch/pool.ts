@@ -63,7 +63,11 @@ export class WorkerPool implements Offloader {
   readonly #piscina: Piscina
   #closing = false
 
-  constructor(appModule: string, shared: SharedMemory, options: PoolOptions = {}, onError: (err: Error) => void = () => {}) {
+  readonly #signature: string
+
+  /** `routes`: the loop's compiled route ids, in order, which every worker must reproduce. */
+  constructor(appModule: string, shared: SharedMemory, routes: readonly CompiledRoute[], options: PoolOptions = {}, onError: (err: Error) => void = () => {}) {
+    this.#signature = routes.map((r) => r.id).join(',')
     this.options = resolvePoolOptions(options)
     const workerData: WorkerBoot = { appModule, sharedBuffer: shared.buffer }
     this.#piscina = new Piscina({
@@ -83,14 +87,15 @@ export class WorkerPool implements Offloader {
   /** Load the app in `minThreads` workers before serving, so the first requests do not pay for it. */
   async warm(): Promise<void> {
     const n = Math.max(1, this.options.minThreads)
-    await Promise.all(Array.from({ length: n }, () => this.#piscina.run({ kind: 'warm' } satisfies WorkerTask)))
+    const task: WorkerTask = { kind: 'warm', routes: this.#signature }
+    await Promise.all(Array.from({ length: n }, () => this.#piscina.run(task)))
   }
 
   /** Run a sync handler in a worker. Never rejects: pool failures become responses. */
   async runRoute(route: CompiledRoute, req: RequestData): Promise<Outcome> {
     if (this.#closing) return { response: errorResponse(new HttpError('UNB_ERR_POOL_CLOSED')) }
     try {
-      const task: WorkerTask = { kind: 'route', index: route.index, id: route.id, req }
+      const task: WorkerTask = { kind: 'route', index: route.index, req }
       return (await this.#piscina.run(task)) as Outcome
     } catch (err) {
       return this.#failure(err, route.id)

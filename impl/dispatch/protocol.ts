@@ -12,6 +12,7 @@ export interface WorkerBoot {
 }
 
 export type WorkerTask =
-  | { readonly kind: 'route'; readonly index: number; readonly id: string; readonly req: RequestData }
+  | { readonly kind: 'route'; readonly index: number; readonly req: RequestData }
   | { readonly kind: 'task'; readonly module: string; readonly name: string; readonly args: unknown[] }
-  | { readonly kind: 'warm' }
+  /** Start-up: the loop's route ids in order; the worker checks its own table is the same. */
+  | { readonly kind: 'warm'; readonly routes: string }

@@ -26,21 +26,27 @@ function compact(res: WireResponse): WireResponse {
   return { status: res.status, headers: res.headers, body: new Uint8Array(b) }
 }
 
-export default async function handle(task: WorkerTask): Promise<unknown> {
+const signature = app.routes.map((r) => r.id).join(',')
+
+function finish(out: Outcome): Outcome {
+  return out.failure === undefined ? { response: compact(out.response) } : { response: compact(out.response), failure: out.failure }
+}
+
+/** Not async on purpose: a synchronous result lets piscina answer without another loop turn. */
+export default function handle(task: WorkerTask): unknown {
   switch (task.kind) {
     case 'route': {
       const route = app.routes[task.index]
-      if (route === undefined || route.id !== task.id) {
-        throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker route table differs from the loop's at ${task.id}`])
-      }
-      const out = await runRoute(route, task.req, app.container, inlineOffloader)
-      return { response: compact(out.response), ...(out.failure ? { failure: out.failure } : {}) } satisfies Outcome
+      if (route === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker has no route ${task.index}`])
+      const out = runRoute(route, task.req, app.container, inlineOffloader)
+      return out instanceof Promise ? out.then(finish) : finish(out)
     }
-    case 'task': {
-      const fn = await loadTask(task.module, task.name)
-      return await fn(...task.args)
-    }
+    case 'task':
+      return loadTask(task.module, task.name).then((fn) => fn(...task.args))
     case 'warm':
+      if (task.routes !== signature) {
+        throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`the worker compiled different routes than the loop (is the app module deterministic?)`])
+      }
       return threadId
   }
 }

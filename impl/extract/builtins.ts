@@ -52,6 +52,7 @@ export function path<S extends Schema>(name: string, schema: S): Extractor<Infer
 export function path(name: string, schema: Schema = Str): Extractor<unknown> {
   return {
     source: 'path',
+    headers: [],
     extract: (ctx) => fromString('path', name, ctx.req.params[name], schema),
     check(route) {
       if (!route.params.includes(name)) return `path parameter "${name}" is not in ${route.path}`
@@ -67,7 +68,7 @@ export function path(name: string, schema: Schema = Str): Extractor<unknown> {
 export function query(name: string): Extractor<string>
 export function query<S extends Schema>(name: string, schema: S): Extractor<Infer<S>>
 export function query(name: string, schema: Schema = Str): Extractor<unknown> {
-  return { source: 'query', extract: (ctx) => fromString('query', name, firstValue(ctx.query[name]), schema) }
+  return { source: 'query', headers: [], extract: (ctx) => fromString('query', name, firstValue(ctx.query[name]), schema) }
 }
 
 /** A request header (case-insensitive), validated by `schema` (default: a required string). */
@@ -75,7 +76,7 @@ export function header(name: string): Extractor<string>
 export function header<S extends Schema>(name: string, schema: S): Extractor<Infer<S>>
 export function header(name: string, schema: Schema = Str): Extractor<unknown> {
   const key = name.toLowerCase()
-  return { source: 'header', extract: (ctx) => fromString('header', key, firstValue(ctx.req.headers[key]), schema) }
+  return { source: 'header', headers: [key], extract: (ctx) => fromString('header', key, firstValue(ctx.req.headers[key]), schema) }
 }
 
 /**
@@ -88,10 +89,10 @@ export function json(schemaOrModel: Schema | ModelClass<object>): Extractor<unkn
   const ofModel = modelSchema(schemaOrModel)
   if (ofModel !== undefined) {
     const cls = schemaOrModel as ModelClass<object>
-    return { source: 'body', extract: (ctx) => constructValidated(cls, validateOrThrow(ofModel, ctx.json(), 'body', '')) }
+    return { source: 'body', headers: [], extract: (ctx) => constructValidated(cls, validateOrThrow(ofModel, ctx.json(), 'body', '')) }
   }
   const schema = schemaOrModel as Schema
-  return { source: 'body', extract: (ctx) => validateOrThrow(schema, ctx.json(), 'body', '') }
+  return { source: 'body', headers: [], extract: (ctx) => validateOrThrow(schema, ctx.json(), 'body', '') }
 }
 
 /**
@@ -101,6 +102,8 @@ export function json(schemaOrModel: Schema | ModelClass<object>): Extractor<unkn
 export function depends<T>(provider: (ctx: RequestContext) => T): Extractor<Awaited<T>> {
   return {
     source: 'depends',
+    // A provider gets the whole request context, so it may read any header.
+    headers: 'all',
     extract(ctx) {
       if (ctx.scope.has(provider)) return ctx.scope.get(provider) as Awaited<T>
       const value = provider(ctx)
@@ -122,6 +125,7 @@ export function depends<T>(provider: (ctx: RequestContext) => T): Extractor<Awai
 export function inject<T>(token: Token<T>): Extractor<T> {
   return {
     source: 'inject',
+    headers: [],
     extract: (ctx) => ctx.container.get(token, ctx.scope),
     check(_route, container) {
       container.validate(token, 'a handler parameter')
@@ -136,10 +140,10 @@ export interface Resolver {
 }
 
 export function resolver(): Extractor<Resolver> {
-  return { source: 'resolver', extract: (ctx) => ({ get: (token) => ctx.resolve(token) }) }
+  return { source: 'resolver', headers: [], extract: (ctx) => ({ get: (token) => ctx.resolve(token) }) }
 }
 
 /** The offload helper for async handlers: `await offload.run(task, ...args)`. */
 export function offloader(): Extractor<Offloader> {
-  return { source: 'offloader', extract: (ctx) => ctx.offloader }
+  return { source: 'offloader', headers: [], extract: (ctx) => ctx.offloader }
 }

@@ -21,6 +21,12 @@ export interface Extractor<T> {
    * for sync ones, so it must not rely on state outside the request and the container.
    */
   extract(ctx: RequestContext): T | Promise<T>
+  /**
+   * The request headers this extractor reads (lower-case), or `'all'`. Sync handlers run in a
+   * worker, and only the headers some extractor of the route needs are sent there.
+   * @default 'all'
+   */
+  readonly headers?: readonly string[] | 'all'
   /** Checked once at app creation; return a message to reject the route. */
   check?(route: RouteInfo, container: Container): string | undefined
 }
@@ -33,8 +39,12 @@ export type ExtractedArgs<E extends readonly Extractor<unknown>[]> = {
  * Define a custom extractor (the analog of Lauren's `ExtractionMarker`).
  *
  * @example
- * const userAgent = defineExtractor('header', (ctx) => String(ctx.req.headers['user-agent'] ?? ''))
+ * const userAgent = defineExtractor('header', (ctx) => String(ctx.req.headers['user-agent'] ?? ''), ['user-agent'])
  */
-export function defineExtractor<T>(source: string, extract: (ctx: RequestContext) => T | Promise<T>): Extractor<T> {
-  return { source, extract }
+export function defineExtractor<T>(
+  source: string,
+  extract: (ctx: RequestContext) => T | Promise<T>,
+  headers: readonly string[] | 'all' = 'all',
+): Extractor<T> {
+  return { source, extract, headers: headers === 'all' ? 'all' : headers.map((h) => h.toLowerCase()) }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Container } from '../di/container.ts'
 import { injectable } from '../di/injectable.ts'
-import { path, query, inject } from '../extract/builtins.ts'
+import { depends, header, path, query, inject } from '../extract/builtins.ts'
 import { Int } from '../extract/builtins.ts'
 import type { UnblockedError } from '../errors.ts'
 import { classify, compileRoutes, joinPath, paramsOf } from './compile.ts'
@@ -65,6 +65,17 @@ describe('route compilation', () => {
     expect(byId['Items.fast']?.kind).toBe('inline')
     expect(byId['Items.stat']?.kind).toBe('sync')
     expect(byId['Items.statAsync']?.kind).toBe('async')
+  })
+
+  it('records which request headers a route\'s extractors read (what a worker is sent)', () => {
+    expect(byId['Items.one']?.headers).toEqual([])
+    @controller('/h') class H {
+      @get('/a', header('X-Token'), query('q')) a(_t: string, _q: string) { return 1 }
+      @get('/b', depends(() => 1)) b(_n: number) { return 1 }
+    }
+    const [a, b] = compileRoutes([H], new Container())
+    expect(a?.headers).toEqual(['x-token'])
+    expect(b?.headers).toBe('all')
   })
 
   it('rejects generators and @inline on async functions', () => {

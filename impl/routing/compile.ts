@@ -29,6 +29,18 @@ export interface CompiledRoute {
   readonly isStatic: boolean
   readonly fn: (...args: unknown[]) => unknown
   readonly extractors: readonly Extractor<unknown>[]
+  /** The request headers the extractors read, or 'all'; what a worker is sent. */
+  readonly headers: readonly string[] | 'all'
+}
+
+function headersOf(extractors: readonly Extractor<unknown>[]): readonly string[] | 'all' {
+  const names = new Set<string>()
+  for (const ex of extractors) {
+    const h = ex.headers ?? 'all'
+    if (h === 'all') return 'all'
+    for (const name of h) names.add(name)
+  }
+  return [...names]
 }
 
 /** `/items/{id}` (Lauren/FastAPI style) or `/items/:id` → `/items/:id`, slashes normalised. */
@@ -84,6 +96,7 @@ export function compileRoutes(controllers: readonly Token[], container: Containe
         isStatic: decl.isStatic,
         fn: decl.fn as unknown as CompiledRoute['fn'],
         extractors: decl.extractors,
+        headers: headersOf(decl.extractors),
       })
     }
   }

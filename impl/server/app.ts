@@ -33,6 +33,12 @@ function write(res: ServerResponse, r: WireResponse): void {
   else res.end(r.body)
 }
 
+function pick(all: IncomingMessage['headers'], names: readonly string[]): Record<string, string | string[] | undefined> {
+  const out: Record<string, string | string[] | undefined> = {}
+  for (const n of names) if (all[n] !== undefined) out[n] = all[n]
+  return out
+}
+
 export class App {
   readonly compiled: CompiledApp
   readonly pool: WorkerPool
@@ -100,7 +106,9 @@ export class App {
         return
       }
     }
-    const data: RequestData = { method, path, params: hit.params, query: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body }
+    // A worker gets only the headers the route's extractors read: cloning them costs per header.
+    const headers = route.kind !== 'sync' || route.headers === 'all' ? req.headers : pick(req.headers, route.headers)
+    const data: RequestData = { method, path, params: hit.params, query: q < 0 ? '' : url.slice(q + 1), headers, body }
     const outcome: Outcome = route.kind === 'sync' ? await this.pool.runRoute(route, data) : await this.#onLoop(route, data)
     if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
     write(res, outcome.response)

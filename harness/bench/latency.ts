@@ -1,0 +1,53 @@
+/**
+ * Latency statistics for the bench, on HDR histograms (hdr-histogram-js): microsecond
+ * resolution, 3 significant digits, values up to 10 minutes.
+ */
+import * as hdr from 'hdr-histogram-js'
+import type { LatencySummary } from './loadgen-protocol.ts'
+
+const round = (x: number): number => Math.round(x * 1000) / 1000
+
+export function newHistogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false })
+}
+
+/** Summary in ms of a histogram recorded in µs. */
+export function summarizeHistogram(h: hdr.Histogram): LatencySummary {
+  const ms = (us: number): number => round(us / 1000)
+  return {
+    p50: ms(h.getValueAtPercentile(50)),
+    p90: ms(h.getValueAtPercentile(90)),
+    p99: ms(h.getValueAtPercentile(99)),
+    p999: ms(h.getValueAtPercentile(99.9)),
+    max: ms(h.maxValue),
+    mean: ms(h.mean),
+  }
+}
+
+/** Summary in ms of latencies given in ms. */
+export function summarizeMs(latenciesMs: readonly number[]): LatencySummary {
+  const h = newHistogram()
+  for (const v of latenciesMs) h.recordValue(Math.max(1, Math.round(v * 1000)))
+  return summarizeHistogram(h)
+}
+
+/**
+ * The coordinated-omission-free latency of requests sent on a fixed schedule: each one counts
+ * from the moment it *should* have been sent. `scheduledAt[i]` and `completedAt[i]` in ms.
+ */
+export function latenciesFromSchedule(scheduledAt: readonly number[], completedAt: readonly number[]): number[] {
+  return scheduledAt.map((s, i) => (completedAt[i] as number) - s)
+}
+
+/**
+ * HdrHistogram's correction for latencies recorded by a *closed* loop (one that waits for each
+ * reply before sending the next, like autocannon's clients): a value longer than the expected
+ * interval also stands for the requests that would have been sent meanwhile. For comparison
+ * with the open-loop numbers; see the tests for the hand-computed case.
+ */
+export function correctedSummary(latenciesMs: readonly number[], expectedIntervalMs: number): LatencySummary {
+  const h = newHistogram()
+  const interval = Math.round(expectedIntervalMs * 1000)
+  for (const v of latenciesMs) h.recordValueWithExpectedInterval(Math.max(1, Math.round(v * 1000)), interval)
+  return summarizeHistogram(h)
+}

@@ -1,0 +1,84 @@
+/**
+ * The load-generator process: autocannon for the load, plus the open-loop /ping prober when the
+ * scenario asks for one. It runs apart from the bench and from the target, so its own CPU use is
+ * measured (and reported) instead of silently capping the numbers.
+ */
+import autocannon from 'autocannon'
+import { TargetClient } from '../../scenarios/client.ts'
+import { probeDuring } from '../../scenarios/prober.ts'
+import { summarizeMs } from './latency.ts'
+import type { ChildMessage, LoadJob, LoadResult } from './loadgen-protocol.ts'
+import { scenarioById } from './scenarios.ts'
+
+const send = (m: ChildMessage): void => {
+  process.send?.(m)
+}
+
+function cannon(job: LoadJob, durationSec: number, check?: (body: string) => boolean): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${job.url}${job.path}`,
+        method: job.method,
+        connections: job.connections,
+        duration: durationSec,
+        timeout: job.timeoutSec,
+        ...(check && { verifyBody: (body: string | Buffer | undefined) => check(body === undefined ? '' : body.toString()) }),
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    )
+    instance.on('error', reject)
+  })
+}
+
+async function run(job: LoadJob): Promise<LoadResult> {
+  const scenario = scenarioById(job.scenario)
+  if (scenario === undefined) throw new Error(`unknown scenario ${job.scenario}`)
+  if (job.warmupSec > 0) await cannon(job, job.warmupSec)
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  let ping: LoadResult['ping']
+  let result: autocannon.Result
+  if (job.ping) {
+    const client = new TargetClient(job.url, job.timeoutSec * 1000)
+    try {
+      const { probe, result: load } = await probeDuring(client, () => cannon(job, job.durationSec, scenario.check), { intervalMs: job.ping.intervalMs })
+      if (load.status === 'rejected') throw load.reason
+      result = load.value
+      const ok = probe.samples.filter((s) => s.ok).map((s) => s.ms)
+      ping = { ...summarizeMs(ok.length > 0 ? ok : [0]), sent: probe.sent, failed: probe.failed, timeline: probe.samples.map((s) => [s.at, s.ms, s.ok ? 1 : 0]) }
+    } finally {
+      await client.close()
+    }
+  } else {
+    result = await cannon(job, job.durationSec, scenario.check)
+  }
+  const wallMs = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  const cpuMs = (cpu.user + cpu.system) / 1000
+  const statusCodes: Record<string, number> = {}
+  for (const [code, v] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = Number((v as { count: number | string }).count)
+  const requests = Object.values(statusCodes).reduce((a, b) => a + b, 0) || result.requests.total
+  const l = result.latency
+  return {
+    requests,
+    durationSec: result.duration,
+    rps: requests / result.duration,
+    latency: { p50: l.p50, p90: l.p90, p99: l.p99, p999: l.p99_9, max: l.max, mean: l.average },
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    mismatches: result.mismatches,
+    statusCodes,
+    ...(ping && { ping }),
+    loadgen: { cpuMs, cpuPct: Math.round((cpuMs / wallMs) * 1000) / 10 },
+  }
+}
+
+process.on('message', (job: LoadJob) => {
+  run(job).then(
+    (result) => send({ kind: 'result', result }),
+    (err: unknown) => send({ kind: 'error', message: err instanceof Error ? err.message : String(err) }),
+  )
+})
+send({ kind: 'ready' })

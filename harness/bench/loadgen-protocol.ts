@@ -1,0 +1,43 @@
+/** Messages between the bench and its load-generator child process. */
+
+export interface LoadJob {
+  readonly url: string
+  readonly method: 'GET' | 'POST'
+  readonly path: string
+  readonly connections: number
+  readonly durationSec: number
+  readonly warmupSec: number
+  /** Scenario id; the child looks its response check up by id (functions do not cross processes). */
+  readonly scenario: string
+  readonly ping?: { intervalMs: number }
+  /** Per-request timeout, s. */
+  readonly timeoutSec: number
+}
+
+export interface LatencySummary {
+  readonly p50: number
+  readonly p90: number
+  readonly p99: number
+  readonly p999: number
+  readonly max: number
+  readonly mean: number
+}
+
+export interface LoadResult {
+  readonly requests: number
+  readonly durationSec: number
+  readonly rps: number
+  /** ms, from autocannon's closed-loop clients. */
+  readonly latency: LatencySummary
+  readonly errors: number
+  readonly timeouts: number
+  readonly non2xx: number
+  readonly mismatches: number
+  readonly statusCodes: Record<string, number>
+  /** Open-loop ping latency, ms from each ping's scheduled send time. */
+  readonly ping?: LatencySummary & { sent: number; failed: number; timeline: [number, number, number][] }
+  /** CPU the load generator itself used during the measured run. */
+  readonly loadgen: { cpuMs: number; cpuPct: number }
+}
+
+export type ChildMessage = { kind: 'ready' } | { kind: 'result'; result: LoadResult } | { kind: 'error'; message: string }

@@ -1,0 +1,92 @@
+/**
+ * CPU time and memory of a target's whole process group, read from /proc (Linux). Elsewhere the
+ * readers return `undefined` and the results say the numbers are unavailable.
+ */
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+
+let ticksPerSecond: number | undefined
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+    } catch {
+      ticksPerSecond = 100
+    }
+  }
+  return ticksPerSecond
+}
+
+/** Fields of /proc/<pid>/stat after the `(comm)` field, which may itself contain spaces. */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return s.slice(s.lastIndexOf(')') + 2).split(' ')
+  } catch {
+    return undefined
+  }
+}
+
+/** PIDs whose process group is `pgid` (the target's shell and everything it started). */
+export function groupPids(pgid: number): number[] {
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return []
+  }
+  const pids: number[] = []
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue
+    const f = statFields(Number(e))
+    // After `(comm)`: state, ppid, pgrp, … (pgrp is index 2)
+    if (f !== undefined && Number(f[2]) === pgid) pids.push(Number(e))
+  }
+  return pids
+}
+
+/** User + system CPU time of the group, ms (live processes only). */
+export function groupCpuMs(pgid: number): number | undefined {
+  const pids = groupPids(pgid)
+  if (pids.length === 0) return undefined
+  let ticks = 0
+  for (const pid of pids) {
+    const f = statFields(pid)
+    if (f !== undefined) ticks += Number(f[11]) + Number(f[12]) // utime, stime
+  }
+  return (ticks / clockTicks()) * 1000
+}
+
+/** Resident memory of the group now, bytes. */
+export function groupRssBytes(pgid: number): number | undefined {
+  const pids = groupPids(pgid)
+  if (pids.length === 0) return undefined
+  let kb = 0
+  for (const pid of pids) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+      if (m) kb += Number(m[1])
+    } catch {
+      // exited between the scan and the read
+    }
+  }
+  return kb * 1024
+}
+
+/** Samples the group's RSS every `everyMs` until stopped; returns the peak. */
+export function rssSampler(pgid: number, everyMs = 200): { stop(): number | undefined } {
+  let peak: number | undefined
+  const sample = (): void => {
+    const v = groupRssBytes(pgid)
+    if (v !== undefined) peak = Math.max(peak ?? 0, v)
+  }
+  sample()
+  const timer = setInterval(sample, everyMs)
+  return {
+    stop() {
+      clearInterval(timer)
+      sample()
+      return peak
+    },
+  }
+}

@@ -1,0 +1,79 @@
+/** Bench profiles and their overrides, validated when the settings are built. */
+import { SCENARIOS } from './scenarios.ts'
+
+export interface BenchSettings {
+  readonly profile: 'default' | 'quick'
+  /** Measured seconds per trial. */
+  readonly durationSec: number
+  /** Warm-up seconds before every measured trial (same endpoint, same connections). */
+  readonly warmupSec: number
+  readonly trials: number
+  /** Overrides every scenario's connection count when set. */
+  readonly connections: number | undefined
+  readonly scenarios: readonly string[]
+  /** Built-in target names and external `name=command` targets, in order. */
+  readonly targets: readonly string[]
+  /** Conformance suites run before loading ("verify, then load"). */
+  readonly verifySuites: readonly string[]
+  /** Micro-benchmark time per task, ms. */
+  readonly microTimeMs: number
+}
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError'
+}
+
+export const BUILT_IN_TARGETS = ['reference', 'express', 'fastify', 'fastify-piscina'] as const
+
+/**
+ * default: ≈5 minutes on a 2-core machine (4 targets × 7 scenarios × 3 trials of 2 s + warm-ups,
+ * full conformance, micro-benchmarks). quick: ≈90 s for CI (1 trial of 1 s, conformance without
+ * the slow thread-safety and blocking suites).
+ */
+const PROFILES = {
+  default: { durationSec: 2, warmupSec: 0.5, trials: 3, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'], microTimeMs: 400 },
+  quick: { durationSec: 1, warmupSec: 0.3, trials: 1, verifySuites: ['coercion', 'extraction', 'errors'], microTimeMs: 150 },
+} as const
+
+export interface Overrides {
+  quick?: boolean
+  duration?: string
+  trials?: string
+  connections?: string
+  targets?: string
+  scenarios?: string
+}
+
+function num(flag: string, raw: string | undefined, integer: boolean, min: number): number | undefined {
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+    throw new SettingsError(`${flag} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${raw}"`)
+  }
+  return n
+}
+
+const csv = (s: string | undefined): string[] | undefined => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean))
+
+export function buildSettings(o: Overrides, externalTargets: readonly string[] = []): BenchSettings {
+  const profile = o.quick ? 'quick' : 'default'
+  const p = PROFILES[profile]
+  const scenarios = csv(o.scenarios) ?? SCENARIOS.map((s) => s.id)
+  const unknown = scenarios.filter((id) => !SCENARIOS.some((s) => s.id === id))
+  if (unknown.length > 0) throw new SettingsError(`unknown scenario ${unknown.join(', ')}; scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}`)
+  const builtIns = csv(o.targets) ?? [...BUILT_IN_TARGETS]
+  const bad = builtIns.filter((t) => !(BUILT_IN_TARGETS as readonly string[]).includes(t) && !externalTargets.includes(t))
+  if (bad.length > 0) throw new SettingsError(`unknown target ${bad.join(', ')}; built-in targets: ${BUILT_IN_TARGETS.join(', ')} (add others with --target name=command)`)
+  const targets = [...builtIns, ...externalTargets.filter((t) => !builtIns.includes(t))]
+  return {
+    profile,
+    durationSec: num('--duration', o.duration, false, 0.5) ?? p.durationSec,
+    warmupSec: p.warmupSec,
+    trials: num('--trials', o.trials, true, 1) ?? p.trials,
+    connections: num('--connections', o.connections, true, 1),
+    scenarios,
+    targets,
+    verifySuites: p.verifySuites,
+    microTimeMs: p.microTimeMs,
+  }
+}
