@@ -1,5 +1,6 @@
 /** The `unblocked` command line. Each subcommand lives in its own module. */
 import { Command, CommanderError } from 'commander'
+import { bench, type BenchFlags } from './bench-command.ts'
 import { conformance, type ConformanceFlags } from './conformance.ts'
 import { serve } from './serve.ts'
 import { UsageError } from './usage-error.ts'
@@ -37,6 +38,21 @@ export function buildCli(): Command {
     .option('--strict', 'treat WARN as failure (exit code and JUnit)')
     .action(async (flags: ConformanceFlags) => {
       process.exitCode = await conformance(flags)
+    })
+
+  program
+    .command('bench')
+    .description('load-test every target (verify with the conformance suites first) and write reports/out/<timestamp>/results.json')
+    .option('--quick', 'the CI profile: about 90 s')
+    .option('--duration <sec>', 'measured seconds per trial')
+    .option('--trials <n>', 'trials per (target, scenario)')
+    .option('--connections <n>', 'connections for every scenario')
+    .option('--targets <list>', 'comma-separated targets (built-in names or external ones)')
+    .option('--scenarios <list>', 'comma-separated scenario ids')
+    .option('--target <name=command...>', 'an external target started by a command with {port} (repeatable)')
+    .option('--out <dir>', 'output root', 'reports/out')
+    .action(async (flags: BenchFlags) => {
+      process.exitCode = await bench(flags)
     })
 
   return program

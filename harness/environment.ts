@@ -1,7 +1,9 @@
 /** The facts about the machine and software that every result records. */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
+import { dirname, join } from 'node:path'
 
 export interface Environment {
   readonly node: string
@@ -37,5 +39,25 @@ export function environment(): Environment {
     unblocked: pkg.version,
     gitCommit: gitCommit(),
     hostname: os.hostname(),
+  }
+}
+
+/**
+ * The installed version of a package, read from its package.json (found by walking up from the
+ * resolved entry point, since not every package exports its package.json).
+ */
+export function packageVersion(name: string): string {
+  const require = createRequire(import.meta.url)
+  let dir = dirname(require.resolve(name))
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string }
+      if (pkg.name === name && pkg.version) return pkg.version
+    } catch {
+      // no package.json here
+    }
+    const up = dirname(dir)
+    if (up === dir) return 'unknown'
+    dir = up
   }
 }

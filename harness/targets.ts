@@ -23,18 +23,15 @@ function urlOf(addr: AddressInfo): string {
   return `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`
 }
 
-async function pkgVersion(name: string): Promise<string> {
-  const { createRequire } = await import('node:module')
-  const req = createRequire(import.meta.url)
-  return (req(`${name}/package.json`) as { version: string }).version
-}
+import { packageVersion } from './environment.ts'
 
 function simple(name: string, summary: string, framework: string, load: () => Promise<(port: number, host: string) => Promise<{ url: string; close(): Promise<void> }>>): TargetSpec {
   return {
     name,
     summary,
     async start(port, host) {
-      const [startFn, version] = await Promise.all([load(), pkgVersion(framework)])
+      const startFn = await load()
+      const version = packageVersion(framework)
       const s = await startFn(port, host)
       return { name, url: s.url, description: `${name} (${framework} ${version}; ${summary})`, close: s.close }
     },

@@ -31,8 +31,8 @@ export const BUILT_IN_TARGETS = ['reference', 'express', 'fastify', 'fastify-pis
  * the slow thread-safety and blocking suites).
  */
 const PROFILES = {
-  default: { durationSec: 2, warmupSec: 0.5, trials: 3, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'], microTimeMs: 400 },
-  quick: { durationSec: 1, warmupSec: 0.3, trials: 1, verifySuites: ['coercion', 'extraction', 'errors'], microTimeMs: 150 },
+  default: { durationSec: 2, warmupSec: 0.5, trials: 3, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'], microTimeMs: 600 },
+  quick: { durationSec: 1, warmupSec: 0.3, trials: 1, verifySuites: ['coercion', 'extraction', 'errors'], microTimeMs: 300 },
 } as const
 
 export interface Overrides {

@@ -1,0 +1,244 @@
+/**
+ * The bench run: start every target, verify it with the conformance suites, run the
+ * micro-benchmarks, then the load scenarios — trials interleaved across targets (trial 1 of every
+ * target, then trial 2, …, rotating the order) so slow drift on a shared machine hits every
+ * target alike and ratios compare like with like. A target that fails to start or dies is
+ * recorded and the run goes on. Emits events; the progress display only listens.
+ */
+import { fileURLToPath } from 'node:url'
+import { checkConformance } from '../../scenarios/conformance.ts'
+import { selectCases } from '../../scenarios/runner.ts'
+import { ALL_CASES } from '../../scenarios/suites/index.ts'
+import { environment, packageVersion as versionOf } from '../environment.ts'
+import { spawnTarget, type SpawnedTarget } from '../spawn-target.ts'
+import type { ExternalTarget } from './config.ts'
+import { LoadGenerator } from './loadgen.ts'
+import type { LoadJob } from './loadgen-protocol.ts'
+import { runMicro } from './micro.ts'
+import { cpuPlan, pin } from './pinning.ts'
+import type { BenchSettings } from './profiles.ts'
+import { groupCpuMs, rssSampler } from './proc-stats.ts'
+import { computeRatios, SCHEMA_VERSION, summarizeCell, type BenchResults, type Cell, type TargetRecord, type Trial } from './results.ts'
+import { SCENARIOS, type Scenario } from './scenarios.ts'
+
+export interface BenchEvents {
+  phase?(name: string, detail: string): void
+  trialStart?(info: { target: string; scenario: string; trial: number; trials: number; done: number; total: number; etaSec: number }): void
+  trialEnd?(info: { target: string; scenario: string; trial: Trial }): void
+  targetFailed?(name: string, why: string): void
+}
+
+const BIN = fileURLToPath(new URL('../../bin/unblocked.mjs', import.meta.url))
+
+interface TargetPlan {
+  readonly name: string
+  readonly command: string
+  readonly framework: string
+  readonly scenarios: readonly string[]
+  readonly verify: boolean
+}
+
+function builtInCommand(name: string, env = ''): string {
+  // `exec` replaces the shell, so the target's pid is the process group we measure and signal.
+  return `${env}exec "${process.execPath}" "${BIN}" serve ${name} --port {port}`
+}
+
+const FRAMEWORK: Record<string, () => string> = {
+  reference: () => `unblocked ${environment().unblocked} (piscina ${versionOf('piscina')}, find-my-way ${versionOf('find-my-way')})`,
+  express: () => `express ${versionOf('express')}`,
+  fastify: () => `fastify ${versionOf('fastify')}`,
+  'fastify-piscina': () => `fastify ${versionOf('fastify')} + piscina ${versionOf('piscina')}`,
+}
+
+export function planTargets(settings: BenchSettings, external: readonly ExternalTarget[]): TargetPlan[] {
+  const plans: TargetPlan[] = []
+  for (const name of settings.targets) {
+    const ext = external.find((e) => e.name === name)
+    if (ext) plans.push({ name, command: ext.command, framework: ext.framework, scenarios: settings.scenarios, verify: true })
+    else plans.push({ name, command: builtInCommand(name), framework: FRAMEWORK[name]?.() ?? name, scenarios: settings.scenarios, verify: true })
+  }
+  // Blocking detection's cost, measured in the same run: the reference with detection off.
+  if (settings.targets.includes('reference') && settings.scenarios.includes('json-async')) {
+    plans.push({ name: 'reference-nodetect', command: builtInCommand('reference', 'UNBLOCKED_BLOCKING=off '), framework: `${FRAMEWORK.reference?.()}, blocking detection off`, scenarios: ['json-async'], verify: false })
+  }
+  return plans
+}
+
+/** Seconds one trial takes, beyond its warm-up and measured time (pinning, process start-up of the run). */
+const TRIAL_OVERHEAD_SEC = 0.5
+
+export async function runBench(settings: BenchSettings, external: readonly ExternalTarget[], events: BenchEvents = {}, signal?: AbortSignal): Promise<BenchResults> {
+  const t0 = performance.now()
+  const plan = cpuPlan()
+  const plans = planTargets(settings, external)
+  const scenarios = settings.scenarios.map((id) => SCENARIOS.find((s) => s.id === id) as Scenario)
+  const results: BenchResults = {
+    schemaVersion: SCHEMA_VERSION,
+    createdAt: new Date().toISOString(),
+    durationMs: 0,
+    state: 'complete',
+    environment: { ...environment(), loadGenerator: { tool: 'autocannon', version: versionOf('autocannon'), process: 'a separate child process (harness/bench/loadgen-child.ts)' } },
+    settings: {
+      ...settings,
+      pinning: {
+        ...plan,
+        note: plan.available
+          ? `target pinned to CPU ${plan.target}, load generator to CPU ${plan.loadgen}; for cpu-sync the target gets every CPU (${plan.all}) and shares CPU ${plan.loadgen} with the load generator`
+          : `not pinned (${plan.why})`,
+      },
+    },
+    scenarios: scenarios.map((s) => ({ id: s.id, description: s.description, method: s.method, path: s.path, connections: settings.connections ?? s.connections, cpus: s.cpus })),
+    targets: [],
+    cells: [],
+    ratios: [],
+  }
+  const running = new Map<string, SpawnedTarget>()
+  const loadgen = new LoadGenerator()
+  try {
+    await loadgen.ready()
+    if (plan.available && loadgen.pid !== undefined) pin({ pid: loadgen.pid }, plan.loadgen)
+
+    // -- start and verify --------------------------------------------------------------
+    for (const p of plans) {
+      if (signal?.aborted) break
+      const record: TargetRecord = { name: p.name, command: p.command, framework: p.framework, state: 'ok', scenarios: p.scenarios }
+      results.targets.push(record)
+      events.phase?.('start', p.name)
+      try {
+        const t = await spawnTarget(p.command, { startupTimeoutMs: 60_000 })
+        running.set(p.name, t)
+        if (plan.available) pin({ pgid: t.pid }, plan.target)
+      } catch (err) {
+        record.state = 'failed-to-start'
+        record.error = (err as Error).message
+        events.targetFailed?.(p.name, record.error)
+        continue
+      }
+      if (!p.verify) continue
+      events.phase?.('verify', `${p.name} (conformance: ${settings.verifySuites.join(', ')})`)
+      try {
+        const t = running.get(p.name) as SpawnedTarget
+        const report = await checkConformance({
+          target: { url: t.url, name: p.name, command: p.command },
+          cases: selectCases(ALL_CASES, { suites: settings.verifySuites }),
+          targetGone: () => t.gone(),
+          ...(signal && { signal }),
+        })
+        record.conformance = report
+        record.mustFailures = report.cases.filter((c) => c.level === 'MUST' && (c.verdict === 'FAIL' || c.verdict === 'ERROR')).map((c) => c.id)
+      } catch (err) {
+        record.conformance = { error: (err as Error).message }
+      }
+    }
+
+    // -- micro-benchmarks (targets idle) ----------------------------------------------------
+    if (!signal?.aborted) {
+      events.phase?.('micro', 'dispatch, coercion and extraction micro-benchmarks (tinybench)')
+      try {
+        const rounds = settings.profile === 'quick' ? 1 : 3
+        const reports = []
+        for (let i = 0; i < rounds; i++) reports.push(await runMicro(settings.microTimeMs))
+        const ratios = reports.map((r) => r.offloadVsPiscina).filter((x): x is number => x !== undefined).sort((a, b) => a - b)
+        const mid = reports[Math.floor(reports.length / 2)] ?? reports[0]
+        const median = ratios.length > 0 ? (ratios[Math.floor((ratios.length - 1) / 2)] as number) : undefined
+        results.micro = { state: 'ok', rounds, results: mid?.results ?? [], offloadVsPiscina: median, offloadVsPiscinaSpread: [ratios[0] ?? NaN, ratios.at(-1) ?? NaN] }
+      } catch (err) {
+        results.micro = { state: 'errored', error: (err as Error).message }
+      }
+    }
+
+    // -- load -------------------------------------------------------------------------------
+    for (const p of plans) for (const s of scenarios) {
+      if (p.scenarios.includes(s.id)) results.cells.push({ target: p.name, scenario: s.id, state: 'ok', trials: [] })
+    }
+    const total = results.cells.length * settings.trials
+    let done = 0
+    const perTrial = settings.warmupSec + settings.durationSec + TRIAL_OVERHEAD_SEC
+    for (const s of scenarios) {
+      const cells = results.cells.filter((c) => c.scenario === s.id)
+      for (let trial = 1; trial <= settings.trials; trial++) {
+        const order = cells.map((_, i) => cells[(i + trial - 1) % cells.length] as Cell)
+        for (const cell of order) {
+          if (signal?.aborted) break
+          events.trialStart?.({ target: cell.target, scenario: s.id, trial, trials: settings.trials, done, total, etaSec: Math.round((total - done) * perTrial) })
+          const t = await runTrial(cell, s, trial, running.get(cell.target), results.targets, settings, plan, loadgen)
+          cell.trials.push(t)
+          done++
+          events.trialEnd?.({ target: cell.target, scenario: s.id, trial: t })
+        }
+      }
+    }
+    if (signal?.aborted) results.state = 'interrupted'
+  } catch (err) {
+    results.state = 'failed'
+    results.error = (err as Error).stack ?? String(err)
+  } finally {
+    loadgen.close()
+    await Promise.allSettled([...running.values()].map((t) => t.stop()))
+    for (const c of results.cells) summarizeCell(c)
+    results.ratios = computeRatios(results)
+    results.durationMs = Math.round(performance.now() - t0)
+  }
+  return results
+}
+
+async function runTrial(
+  cell: Cell,
+  s: Scenario,
+  trial: number,
+  target: SpawnedTarget | undefined,
+  records: TargetRecord[],
+  settings: BenchSettings,
+  plan: ReturnType<typeof cpuPlan>,
+  loadgen: LoadGenerator,
+): Promise<Trial> {
+  const record = records.find((r) => r.name === cell.target)
+  if (target === undefined || record?.state !== 'ok') {
+    cell.state = 'skipped'
+    return { trial, state: 'errored', error: `not run: the target ${record?.state === 'died' ? 'died earlier' : 'did not start'}${record?.error ? ` (${record.error.split('\n')[0]})` : ''}` }
+  }
+  const cpus = s.cpus === 'target-all' ? plan.all : plan.target
+  const pinned = plan.available && pin({ pgid: target.pid }, cpus) ? { target: cpus, loadgen: plan.loadgen } : null
+  const job: LoadJob = {
+    url: target.url,
+    method: s.method,
+    path: s.path,
+    connections: settings.connections ?? s.connections,
+    durationSec: settings.durationSec,
+    warmupSec: settings.warmupSec,
+    scenario: s.id,
+    ...(s.ping && { ping: s.ping }),
+    timeoutSec: 10,
+  }
+  const cpuBefore = groupCpuMs(target.pid)
+  const rss = rssSampler(target.pid)
+  const wall0 = performance.now()
+  try {
+    const r = await loadgen.run(job, (settings.warmupSec + settings.durationSec + 30) * 1000)
+    const measuredMs = performance.now() - wall0
+    const cpuAfter = groupCpuMs(target.pid)
+    const peakRssBytes = rss.stop()
+    const gone = target.gone()
+    if (gone !== undefined) throw new Error(`${gone} during ${s.id}`)
+    // CPU over warm-up + measurement: the target's average cores in use while loaded.
+    const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined
+    return {
+      trial,
+      state: 'ok',
+      ...r,
+      target: { ...(cpuMs !== undefined && { cpuMs: Math.round(cpuMs), cpuCores: Math.round((cpuMs / measuredMs) * 100) / 100 }), ...(peakRssBytes !== undefined && { peakRssBytes }) },
+      // One core fully busy means the load generator, not the target, may be what limits requests/s.
+      loadgenSaturated: r.loadgen.cpuPct >= 90,
+      pinned,
+    }
+  } catch (err) {
+    rss.stop()
+    const message = (err as Error).message
+    const gone = target.gone()
+    if (gone !== undefined && record) {
+      record.state = 'died'
+      record.error = `${gone} during ${s.id} trial ${trial}`
+    }
+    return { trial, state: 'errored', error: gone !== undefined ? `${gone} during ${s.id} trial ${trial}` : message, pinned }
+  }
+}
