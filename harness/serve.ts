@@ -29,6 +29,11 @@ export async function serve(name: string, opts: ServeOptions): Promise<RunningTa
       process.exit(1)
     }
     stopping = true
+    // Graceful close waits for in-flight requests (10 s) and running pool tasks; never forever.
+    setTimeout(() => {
+      process.stderr.write('unblocked: graceful shutdown did not finish within 30 s, exiting\n')
+      process.exit(1)
+    }, 30_000).unref()
     running.close().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -82,7 +82,7 @@ export async function runMicro(timeMs: number): Promise<MicroReport> {
       raw.postMessage(payload)
       return reply
     })
-    for (const name of ['dict', 'model', 'dataclass', 'str', 'unicode', 'none', 'created', 'list', 'bytes'] as const) {
+    for (const name of ['dict', 'model', 'str', 'none', 'created', 'bytes'] as const) {
       const make = values[name]
       add(`coerce ${name}`, 'coercion', () => coerce(make(), 'micro'))
     }

@@ -15,7 +15,7 @@ export interface BenchSettings {
   readonly targets: readonly string[]
   /** Conformance suites run before loading ("verify, then load"). */
   readonly verifySuites: readonly string[]
-  /** Micro-benchmark time per task, ms. */
+  /** Micro-benchmark time per task, ms; 0 skips them. */
   readonly microTimeMs: number
 }
 
@@ -26,12 +26,12 @@ export class SettingsError extends Error {
 export const BUILT_IN_TARGETS = ['reference', 'express', 'fastify', 'fastify-piscina'] as const
 
 /**
- * default: ≈5 minutes on a 2-core machine (4 targets × 7 scenarios × 3 trials of 2 s + warm-ups,
+ * default: ≈5 minutes on a 2-core machine (4 targets × 7 scenarios × 3 trials of 1.5 s + warm-ups,
  * full conformance, micro-benchmarks). quick: ≈90 s for CI (1 trial of 1 s, conformance without
  * the slow thread-safety and blocking suites).
  */
 const PROFILES = {
-  default: { durationSec: 2, warmupSec: 0.5, trials: 3, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'], microTimeMs: 600 },
+  default: { durationSec: 1.5, warmupSec: 0.5, trials: 3, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'], microTimeMs: 500 },
   quick: { durationSec: 1, warmupSec: 0.3, trials: 1, verifySuites: ['coercion', 'extraction', 'errors'], microTimeMs: 300 },
 } as const
 

@@ -132,10 +132,11 @@ export async function runBench(settings: BenchSettings, external: readonly Exter
     }
 
     // -- micro-benchmarks (targets idle) ----------------------------------------------------
-    if (!signal?.aborted) {
+    if (settings.microTimeMs === 0) results.micro = { state: 'skipped' }
+    else if (!signal?.aborted) {
       events.phase?.('micro', 'dispatch, coercion and extraction micro-benchmarks (tinybench)')
       try {
-        const rounds = settings.profile === 'quick' ? 1 : 3
+        const rounds = settings.profile === 'quick' ? 1 : 2
         const reports = []
         for (let i = 0; i < rounds; i++) reports.push(await runMicro(settings.microTimeMs))
         const ratios = reports.map((r) => r.offloadVsPiscina).filter((x): x is number => x !== undefined).sort((a, b) => a - b)

@@ -8,6 +8,7 @@ import type { RequestData } from '../extract/context.ts'
 import type { CompiledRoute } from '../routing/compile.ts'
 import type { SharedMemory } from '../shared/memory.ts'
 import type { Offloader, TaskRef } from './offload-types.ts'
+import { LaneRouter } from './lanes.ts'
 import { errorResponse, type Outcome } from './pipeline.ts'
 import type { WorkerBoot, WorkerTask } from './protocol.ts'
 
@@ -34,6 +35,14 @@ export interface PoolOptions {
   maxQueue?: number
   /** Milliseconds an idle worker above `minThreads` lives (with `minThreads < maxThreads`). @default 30000 */
   idleTimeout?: number
+  /**
+   * A second, small pool for sync handlers measured to be quick (see lanes.ts): one worker per
+   * core, many tasks queued per worker. Handlers that block never get there.
+   * @default true
+   */
+  fastLane?: boolean
+  /** Workers in the fast lane. @default the number of cores */
+  fastLaneThreads?: number
 }
 
 export function resolvePoolOptions(o: PoolOptions = {}): Required<PoolOptions> {
@@ -43,9 +52,10 @@ export function resolvePoolOptions(o: PoolOptions = {}): Required<PoolOptions> {
     maxThreads,
     maxQueue: o.maxQueue ?? 1024,
     idleTimeout: o.idleTimeout ?? 30_000,
+    fastLaneThreads: o.fastLaneThreads ?? availableParallelism(),
   }
   for (const [k, v] of Object.entries(r)) {
-    const min = k === 'maxThreads' ? 1 : 0
+    const min = k === 'maxThreads' || k === 'fastLaneThreads' ? 1 : 0
     if (!Number.isInteger(v) || v < min) {
       throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`options.pool.${k} must be an integer ≥ ${min}, got ${v}`])
     }
@@ -53,14 +63,20 @@ export function resolvePoolOptions(o: PoolOptions = {}): Required<PoolOptions> {
   if (r.minThreads > r.maxThreads) {
     throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`options.pool.minThreads (${r.minThreads}) exceeds options.pool.maxThreads (${r.maxThreads})`])
   }
-  return r
+  return { ...r, fastLane: o.fastLane ?? true }
 }
+
+/** Tasks queued per fast-lane worker: they run back to back without the worker going to sleep. */
+const FAST_LANE_TASKS_PER_WORKER = 32
 
 const QUEUE_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy'])
 
 export class WorkerPool implements Offloader {
   readonly options: Required<PoolOptions>
+  /** The blocking lane: one task per worker, so blocking calls overlap. */
   readonly #piscina: Piscina
+  readonly #fast: Piscina | undefined
+  readonly #lanes = new LaneRouter()
   #closing = false
 
   readonly #signature: string
@@ -70,8 +86,9 @@ export class WorkerPool implements Offloader {
     this.#signature = routes.map((r) => r.id).join(',')
     this.options = resolvePoolOptions(options)
     const workerData: WorkerBoot = { appModule, sharedBuffer: shared.buffer }
+    const filename = new URL('./worker-bootstrap.mjs', import.meta.url).href
     this.#piscina = new Piscina({
-      filename: new URL('./worker-bootstrap.mjs', import.meta.url).href,
+      filename,
       workerData,
       minThreads: this.options.minThreads,
       maxThreads: this.options.maxThreads,
@@ -82,21 +99,34 @@ export class WorkerPool implements Offloader {
     })
     // Without a listener, a worker dying while idle would crash the process; piscina replaces it.
     this.#piscina.on('error', onError)
+    if (this.options.fastLane) {
+      const n = this.options.fastLaneThreads
+      this.#fast = new Piscina({ filename, workerData, minThreads: n, maxThreads: n, concurrentTasksPerWorker: FAST_LANE_TASKS_PER_WORKER, maxQueue: this.options.maxQueue, idleTimeout: this.options.idleTimeout })
+      this.#fast.on('error', onError)
+    }
   }
 
   /** Load the app in `minThreads` workers before serving, so the first requests do not pay for it. */
   async warm(): Promise<void> {
     const n = Math.max(1, this.options.minThreads)
     const task: WorkerTask = { kind: 'warm', routes: this.#signature }
-    await Promise.all(Array.from({ length: n }, () => this.#piscina.run(task)))
+    const fast = this.#fast
+    await Promise.all([
+      ...Array.from({ length: n }, () => this.#piscina.run(task)),
+      ...(fast === undefined ? [] : Array.from({ length: this.options.fastLaneThreads }, () => fast.run(task))),
+    ])
   }
 
   /** Run a sync handler in a worker. Never rejects: pool failures become responses. */
   async runRoute(route: CompiledRoute, req: RequestData): Promise<Outcome> {
     if (this.#closing) return { response: errorResponse(new HttpError('UNB_ERR_POOL_CLOSED')) }
+    // The fast lane only while it keeps up: a queue there means a slow call is holding it.
+    const lane = this.#fast !== undefined && this.#lanes.lane(route.index) === 'fast' && this.#fast.queueSize === 0 ? this.#fast : this.#piscina
     try {
       const task: WorkerTask = { kind: 'route', index: route.index, req }
-      return (await this.#piscina.run(task)) as Outcome
+      const out = (await lane.run(task)) as Outcome & { ms?: number }
+      if (out.ms !== undefined) this.#lanes.observe(route.index, out.ms)
+      return out
     } catch (err) {
       return this.#failure(err, route.id)
     }
@@ -131,21 +161,29 @@ export class WorkerPool implements Offloader {
     }
   }
 
-  get stats(): { threads: number; queueSize: number; completed: number; utilization: number } {
+  get stats(): { threads: number; queueSize: number; completed: number; utilization: number; fastLane?: { threads: number; completed: number }; lanes: ReturnType<LaneRouter['snapshot']> } {
     const p = this.#piscina
-    return { threads: p.threads.length, queueSize: p.queueSize, completed: p.completed, utilization: p.utilization }
+    const f = this.#fast
+    return {
+      threads: p.threads.length,
+      queueSize: p.queueSize,
+      completed: p.completed,
+      utilization: p.utilization,
+      ...(f && { fastLane: { threads: f.threads.length, completed: f.completed } }),
+      lanes: this.#lanes.snapshot(),
+    }
   }
 
   /** Finish queued and running tasks, then stop the workers. */
   async close(): Promise<void> {
     if (this.#closing) return
     this.#closing = true
-    await this.#piscina.close()
+    await Promise.all([this.#piscina.close(), this.#fast?.close()])
   }
 
   /** Stop now, abandoning tasks (for a forced shutdown). */
   async destroy(): Promise<void> {
     this.#closing = true
-    await this.#piscina.destroy()
+    await Promise.all([this.#piscina.destroy(), this.#fast?.destroy()])
   }
 }

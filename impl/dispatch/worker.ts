@@ -28,8 +28,10 @@ function compact(res: WireResponse): WireResponse {
 
 const signature = app.routes.map((r) => r.id).join(',')
 
-function finish(out: Outcome): Outcome {
-  return out.failure === undefined ? { response: compact(out.response) } : { response: compact(out.response), failure: out.failure }
+/** The outcome, plus how long the handler took here (the pool's lane choice learns from it). */
+function finish(out: Outcome, t0: number): Outcome & { ms: number } {
+  const ms = performance.now() - t0
+  return out.failure === undefined ? { response: compact(out.response), ms } : { response: compact(out.response), failure: out.failure, ms }
 }
 
 /** Not async on purpose: a synchronous result lets piscina answer without another loop turn. */
@@ -38,8 +40,9 @@ export default function handle(task: WorkerTask): unknown {
     case 'route': {
       const route = app.routes[task.index]
       if (route === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker has no route ${task.index}`])
+      const t0 = performance.now()
       const out = runRoute(route, task.req, app.container, inlineOffloader)
-      return out instanceof Promise ? out.then(finish) : finish(out)
+      return out instanceof Promise ? out.then((o) => finish(o, t0)) : finish(out, t0)
     }
     case 'task':
       return loadTask(task.module, task.name).then((fn) => fn(...task.args))

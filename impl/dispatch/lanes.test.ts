@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { LaneRouter } from './lanes.ts'
+
+describe('LaneRouter', () => {
+  it('starts every route in the blocking lane and promotes it after 16 quick calls', () => {
+    const r = new LaneRouter()
+    expect(r.lane(1)).toBe('blocking')
+    for (let i = 0; i < 15; i++) expect(r.observe(1, 0.05)).toBe('blocking')
+    expect(r.observe(1, 0.05)).toBe('fast')
+  })
+
+  it('never promotes a route that waits, even 1 ms per call', () => {
+    const r = new LaneRouter()
+    for (let i = 0; i < 100; i++) expect(r.observe(2, 1.05)).toBe('blocking')
+  })
+
+  it('ignores preemption outliers: a quick route stays fast through occasional slow calls', () => {
+    const r = new LaneRouter()
+    for (let i = 0; i < 16; i++) r.observe(3, 0.05)
+    for (let i = 0; i < 64; i++) expect(r.observe(3, i % 5 === 0 ? 12 : 0.05)).toBe('fast')
+  })
+
+  it('demotes at once on a call that really blocks, and for good after 3 demotions', () => {
+    const r = new LaneRouter()
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 16; i++) r.observe(4, 0.05)
+      expect(r.lane(4)).toBe('fast')
+      expect(r.observe(4, 120)).toBe('blocking')
+    }
+    for (let i = 0; i < 100; i++) r.observe(4, 0.05)
+    expect(r.snapshot()[4]).toMatchObject({ lane: 'blocking', demotions: 3 })
+  })
+
+  it('demotes a fast route whose typical call becomes slow', () => {
+    const r = new LaneRouter()
+    for (let i = 0; i < 16; i++) r.observe(5, 0.05)
+    let lane = r.lane(5)
+    for (let i = 0; i < 16 && lane === 'fast'; i++) lane = r.observe(5, 3)
+    expect(lane).toBe('blocking')
+  })
+})

@@ -1,0 +1,87 @@
+/**
+ * Which lane a sync handler runs in. The blocking lane is the big pool (one task per worker, so
+ * blocking calls overlap); the fast lane is one worker per core with tasks queued per worker, for
+ * handlers measured to be quick. Waking one of 16 idle workers per tiny task is what makes
+ * offloading expensive: on one core, piscina moved 2.6k trivial tasks/s with 16 threads and 37k
+ * with 2 threads × 32 queued tasks (measured; see the README). Every route starts in the blocking
+ * lane, is promoted after it has proven quick, and is demoted by one slow call; a route demoted
+ * often stays in the blocking lane for good.
+ */
+
+export type Lane = 'fast' | 'blocking'
+
+export interface LaneOptions {
+  /** Calls observed before a route may be promoted, and the window its median is taken over. @default 16 */
+  window?: number
+  /** Promote while the median of the window is under this many ms; demote when it is not. @default 0.5 */
+  fastMs?: number
+  /** One call at least this slow demotes a fast route at once (it really blocked). @default 50 */
+  blockMs?: number
+  /** Demotions after which a route stays in the blocking lane. @default 3 */
+  maxDemotions?: number
+}
+
+interface RouteStats {
+  /** The last `window` call durations, ms (a ring). */
+  readonly recent: number[]
+  next: number
+  calls: number
+  lane: Lane
+  demotions: number
+}
+
+/**
+ * Why a median of wall times: Node 20 has no per-thread CPU clock, and a quick handler that the
+ * OS preempts on a busy core shows a wall time of several ms now and then. The median ignores
+ * those outliers; a handler that really waits (even 1 ms per call) moves the median at once.
+ */
+function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
+}
+
+export class LaneRouter {
+  readonly #o: Required<LaneOptions>
+  readonly #stats = new Map<number, RouteStats>()
+
+  constructor(options: LaneOptions = {}) {
+    this.#o = { window: options.window ?? 16, fastMs: options.fastMs ?? 0.5, blockMs: options.blockMs ?? 50, maxDemotions: options.maxDemotions ?? 3 }
+  }
+
+  lane(route: number): Lane {
+    return this.#stats.get(route)?.lane ?? 'blocking'
+  }
+
+  /** A call of `route` took `ms` in its worker. Returns the lane for the next call. */
+  observe(route: number, ms: number): Lane {
+    let s = this.#stats.get(route)
+    if (s === undefined) {
+      s = { recent: [], next: 0, calls: 0, lane: 'blocking', demotions: 0 }
+      this.#stats.set(route, s)
+    }
+    if (s.recent.length < this.#o.window) s.recent.push(ms)
+    else s.recent[s.next] = ms
+    s.next = (s.next + 1) % this.#o.window
+    s.calls++
+    if (s.lane === 'fast') {
+      if (ms >= this.#o.blockMs || (s.calls >= this.#o.window && medianOf(s.recent) >= this.#o.fastMs)) {
+        s.lane = 'blocking'
+        s.demotions++
+        s.calls = 0
+        s.recent.length = 0
+        s.next = 0
+      }
+    } else if (s.demotions < this.#o.maxDemotions && s.calls >= this.#o.window && medianOf(s.recent) < this.#o.fastMs) {
+      s.lane = 'fast'
+      s.calls = 0
+    }
+    return s.lane
+  }
+
+  snapshot(): Record<number, { lane: Lane; medianMs: number; demotions: number }> {
+    const out: Record<number, { lane: Lane; medianMs: number; demotions: number }> = {}
+    for (const [route, s] of this.#stats) out[route] = { lane: s.lane, medianMs: s.recent.length > 0 ? Math.round(medianOf(s.recent) * 1000) / 1000 : 0, demotions: s.demotions }
+    return out
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The bench against tiny local targets with known behaviour: a scenario measures what the target
+ * does, validation during the load catches wrong bodies, and a target that crashes mid-scenario is
+ * recorded while the run goes on.
+ */
+import { fileURLToPath } from 'node:url'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, it } from 'vitest'
+import { writeResults } from '../harness/bench-command.ts'
+import { buildSettings } from '../harness/bench/profiles.ts'
+import { runBench } from '../harness/bench/runner.ts'
+import type { BenchResults } from '../harness/bench/results.ts'
+
+const TINY = fileURLToPath(new URL('./fixtures/tiny-target.mjs', import.meta.url))
+const tiny = (name: string, args: string) => ({ name, command: `exec "${process.execPath}" "${TINY}" ${args}`, framework: 'node:http fixture' })
+
+function settings(targets: string[]) {
+  return {
+    ...buildSettings({ quick: true, targets: targets.join(','), scenarios: 'json-async', duration: '1', connections: '5' }, targets),
+    verifySuites: ['errors'],
+    microTimeMs: 0,
+  }
+}
+
+it('measures a target with known behaviour and validates bodies during the load', async () => {
+  const results = await runBench(settings(['ok', 'wrong']), [tiny('ok', 'ok'), tiny('wrong', 'wrong')])
+  expect(results.state).toBe('complete')
+  const ok = results.cells.find((c) => c.target === 'ok')
+  // 5 connections, each request waits 20 ms: at most 250 requests/s.
+  expect(ok?.state).toBe('ok')
+  expect(ok?.median?.rps).toBeGreaterThan(100)
+  expect(ok?.median?.rps).toBeLessThanOrEqual(260)
+  expect(ok?.median?.p50).toBeGreaterThanOrEqual(19)
+  expect(ok?.median?.mismatches).toBe(0)
+  expect(ok?.trials[0]?.loadgen?.cpuPct).toBeGreaterThan(0)
+  const wrong = results.cells.find((c) => c.target === 'wrong')
+  expect(wrong?.median?.mismatches).toBeGreaterThan(50) // every response failed validation
+  // verified first, and marked: the fixture implements almost nothing of the contract
+  expect(results.targets.find((t) => t.name === 'ok')?.mustFailures?.length).toBeGreaterThan(0)
+  expect(results.environment).toMatchObject({ cores: expect.any(Number), node: process.version })
+  expect(results.settings.pinning.note).toMatch(/pinned|not pinned/)
+})
+
+it('a target that crashes mid-scenario is recorded and the run goes on; what was measured is written', async () => {
+  const s = { ...settings(['crashes', 'ok']), trials: 2 }
+  const results: BenchResults = await runBench(s, [tiny('crashes', 'crash-after 40'), tiny('ok', 'ok')])
+  expect(results.state).toBe('complete')
+  const crashed = results.targets.find((t) => t.name === 'crashes')
+  expect(crashed?.state).toBe('died')
+  expect(crashed?.error).toMatch(/the target process exited \(code 3\) during json-async trial 1/)
+  const cell = results.cells.find((c) => c.target === 'crashes')
+  expect(cell?.state).toBe('errored')
+  expect(cell?.trials.map((t) => t.state)).toEqual(['errored', 'errored'])
+  expect(cell?.trials[1]?.error).toMatch(/^not run: the target died earlier/)
+  expect(results.cells.find((c) => c.target === 'ok')?.state).toBe('ok')
+
+  const out = mkdtempSync(join(tmpdir(), 'unblocked-bench-'))
+  const { latest } = await writeResults(results, out)
+  const written = JSON.parse(readFileSync(join(latest, 'results.json'), 'utf8')) as BenchResults
+  expect(written.schemaVersion).toBe(1)
+  expect(written.cells).toHaveLength(2)
+})
+
+it('a target that fails to start is recorded and skipped', async () => {
+  const results = await runBench(settings(['nostart', 'ok']), [{ name: 'nostart', command: 'exit 7', framework: 'none' }, tiny('ok', 'ok')])
+  expect(results.targets.find((t) => t.name === 'nostart')).toMatchObject({ state: 'failed-to-start' })
+  expect(results.cells.find((c) => c.target === 'nostart')?.state).toBe('skipped')
+  expect(results.cells.find((c) => c.target === 'ok')?.state).toBe('ok')
+})
