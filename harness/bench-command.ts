@@ -11,6 +11,7 @@ import { progressDisplay } from './bench/progress.ts'
 import { buildSettings, SettingsError, type Overrides } from './bench/profiles.ts'
 import type { BenchResults } from './bench/results.ts'
 import { runBench } from './bench/runner.ts'
+import { renderAll } from '../reports/render.ts'
 import { UsageError } from './usage-error.ts'
 
 export interface BenchFlags extends Overrides {
@@ -26,6 +27,12 @@ export async function writeResults(results: BenchResults, outRoot: string): Prom
   const latest = join(outRoot, 'latest')
   await mkdir(dir, { recursive: true })
   await writeFile(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+  try {
+    await renderAll(results, dir)
+  } catch (err) {
+    // The measurements are safe in results.json; `unblocked report` can render them again.
+    process.stderr.write(`rendering the report failed: ${(err as Error).message}\n`)
+  }
   await rm(latest, { recursive: true, force: true })
   await cp(dir, latest, { recursive: true })
   return { dir, latest }
@@ -68,7 +75,8 @@ export async function bench(flags: BenchFlags): Promise<number> {
     const results = await runBench(settings, external, progressDisplay(), abort.signal)
     const outRoot = resolve(flags.out ?? DEFAULT_OUT)
     const { dir, latest } = await writeResults(results, outRoot)
-    process.stdout.write(`${summary(results)}\n\nresults: ${relative(process.cwd(), join(dir, 'results.json'))}\nlatest:  ${relative(process.cwd(), join(latest, 'results.json'))}\n`)
+    const rel = (f: string) => relative(process.cwd(), f)
+    process.stdout.write(`${summary(results)}\n\nresults: ${rel(join(dir, 'results.json'))}\nreport:  ${rel(join(dir, 'index.html'))} (summary.md, conformance.junit.xml beside it)\nlatest:  ${rel(latest)}/\n`)
     if (results.state === 'failed') process.stderr.write(`the run failed: ${results.error}\n`)
     return results.state === 'complete' ? 0 : 1
   } finally {

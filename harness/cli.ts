@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander'
 import { bench, type BenchFlags } from './bench-command.ts'
 import { conformance, type ConformanceFlags } from './conformance.ts'
+import { checkReportCommand, report, type ReportFlags } from './report-command.ts'
 import { serve } from './serve.ts'
 import { UsageError } from './usage-error.ts'
 import { targets } from './targets.ts'
@@ -53,6 +54,27 @@ export function buildCli(): Command {
     .option('--out <dir>', 'output root', 'reports/out')
     .action(async (flags: BenchFlags) => {
       process.exitCode = await bench(flags)
+    })
+
+  program
+    .command('report')
+    .description('render a saved run (index.html, summary.md, conformance.junit.xml), or compare two runs')
+    .argument('<files...>', 'results.json, or <base> <head> with --compare')
+    .option('--out <dir>', 'where to write the rendering (default: beside results.json)')
+    .option('--compare', 'compare two runs: <base results.json> <head results.json>')
+    .option('--fail-on-regression', 'exit 1 when a metric regressed beyond the trial-to-trial noise')
+    .option('--min-change <pct>', 'smallest change (%) that can count as a regression', '5')
+    .option('--markdown <file>', 'also write the comparison as Markdown')
+    .action(async (files: string[], flags: ReportFlags) => {
+      process.exitCode = await report(files, flags)
+    })
+
+  program
+    .command('check-report')
+    .description('open a rendered index.html in headless Chromium: no console errors, every chart drawn; saves a screenshot beside it')
+    .argument('<index.html>')
+    .action(async (file: string) => {
+      process.exitCode = await checkReportCommand(file)
     })
 
   return program

@@ -43,7 +43,7 @@ function unserializable(routeId: string, why: string, cause?: unknown): Unblocke
   return new UnblockedError('UNB_ERR_RESPONSE_UNSERIALIZABLE', [routeId, why], cause === undefined ? undefined : { cause })
 }
 
-function jsonBytes(value: unknown, routeId: string): Uint8Array {
+function jsonText(value: unknown, routeId: string): string {
   const t = typeof value
   if (t === 'function' || t === 'symbol' || t === 'bigint') throw unserializable(routeId, `a ${t} is not JSON`)
   if (value instanceof Map || value instanceof Set) {
@@ -56,7 +56,7 @@ function jsonBytes(value: unknown, routeId: string): Uint8Array {
     throw unserializable(routeId, (err as Error).message, err)
   }
   if (text === undefined) throw unserializable(routeId, 'JSON.stringify produced nothing')
-  return Buffer.from(text, 'utf8')
+  return text
 }
 
 /** Coerce a body value (everything but the tuple row) with the given status and extra headers. */
@@ -66,7 +66,7 @@ function coerceBody(value: unknown, status: number, extra: Readonly<Record<strin
     return { status: status === 200 ? 204 : status, headers: { ...extra }, body: null }
   }
   let type: string
-  let body: Uint8Array
+  let body: Uint8Array | string
   if (value instanceof Uint8Array) {
     type = OCTETS
     body = value
@@ -75,10 +75,10 @@ function coerceBody(value: unknown, status: number, extra: Readonly<Record<strin
     body = new Uint8Array(value)
   } else if (typeof value === 'string') {
     type = TEXT
-    body = Buffer.from(value, 'utf8')
+    body = value
   } else {
     type = JSON_TYPE
-    body = jsonBytes(value, routeId)
+    body = jsonText(value, routeId)
   }
   return { status, headers: extra === NO_HEADERS ? { 'content-type': type } : { 'content-type': type, ...lower(extra) }, body }
 }

@@ -8,8 +8,12 @@
 export interface WireResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
-  /** `null` means no body at all (204, 304); an empty array means an empty body. */
-  readonly body: Uint8Array | null
+  /**
+   * `null` means no body at all (204, 304). Text and JSON stay strings: Node writes a string body
+   * together with the head in one write (a Buffer body costs a separate writev), and a string
+   * crosses from a worker cheaper than bytes.
+   */
+  readonly body: Uint8Array | string | null
 }
 
 export interface ResponseInit {
@@ -28,14 +32,14 @@ export interface ResponseInit {
 export class Response {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
-  readonly body: Uint8Array | null
+  readonly body: Uint8Array | string | null
 
   constructor(body: string | Uint8Array | null = null, init: ResponseInit = {}) {
     this.status = init.status ?? 200
     const headers: Record<string, string> = {}
     for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v
     this.headers = headers
-    this.body = typeof body === 'string' ? Buffer.from(body, 'utf8') : body
+    this.body = body
   }
 
   toWire(): WireResponse {

@@ -27,7 +27,7 @@ export interface Outcome {
 export function errorResponse(err: HttpError | UnblockedError, status = err.status ?? 500): WireResponse {
   const body = err instanceof HttpError ? err.toBody() : { error: { code: err.code, message: err.message } }
   const headers = err instanceof HttpError ? { ...err.headers, 'content-type': JSON_TYPE } : { 'content-type': JSON_TYPE }
-  return { status, headers, body: Buffer.from(JSON.stringify(body), 'utf8') }
+  return { status, headers, body: JSON.stringify(body) }
 }
 
 function describe(err: unknown): { message: string; stack?: string } {

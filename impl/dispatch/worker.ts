@@ -22,7 +22,7 @@ const app = compileApp(mod.default, new SharedMemory(boot.sharedBuffer))
 /** Copy a pooled Buffer's bytes out, so the clone sent back is the body, not its 8 KiB slab. */
 function compact(res: WireResponse): WireResponse {
   const b = res.body
-  if (b === null || (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)) return res
+  if (b === null || typeof b === 'string' || (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)) return res
   return { status: res.status, headers: res.headers, body: new Uint8Array(b) }
 }
 

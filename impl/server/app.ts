@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net'
 import type { CompiledApp } from '../app.ts'
 import { HttpError, UnblockedError } from '../errors.ts'
 import type { RequestData } from '../extract/context.ts'
-import type { CompiledRoute } from '../routing/compile.ts'
 import type { Logger } from '../log.ts'
 import type { WireResponse } from '../response.ts'
 import type { WorkerPool } from '../dispatch/pool.ts'
@@ -27,10 +26,11 @@ export interface AppParts {
 
 function write(res: ServerResponse, r: WireResponse): void {
   const headers: Record<string, string | number> = { ...r.headers }
-  if (r.body !== null) headers['content-length'] = r.body.byteLength
+  const body = r.body
+  if (body !== null) headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength
   res.writeHead(r.status, headers)
-  if (r.body === null) res.end()
-  else res.end(r.body)
+  if (body === null) res.end()
+  else res.end(body)
 }
 
 function pick(all: IncomingMessage['headers'], names: readonly string[]): Record<string, string | string[] | undefined> {
@@ -58,21 +58,26 @@ export class App {
     this.monitor = parts.monitor?.enabled ? parts.monitor : undefined
     this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
       this.#inFlight++
-      this.#handle(req, res)
-        .catch((err: unknown) => {
-          // Only a bug in the framework itself lands here; answer rather than hang the client.
-          this.#log.error({ err }, 'unhandled error in the request pipeline')
-          if (!res.headersSent) write(res, errorResponse(new UnblockedError('UNB_ERR_HANDLER_FAILED', ['the server'])))
-          else res.destroy()
-        })
-        .finally(() => {
-          if (--this.#inFlight === 0) this.#drained?.()
-        })
+      void this.#serve(req, res)
     })
   }
 
   get routes(): CompiledApp['routes'] {
     return this.compiled.routes
+  }
+
+  /** One promise per request: errors and the in-flight count are handled here, not in chains. */
+  async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.#handle(req, res)
+    } catch (err) {
+      // Only a bug in the framework itself lands here; answer rather than hang the client.
+      this.#log.error({ err }, 'unhandled error in the request pipeline')
+      if (!res.headersSent) write(res, errorResponse(new UnblockedError('UNB_ERR_HANDLER_FAILED', ['the server'])))
+      else res.destroy()
+    } finally {
+      if (--this.#inFlight === 0) this.#drained?.()
+    }
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -109,20 +114,19 @@ export class App {
     // A worker gets only the headers the route's extractors read: cloning them costs per header.
     const headers = route.kind !== 'sync' || route.headers === 'all' ? req.headers : pick(req.headers, route.headers)
     const data: RequestData = { method, path, params: hit.params, query: q < 0 ? '' : url.slice(q + 1), headers, body }
-    const outcome: Outcome = route.kind === 'sync' ? await this.pool.runRoute(route, data) : await this.#onLoop(route, data)
+    let outcome: Outcome
+    if (route.kind === 'sync') outcome = await this.pool.runRoute(route, data)
+    else {
+      const m = this.monitor
+      m?.enter(route)
+      try {
+        outcome = await runRoute(route, data, this.compiled.container, this.pool, m)
+      } finally {
+        m?.leave(route)
+      }
+    }
     if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
     write(res, outcome.response)
-  }
-
-  async #onLoop(route: CompiledRoute, data: RequestData): Promise<Outcome> {
-    const m = this.monitor
-    if (m === undefined) return runRoute(route, data, this.compiled.container, this.pool)
-    m.enter(route)
-    try {
-      return await runRoute(route, data, this.compiled.container, this.pool, m)
-    } finally {
-      m.leave(route)
-    }
   }
 
   /** Start listening. @default host '127.0.0.1' */

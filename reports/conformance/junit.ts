@@ -21,35 +21,41 @@ function isFailure(r: CaseResult, strict: boolean): boolean {
 // XML 1.0 cannot carry most control characters even escaped; a hostile target could send them.
 const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
 
-export function renderJunit(report: ConformanceReport, opts: { strict?: boolean; name?: string } = {}): string {
-  const strict = opts.strict ?? false
-  const targetName = opts.name ?? report.target.name ?? report.target.url
-  const cases = report.cases
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', {
-    name: `unblocked conformance ${report.contract}: ${targetName}`,
-    tests: cases.length,
-    failures: cases.filter((r) => isFailure(r, strict)).length,
-    skipped: cases.filter((r) => r.verdict === 'INFO' || r.verdict === 'UNIMPLEMENTED').length,
-    time: (report.durationMs / 1000).toFixed(3),
-    timestamp: report.startedAt,
-  })
+type XmlNode = ReturnType<typeof create>
+
+/** Append a <testsuite> per suite of `report` to `root`; returns the counts added. */
+export function addSuites(root: XmlNode, report: ConformanceReport, opts: { strict: boolean; name: string }): { tests: number; failures: number; skipped: number } {
+  const totals = { tests: 0, failures: 0, skipped: 0 }
   for (const suite of SUITES) {
-    const inSuite = cases.filter((r) => r.suite === suite)
+    const inSuite = report.cases.filter((r) => r.suite === suite)
     if (inSuite.length === 0) continue
+    const failures = inSuite.filter((r) => isFailure(r, opts.strict)).length
+    const skipped = inSuite.filter((r) => r.verdict === 'INFO' || r.verdict === 'UNIMPLEMENTED').length
+    totals.tests += inSuite.length
+    totals.failures += failures
+    totals.skipped += skipped
     const ts = root.ele('testsuite', {
-      name: `${targetName} · ${suite}`,
+      name: `${opts.name} · ${suite}`,
       tests: inSuite.length,
-      failures: inSuite.filter((r) => isFailure(r, strict)).length,
+      failures,
       errors: 0,
-      skipped: inSuite.filter((r) => r.verdict === 'INFO' || r.verdict === 'UNIMPLEMENTED').length,
+      skipped,
       time: (inSuite.reduce((a, r) => a + r.durationMs, 0) / 1000).toFixed(3),
     })
     for (const r of inSuite) {
-      const tc = ts.ele('testcase', { classname: `unblocked.${suite}`, name: `${r.id} [${r.level}]`, time: (r.durationMs / 1000).toFixed(3) })
-      if (isFailure(r, strict)) tc.ele('failure', { type: r.verdict, message: clean(`${r.verdict}: ${r.reason}`) }).txt(clean(detail(r)))
+      const tc = ts.ele('testcase', { classname: `unblocked.${opts.name}.${suite}`, name: `${r.id} [${r.level}]`, time: (r.durationMs / 1000).toFixed(3) })
+      if (isFailure(r, opts.strict)) tc.ele('failure', { type: r.verdict, message: clean(`${r.verdict}: ${r.reason}`) }).txt(clean(detail(r)))
       else if (r.verdict === 'INFO' || r.verdict === 'UNIMPLEMENTED') tc.ele('skipped', { message: clean(`${r.verdict}: ${r.reason}`) })
       else if (r.verdict === 'WARN') tc.ele('system-out').txt(clean(`WARN: ${detail(r)}`))
     }
   }
+  return totals
+}
+
+export function renderJunit(report: ConformanceReport, opts: { strict?: boolean; name?: string } = {}): string {
+  const name = opts.name ?? report.target.name ?? report.target.url
+  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: `unblocked conformance ${report.contract}: ${name}`, timestamp: report.startedAt, time: (report.durationMs / 1000).toFixed(3) })
+  const totals = addSuites(root, report, { strict: opts.strict ?? false, name })
+  root.att({ tests: totals.tests, failures: totals.failures, skipped: totals.skipped })
   return root.end({ prettyPrint: true })
 }

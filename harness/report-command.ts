@@ -1,0 +1,58 @@
+/** `unblocked report`: render a saved run, or compare two runs. Renderers read only results.json. */
+import { readFile, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import type { BenchResults } from './bench/results.ts'
+import { compareRuns, renderComparison } from '../reports/compare.ts'
+import { renderAll } from '../reports/render.ts'
+import { UsageError } from './usage-error.ts'
+
+export interface ReportFlags {
+  compare?: boolean
+  out?: string
+  markdown?: string
+  failOnRegression?: boolean
+  minChange: string
+}
+
+async function load(path: string): Promise<BenchResults> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'))
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`)
+  }
+  if ((parsed as { schemaVersion?: unknown }).schemaVersion !== 1) throw new UsageError(`${path} is not an unblocked results.json (schemaVersion 1)`)
+  return parsed as BenchResults
+}
+
+export async function report(files: string[], flags: ReportFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  if (flags.compare) {
+    if (files.length !== 2) throw new UsageError('--compare needs two files: <base results.json> <head results.json>')
+    const minChange = Number(flags.minChange)
+    if (!Number.isFinite(minChange) || minChange < 0) throw new UsageError(`--min-change must be a non-negative number, got "${flags.minChange}"`)
+    const [base, head] = await Promise.all(files.map(load)) as [BenchResults, BenchResults]
+    const changes = compareRuns(base, head, minChange)
+    const md = renderComparison(changes, base, head)
+    out.write(md)
+    if (flags.markdown) await writeFile(flags.markdown, md)
+    const regressions = changes.filter((c) => c.verdict === 'regression').length
+    return flags.failOnRegression && regressions > 0 ? 1 : 0
+  }
+  if (files.length !== 1) throw new UsageError('give one results.json to render (or --compare <base> <head>)')
+  const file = files[0] as string
+  const results = await load(file)
+  const dir = resolve(flags.out ?? dirname(file))
+  for (const path of await renderAll(results, dir)) out.write(`wrote ${path}\n`)
+  return 0
+}
+
+export async function checkReportCommand(html: string, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const path = resolve(html)
+  // playwright-core is heavy; only this command needs it.
+  const { checkReport } = await import('./browser-check.ts')
+  const result = await checkReport(path, path.replace(/\.html$/, '.png'))
+  const blank = result.canvases.filter((c) => c.drawnPixels === 0)
+  out.write(`${result.canvases.length} charts, ${blank.length} blank, ${result.consoleErrors.length} console errors, ${result.failedRequests.length} network requests; screenshot ${result.screenshot}\n`)
+  for (const e of [...result.consoleErrors, ...result.failedRequests, ...blank.map((b) => `blank chart: ${b.id}`)]) out.write(`  ✗ ${e}\n`)
+  return blank.length === 0 && result.consoleErrors.length === 0 && result.failedRequests.length === 0 && result.canvases.length > 0 ? 0 : 1
+}

@@ -1,0 +1,193 @@
+/**
+ * index.html: one self-contained page (chart.js and the page script inlined, no network), readable
+ * on a laptop and printable. Everything a target sent is escaped: tables are built here with
+ * escapeHtml, and the data the charts read is embedded as JSON that cannot close its <script>.
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import type { BenchResults } from '../../harness/bench/results.ts'
+import type { CaseResult, ConformanceReport } from '../../scenarios/types.ts'
+import { escapeHtml as h } from '../escape.ts'
+import type { Renderer } from '../reporter.ts'
+import { bytes, fmt, VERDICT_COLORS } from './format.ts'
+
+const require = createRequire(import.meta.url)
+
+function chartJsSource(): string {
+  const dir = dirname(require.resolve('chart.js'))
+  return readFileSync(join(dir, 'chart.umd.min.js'), 'utf8')
+}
+
+/** JSON safe inside <script>: no `<`, `>`, `&` or line separators can end the element. */
+export function embedJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
+}
+
+/** Script text that cannot close its own <script> element early. */
+const inlineScript = (src: string): string => src.replace(/<\/script/gi, '<\\/script')
+
+const isReport = (c: unknown): c is ConformanceReport => typeof c === 'object' && c !== null && 'cases' in c
+
+interface PageData {
+  targets: string[]
+  cores: number
+  scenarios: { id: string }[]
+  cells: { target: string; scenario: string; median?: unknown; spread?: unknown }[]
+  pingTimelines: { target: string; p99: number; points: [number, number][] }[]
+  cpu: { target: string; rps: number | null; cores: number | null }[]
+  memory: { target: string; mib: number }[]
+  micro: { name: string; group: string; meanUs: number }[]
+  cases: Record<string, Omit<CaseResult, 'durationMs' | 'suite'> & { target: string }>
+}
+
+function pageData(r: BenchResults): PageData {
+  const targets = r.targets.map((t) => t.name)
+  const cases: PageData['cases'] = {}
+  for (const t of r.targets) {
+    if (!isReport(t.conformance)) continue
+    for (const c of t.conformance.cases) {
+      cases[`${t.name}|${c.id}`] = { target: t.name, id: c.id, level: c.level, description: c.description, verdict: c.verdict, reason: c.reason, ...(c.expected && { expected: c.expected }), ...(c.actual && { actual: c.actual }), ...(c.data && { data: { ...c.data, pingTimeline: undefined } }) }
+    }
+  }
+  const pingTimelines = r.cells
+    .filter((c) => c.scenario === 'ping-under-sync-blocking' && c.median?.ping)
+    .map((c) => ({ target: c.target, p99: c.median?.ping?.p99 ?? 0, points: (c.trials.find((t) => t.state === 'ok' && t.ping)?.ping?.timeline ?? []).map(([at, ms]) => [at, ms] as [number, number]) }))
+  const cpu = r.cells.filter((c) => c.scenario === 'cpu-sync').map((c) => ({ target: c.target, rps: c.median?.rps ?? null, cores: c.median?.targetCpuCores ?? null }))
+  const memory = targets
+    .map((t) => ({ target: t, mib: Math.max(0, ...r.cells.filter((c) => c.target === t).map((c) => (c.median?.targetPeakRssBytes ?? 0) / 2 ** 20)) }))
+    .filter((m) => m.mib > 0)
+    .map((m) => ({ ...m, mib: Math.round(m.mib) }))
+  const micro = r.micro?.state === 'ok' ? r.micro.results.filter((m) => m.meanUs !== undefined).map((m) => ({ name: m.name, group: m.group, meanUs: m.meanUs as number })) : []
+  return {
+    targets,
+    cores: r.environment.cores,
+    scenarios: r.scenarios.map((s) => ({ id: s.id })),
+    cells: r.cells.map((c) => ({ target: c.target, scenario: c.scenario, ...(c.median && { median: c.median }), ...(c.spread && { spread: c.spread }) })),
+    pingTimelines,
+    cpu,
+    memory,
+    micro,
+    cases,
+  }
+}
+
+function conformanceMatrix(r: BenchResults): string {
+  const verified = r.targets.filter((t) => isReport(t.conformance))
+  if (verified.length === 0) return '<p>No target was verified.</p>'
+  const ids = [...new Set(verified.flatMap((t) => (t.conformance as ConformanceReport).cases.map((c) => c.id)))]
+  const head = `<tr><th>case</th><th>level</th>${verified.map((t) => `<th>${h(t.name)}</th>`).join('')}</tr>`
+  const rows = ids.map((id) => {
+    const first = (verified[0]?.conformance as ConformanceReport).cases.find((c) => c.id === id)
+    const cells = verified.map((t) => {
+      const c = (t.conformance as ConformanceReport).cases.find((x) => x.id === id)
+      if (c === undefined) return '<td class="na">—</td>'
+      return `<td class="v v-${c.verdict}" data-case="${h(`${t.name}|${id}`)}" title="${h(c.reason || c.verdict)}" tabindex="0">${c.verdict}</td>`
+    })
+    return `<tr><td class="id">${h(id)}</td><td>${first?.level ?? ''}</td>${cells.join('')}</tr>`
+  })
+  return `<div class="matrix"><table class="conf"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`
+}
+
+function ratiosTable(r: BenchResults): string {
+  const rows = r.ratios.map((x) => `<tr class="${x.met === null ? 'unknown' : x.met ? 'met' : 'unmet'}"><td>${h(x.description)}</td><td class="num">${fmt(x.value, 3)}</td><td>${x.comparator} ${x.threshold}</td><td>${x.met === null ? 'not measured' : x.met ? '✓ met' : '✗ not met'}</td></tr>`)
+  return `<table><thead><tr><th>requirement</th><th>measured</th><th>needs</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+}
+
+function cellsTable(r: BenchResults): string {
+  const rows = r.cells.map((c) => {
+    const m = c.median
+    if (c.state !== 'ok' || m === undefined) return `<tr class="bad"><td>${h(c.scenario)}</td><td>${h(c.target)}</td><td colspan="8">${h(c.state)}: ${h(c.error ?? '')}</td></tr>`
+    return `<tr><td>${h(c.scenario)}</td><td>${h(c.target)}</td><td class="num">${fmt(m.rps)}</td><td class="num">${fmt(c.spread?.rps[0])}–${fmt(c.spread?.rps[1])}</td><td class="num">${fmt(m.p50)}</td><td class="num">${fmt(m.p99)}</td><td class="num">${m.ping ? fmt(m.ping.p99) : ''}</td><td class="num">${m.errors + m.timeouts} / ${m.non2xx} / ${m.mismatches}</td><td class="num">${fmt(m.targetCpuCores, 2)}</td><td class="num">${bytes(m.targetPeakRssBytes)}</td></tr>`
+  })
+  return `<table><thead><tr><th>scenario</th><th>target</th><th>req/s</th><th>min–max</th><th>p50 ms</th><th>p99 ms</th><th>ping p99 ms</th><th>errors / non-2xx / mismatches</th><th>CPU cores</th><th>peak RSS</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+}
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1180px;padding:16px 24px;color:#222}
+h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}h3{font-size:14px;margin:8px 0}
+table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #e0e0e0;padding:3px 6px;text-align:left;vertical-align:top}th{background:#f5f5f5}
+td.num{text-align:right;font-variant-numeric:tabular-nums}.met td:last-child{color:#2e7d32;font-weight:600}.unmet td:last-child{color:#c62828;font-weight:600}tr.bad td{color:#c62828}
+.env{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}.env div:nth-child(odd){color:#666}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:16px}.chart{position:relative;height:240px}.chart.tall{height:320px}
+.matrix{max-height:520px;overflow:auto;border:1px solid #ddd}.conf td.v{cursor:pointer;color:#fff;font-weight:600;font-size:11px;text-align:center}.conf td.id{font-family:ui-monospace,monospace;font-size:12px}
+${Object.entries(VERDICT_COLORS).map(([v, c]) => `.v-${v}{background:${c}}`).join('')}
+#case-detail{border:1px solid #bbb;background:#fafafa;padding:8px 12px;margin-top:8px}#case-detail pre{white-space:pre-wrap;word-break:break-all;font-size:12px;max-height:220px;overflow:auto;background:#fff;border:1px solid #eee;padding:4px}
+.note{color:#555;font-size:13px}
+@media print{.matrix{max-height:none;overflow:visible}.chart{break-inside:avoid}h2{break-after:avoid}body{max-width:none}}
+`
+
+export function renderHtml(r: BenchResults): string {
+  const e = r.environment
+  const targetRows = r.targets.map((t) => `<tr><td>${h(t.name)}</td><td>${h(t.framework)}</td><td>${h(t.state)}${t.error ? `: ${h(t.error.split('\n')[0] ?? '')}` : ''}</td><td>${t.mustFailures === undefined ? 'not verified' : t.mustFailures.length === 0 ? 'none' : h(t.mustFailures.join(', '))}</td></tr>`)
+  const scenarioCharts = r.scenarios
+    .map((s) => `<div><h3>${h(s.id)}</h3><p class="note">${h(s.description)} · ${s.connections} connections</p><div class="chart"><canvas id="rps-${h(s.id)}"></canvas></div></div>`)
+    .join('')
+  const latencyCharts = r.scenarios.map((s) => `<div><h3>${h(s.id)}</h3><div class="chart"><canvas id="lat-${h(s.id)}"></canvas></div></div>`).join('')
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>unblocked bench ${h(r.createdAt)}</title><style>${CSS}</style></head>
+<body>
+<h1>unblocked — sync/async dispatch bench</h1>
+<p class="note">Run ${h(r.createdAt)} (${h(r.state)}, ${Math.round(r.durationMs / 1000)} s). Every number below comes from results.json next to this file.</p>
+<h2>Environment and settings</h2>
+<div class="env">
+<div>CPU</div><div>${h(e.cpuModel)} · ${e.cores} cores · ${Math.round(e.memoryBytes / 2 ** 30)} GiB</div>
+<div>OS / Node</div><div>${h(e.platform)} ${h(e.osRelease)} · Node ${h(e.node)}</div>
+<div>unblocked</div><div>${h(e.unblocked)}${e.gitCommit ? ` · commit ${h(e.gitCommit.slice(0, 12))}` : ''}</div>
+<div>load generator</div><div>${h(e.loadGenerator.tool)} ${h(e.loadGenerator.version)}, ${h(e.loadGenerator.process)}</div>
+<div>profile</div><div>${h(r.settings.profile)}: ${r.settings.trials} trial(s) of ${r.settings.durationSec} s after ${r.settings.warmupSec} s warm-up, trials interleaved across targets</div>
+<div>CPU placement</div><div>${h(r.settings.pinning.note)}</div>
+</div>
+<table><thead><tr><th>target</th><th>framework</th><th>state</th><th>MUST failures in verification</th></tr></thead><tbody>${targetRows.join('')}</tbody></table>
+
+<h2>Requirements</h2>
+${ratiosTable(r)}
+
+<h2>Conformance</h2>
+<p class="note">Targets × cases from the verification before loading. Click a cell for expected vs actual.</p>
+${conformanceMatrix(r)}
+<div id="case-detail" hidden><strong class="d-title"></strong><p class="d-desc note"></p><p><b>reason:</b> <span class="d-reason"></span></p>
+<div class="grid"><div><b>expected</b><pre class="d-expected"></pre></div><div><b>actual</b><pre class="d-actual"></pre></div></div><b>data</b><pre class="d-data"></pre></div>
+
+<h2>Requests per second</h2>
+<p class="note">Median of the trials; whiskers span the fastest and slowest trial.</p>
+<div class="grid">${scenarioCharts}</div>
+
+<h2>Latency percentiles</h2>
+<p class="note">From the load generator's closed-loop clients (p50 … max, log scale). For latency other requests see, read the ping timeline.</p>
+<div class="grid">${latencyCharts}</div>
+
+<h2>Ping latency while sync handlers block</h2>
+<p class="note">ping-under-sync-blocking: /ping every 10 ms, each measured from its scheduled send time (no coordinated omission). A flat line near the bottom is a free event loop; a sawtooth climbing to hundreds of ms is a loop blocked by sync handlers.</p>
+<div class="chart tall"><canvas id="ping-timeline"></canvas></div>
+
+<div class="grid">
+<div><h2>CPU scaling (cpu-sync)</h2><p class="note">Requests/s and CPU cores the target used; the target gets every CPU here.</p><div class="chart"><canvas id="cpu-scaling"></canvas></div></div>
+<div><h2>Memory</h2><p class="note">Peak resident memory of each target over all scenarios.</p><div class="chart"><canvas id="memory"></canvas></div></div>
+</div>
+
+<h2>Micro-benchmarks</h2>
+<p class="note">Per-call cost, measured in one run (tinybench): dispatch paths against their floors (grey), coercion and extraction.</p>
+<div class="chart tall"><canvas id="micro"></canvas></div>
+
+<h2>All cells</h2>
+${cellsTable(r)}
+
+<script type="application/json" id="unblocked-data">${embedJson(pageData(r))}</script>
+<script>${inlineScript(chartJsSource())}</script>
+<script>${inlineScript(readFileSync(new URL('./page.js', import.meta.url), 'utf8'))}</script>
+</body></html>
+`
+}
+
+export const htmlRenderer: Renderer = {
+  name: 'html',
+  render: (r) => [{ name: 'index.html', content: renderHtml(r) }],
+}

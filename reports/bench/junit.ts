@@ -1,0 +1,26 @@
+/** conformance.junit.xml: one file, a <testsuite> per target and suite, from the verification step. */
+import { create } from 'xmlbuilder2'
+import type { ConformanceReport } from '../../scenarios/types.ts'
+import { addSuites } from '../conformance/junit.ts'
+import type { Renderer } from '../reporter.ts'
+
+const isReport = (c: unknown): c is ConformanceReport => typeof c === 'object' && c !== null && 'cases' in c
+
+export const junitRenderer: Renderer = {
+  name: 'junit',
+  render(r) {
+    const reports = r.targets.filter((t) => isReport(t.conformance)).map((t) => ({ name: t.name, report: t.conformance as ConformanceReport }))
+    const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: `unblocked conformance (bench ${r.createdAt})` })
+    let tests = 0
+    let failures = 0
+    let skipped = 0
+    for (const { name, report } of reports) {
+      const counts = addSuites(root, report, { strict: false, name })
+      tests += counts.tests
+      failures += counts.failures
+      skipped += counts.skipped
+    }
+    root.att({ tests, failures, skipped })
+    return [{ name: 'conformance.junit.xml', content: root.end({ prettyPrint: true }) }]
+  },
+}

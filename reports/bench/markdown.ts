@@ -1,0 +1,62 @@
+/** summary.md: verdicts and key numbers as Markdown tables, for a CI job summary or a PR comment. */
+import type { BenchResults } from '../../harness/bench/results.ts'
+import type { ConformanceReport } from '../../scenarios/types.ts'
+import { VERDICTS } from '../../scenarios/types.ts'
+import { escapeMarkdownCell as cell } from '../escape.ts'
+import type { Renderer } from '../reporter.ts'
+import { bytes, fmt } from './format.ts'
+
+const isReport = (c: unknown): c is ConformanceReport => typeof c === 'object' && c !== null && 'cases' in c
+
+export function renderSummary(r: BenchResults): string {
+  const L: string[] = []
+  const e = r.environment
+  L.push(`## unblocked bench — ${r.createdAt.slice(0, 16).replace('T', ' ')} UTC`, '')
+  L.push(`${cell(e.cpuModel)}, ${e.cores} cores, ${Math.round(e.memoryBytes / 2 ** 30)} GiB · Node ${cell(e.node)} · ${r.settings.profile} profile: ${r.settings.trials} trial(s) × ${r.settings.durationSec} s after ${r.settings.warmupSec} s warm-up · ${cell(r.settings.pinning.note)}${r.state === 'complete' ? '' : ` · **run ${r.state}**`}`, '')
+
+  L.push('### Requirements', '', '| requirement | measured | |', '|---|---:|---|')
+  for (const x of r.ratios) L.push(`| ${cell(x.description)} | ${fmt(x.value, 3)} | ${x.met === null ? '❔ not measured' : x.met ? '✅ met' : '❌ not met'} |`)
+  L.push('')
+
+  L.push('### Conformance', '', `| target | ${VERDICTS.join(' | ')} | MUST failures |`, `|---|${VERDICTS.map(() => '---:').join('|')}|---|`)
+  for (const t of r.targets) {
+    if (!isReport(t.conformance)) {
+      L.push(`| ${cell(t.name)} | ${VERDICTS.map(() => '—').join(' | ')} | ${t.state !== 'ok' ? cell(t.state) : t.conformance ? cell(`verification failed: ${t.conformance.error}`) : 'not verified'} |`)
+      continue
+    }
+    const c = t.conformance.counts
+    L.push(`| ${cell(t.name)} | ${VERDICTS.map((v) => c[v]).join(' | ')} | ${t.mustFailures && t.mustFailures.length > 0 ? t.mustFailures.map((id) => `\`${id}\``).join(', ') : 'none'} |`)
+  }
+  L.push('')
+
+  L.push('### Load (median of trials; min–max in brackets)', '', '| scenario | target | req/s | p50 ms | p99 ms | ping p99 ms | errors | non-2xx | mismatches | CPU cores | peak RSS |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  for (const s of r.scenarios) {
+    for (const c of r.cells.filter((x) => x.scenario === s.id)) {
+      if (c.state !== 'ok' || c.median === undefined) {
+        L.push(`| ${s.id} | ${cell(c.target)} | ${c.state}: ${cell(c.error ?? '')} | | | | | | | | |`)
+        continue
+      }
+      const m = c.median
+      const rps = `${fmt(m.rps)} [${fmt(c.spread?.rps[0])}–${fmt(c.spread?.rps[1])}]`
+      L.push(`| ${s.id} | ${cell(c.target)} | ${rps} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${m.ping ? fmt(m.ping.p99) : ''} | ${m.errors + m.timeouts} | ${m.non2xx} | ${m.mismatches} | ${fmt(m.targetCpuCores, 2)} | ${bytes(m.targetPeakRssBytes)} |`)
+    }
+  }
+  L.push('')
+  if (r.micro?.state === 'ok') {
+    L.push('### Micro-benchmarks (µs per call)', '', '| benchmark | mean | p99 | ±% |', '|---|---:|---:|---:|')
+    for (const m of r.micro.results) L.push(`| ${cell(m.name)} | ${fmt(m.meanUs, 3)} | ${fmt(m.p99Us, 3)} | ${fmt(m.rme, 2)} |`)
+    L.push('')
+  }
+  const failed = r.targets.filter((t) => t.state !== 'ok')
+  if (failed.length > 0) {
+    L.push('### Targets that did not run to the end', '')
+    for (const t of failed) L.push(`- **${cell(t.name)}**: ${t.state} — ${cell(t.error ?? '')}`)
+    L.push('')
+  }
+  return L.join('\n')
+}
+
+export const markdownRenderer: Renderer = {
+  name: 'markdown',
+  render: (r) => [{ name: 'summary.md', content: renderSummary(r) }],
+}

@@ -1,0 +1,90 @@
+import { convert } from 'xmlbuilder2'
+import { describe, expect, it } from 'vitest'
+import { fixture, HOSTILE } from '../../test/fixtures/results-fixture.ts'
+import { compareRuns, renderComparison } from '../compare.ts'
+import { embedJson, renderHtml } from './html.ts'
+import { junitRenderer } from './junit.ts'
+import { renderSummary } from './markdown.ts'
+import type { BenchResults } from '../../harness/bench/results.ts'
+
+describe('summary.md', () => {
+  const md = renderSummary(fixture)
+  it('lists every requirement with its measurement and whether it is met', () => {
+    expect(md).toMatch(/\| json-async: reference ≥ 0\.8 × fastify requests\/s \| — \| ❔ not measured \|/)
+    expect(md).toMatch(/ping-under-sync-blocking: reference ping p99 ≤ 20 ms \| 10 \| ✅ met \|/)
+    expect(md).toMatch(/cpu-sync: reference ≥ 1\.5 × express .* \| 1\.688 \| ✅ met \|/)
+  })
+  it('shows conformance counts and MUST failures per target, and targets that never verified', () => {
+    expect(md).toMatch(/\| express \| 1 \| 1 \| 0 \| 1 \| 0 \| 0 \| `blocking\.sync-parallel` \|/)
+    expect(md).toMatch(/\| nostart \|( — \|){6} failed-to-start \|/)
+  })
+  it('shows errored and skipped cells with their reason, and survives missing cells', () => {
+    expect(md).toMatch(/\| json-async \| nostart \| skipped: not run: the target did not start \|/)
+    expect(md).toMatch(/\| json-async \| hostile \| errored: the target process exited/)
+    expect(md).toMatch(/\| json-async \| reference \| 31,000 \[30,000–32,000\] \|/)
+  })
+  it('escapes everything a target sent', () => {
+    expect(md).not.toContain('<script>')
+    expect(md).not.toContain('<img')
+    expect(md).not.toContain('[l](javascript')
+  })
+})
+
+describe('index.html', () => {
+  const html = renderHtml(fixture)
+  it('is self-contained: chart.js inlined, no external resources', () => {
+    expect(html).toContain('Chart.js')
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?https?:/i)
+    expect(html).toContain("default-src 'none'")
+  })
+  it('has a canvas for every chart the report promises', () => {
+    for (const id of ['rps-json-async', 'rps-cpu-sync', 'lat-json-async', 'ping-timeline', 'cpu-scaling', 'memory', 'micro']) expect(html).toContain(`id="${id}"`)
+  })
+  it('renders the conformance matrix with a clickable cell per target and case', () => {
+    expect(html).toContain('data-case="express|blocking.sync-parallel"')
+    expect(html).toMatch(/class="v v-FAIL"/)
+  })
+  it('never lets target content become markup or script', () => {
+    expect(html).not.toContain('<script>window.__pwned')
+    expect(html).not.toContain('<img src=x')
+    expect(html).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;')
+    const json = embedJson({ s: HOSTILE, t: '</script><b>' })
+    expect(json).not.toMatch(/[<>&]/)
+    expect(JSON.parse(json)).toEqual({ s: HOSTILE, t: '</script><b>' })
+  })
+})
+
+describe('conformance.junit.xml', () => {
+  it('one file with a testsuite per target and suite; parses as XML', () => {
+    const [file] = junitRenderer.render(fixture) as { name: string; content: string }[]
+    expect(file?.name).toBe('conformance.junit.xml')
+    const doc = convert(file?.content ?? '', { format: 'object' }) as unknown as { testsuites: { '@failures': string; testsuite: { '@name': string }[] } }
+    const names = doc.testsuites.testsuite.map((s) => s['@name'])
+    expect(names).toEqual(expect.arrayContaining(['reference · coercion', 'express · blocking', 'hostile · coercion']))
+    expect(doc.testsuites['@failures']).toBe('3') // express FAIL, hostile FAIL and ERROR
+    expect(file?.content).not.toContain('<script>')
+  })
+})
+
+describe('comparing runs', () => {
+  const slower = (factor: number): BenchResults => ({
+    ...fixture,
+    createdAt: '2026-11-22T00:00:00.000Z',
+    cells: fixture.cells.map((c) => (c.median && c.spread ? { ...c, median: { ...c.median, rps: c.median.rps * factor }, spread: { ...c.spread, rps: [c.spread.rps[0] * factor, c.spread.rps[1] * factor] as [number, number] } } : c)),
+  })
+  it('flags a drop beyond the trial-to-trial noise as a regression', () => {
+    const changes = compareRuns(fixture, slower(0.8))
+    const json = changes.find((c) => c.target === 'reference' && c.scenario === 'json-async' && c.metric === 'rps')
+    expect(json).toMatchObject({ verdict: 'regression', changePct: -20, noise: 2000 })
+    expect(renderComparison(changes, fixture, slower(0.8))).toMatch(/\*\*\d+ regression\(s\)\*\* beyond the trial-to-trial noise/)
+  })
+  it('does not flag a change inside the noise band', () => {
+    const changes = compareRuns(fixture, slower(0.97))
+    expect(changes.filter((c) => c.verdict === 'regression')).toEqual([])
+  })
+  it('an improvement is reported as such; skipped and errored cells are not compared', () => {
+    const changes = compareRuns(fixture, slower(1.3))
+    expect(changes.find((c) => c.target === 'reference' && c.scenario === 'json-async' && c.metric === 'rps')?.verdict).toBe('improvement')
+    expect(changes.some((c) => c.target === 'nostart' || c.target === 'hostile')).toBe(false)
+  })
+})
