@@ -195,7 +195,8 @@ async function runTrial(
 ): Promise<Trial> {
   const record = records.find((r) => r.name === cell.target)
   if (target === undefined || record?.state !== 'ok') {
-    cell.state = 'skipped'
+    // Never started: skipped. Started and died: its cells errored.
+    if (record?.state !== 'died') cell.state = 'skipped'
     return { trial, state: 'errored', error: `not run: the target ${record?.state === 'died' ? 'died earlier' : 'did not start'}${record?.error ? ` (${record.error.split('\n')[0]})` : ''}` }
   }
   const cpus = s.cpus === 'target-all' ? plan.all : plan.target

@@ -39,3 +39,30 @@ describe('LaneRouter', () => {
     expect(lane).toBe('blocking')
   })
 })
+
+describe('the CPU lane', () => {
+  it('a slow route that spends its time on the CPU moves to the CPU lane; one that waits stays blocking', () => {
+    const r = new LaneRouter()
+    for (let i = 0; i < 16; i++) {
+      expect(r.wantsCpu(6) || i === 0).toBe(true) // asked to measure CPU once it is known to be slow
+      r.observe(6, 15, 14.5)
+      r.observe(7, 15, 0.4)
+    }
+    expect(r.lane(6)).toBe('cpu')
+    expect(r.lane(7)).toBe('blocking')
+  })
+
+  it('quick routes are never asked for CPU samples', () => {
+    const r = new LaneRouter()
+    for (let i = 0; i < 20; i++) r.observe(8, 0.05)
+    expect(r.wantsCpu(8)).toBe(false)
+  })
+
+  it('leaves the CPU lane when calls start waiting instead', () => {
+    const r = new LaneRouter()
+    for (let i = 0; i < 16; i++) r.observe(9, 15, 15)
+    expect(r.lane(9)).toBe('cpu')
+    for (let i = 0; i < 16; i++) r.observe(9, 15, 1)
+    expect(r.lane(9)).toBe('blocking')
+  })
+})

@@ -8,7 +8,13 @@
  * often stays in the blocking lane for good.
  */
 
-export type Lane = 'fast' | 'blocking'
+/**
+ * `fast`: quick handlers, one worker per core with tasks queued per worker. `blocking`: the big
+ * pool, one task per worker, so handlers that wait overlap. `cpu`: handlers measured CPU-bound,
+ * at most one running per core — more would only slow each other down (on 2 cores, 8 concurrent
+ * SHA-256 requests got 86 req/s, 2 concurrent got 121; measured).
+ */
+export type Lane = 'fast' | 'blocking' | 'cpu'
 
 export interface LaneOptions {
   /** Calls observed before a route may be promoted, and the window its median is taken over. @default 16 */
@@ -25,10 +31,17 @@ interface RouteStats {
   /** The last `window` call durations, ms (a ring). */
   readonly recent: number[]
   next: number
+  /** The last `window` CPU shares (thread CPU time / wall time) of slow calls. */
+  readonly shares: number[]
   calls: number
   lane: Lane
   demotions: number
 }
+
+/** A slow route whose calls spend at least this share of their time on the CPU is CPU-bound… */
+const CPU_ENTER = 0.8
+/** …and stops being so below this share. */
+const CPU_LEAVE = 0.5
 
 /**
  * Why a median of wall times: Node 20 has no per-thread CPU clock, and a quick handler that the
@@ -53,17 +66,42 @@ export class LaneRouter {
     return this.#stats.get(route)?.lane ?? 'blocking'
   }
 
-  /** A call of `route` took `ms` in its worker. Returns the lane for the next call. */
-  observe(route: number, ms: number): Lane {
+  /**
+   * Whether the next call of `route` should measure its thread's CPU time: only routes that are
+   * not quick (reading the per-thread CPU clock costs ~12 µs).
+   */
+  wantsCpu(route: number): boolean {
+    const s = this.#stats.get(route)
+    return s !== undefined && s.lane !== 'fast' && s.recent.length > 0 && medianOf(s.recent) >= this.#o.fastMs
+  }
+
+  /**
+   * A call of `route` took `ms` in its worker (`cpuMs` of CPU, when measured). Returns the lane
+   * for the next call.
+   */
+  observe(route: number, ms: number, cpuMs?: number): Lane {
     let s = this.#stats.get(route)
     if (s === undefined) {
-      s = { recent: [], next: 0, calls: 0, lane: 'blocking', demotions: 0 }
+      s = { recent: [], next: 0, shares: [], calls: 0, lane: 'blocking', demotions: 0 }
       this.#stats.set(route, s)
     }
     if (s.recent.length < this.#o.window) s.recent.push(ms)
     else s.recent[s.next] = ms
     s.next = (s.next + 1) % this.#o.window
     s.calls++
+    if (cpuMs !== undefined && ms > 0) {
+      s.shares.push(Math.min(1, cpuMs / ms))
+      if (s.shares.length > this.#o.window) s.shares.shift()
+    }
+    const cpuShare = s.shares.length >= this.#o.window / 2 ? medianOf(s.shares) : undefined
+    if (s.lane === 'cpu') {
+      if (cpuShare !== undefined && cpuShare < CPU_LEAVE) s.lane = 'blocking'
+      return s.lane
+    }
+    if (s.lane === 'blocking' && cpuShare !== undefined && cpuShare >= CPU_ENTER && medianOf(s.recent) >= this.#o.fastMs) {
+      s.lane = 'cpu'
+      return s.lane
+    }
     if (s.lane === 'fast') {
       if (ms >= this.#o.blockMs || (s.calls >= this.#o.window && medianOf(s.recent) >= this.#o.fastMs)) {
         s.lane = 'blocking'

@@ -76,6 +76,8 @@ export class WorkerPool implements Offloader {
   /** The blocking lane: one task per worker, so blocking calls overlap. */
   readonly #piscina: Piscina
   readonly #fast: Piscina | undefined
+  /** One worker per core, one task each: CPU-bound handlers queue for a core instead of contending. */
+  readonly #cpu: Piscina | undefined
   readonly #lanes = new LaneRouter()
   #closing = false
 
@@ -103,6 +105,8 @@ export class WorkerPool implements Offloader {
       const n = this.options.fastLaneThreads
       this.#fast = new Piscina({ filename, workerData, minThreads: n, maxThreads: n, concurrentTasksPerWorker: FAST_LANE_TASKS_PER_WORKER, maxQueue: this.options.maxQueue, idleTimeout: this.options.idleTimeout })
       this.#fast.on('error', onError)
+      this.#cpu = new Piscina({ filename, workerData, minThreads: n, maxThreads: n, maxQueue: this.options.maxQueue, idleTimeout: this.options.idleTimeout })
+      this.#cpu.on('error', onError)
     }
   }
 
@@ -110,22 +114,23 @@ export class WorkerPool implements Offloader {
   async warm(): Promise<void> {
     const n = Math.max(1, this.options.minThreads)
     const task: WorkerTask = { kind: 'warm', routes: this.#signature }
-    const fast = this.#fast
+    const lanes = [this.#fast, this.#cpu].filter((p): p is Piscina => p !== undefined)
     await Promise.all([
       ...Array.from({ length: n }, () => this.#piscina.run(task)),
-      ...(fast === undefined ? [] : Array.from({ length: this.options.fastLaneThreads }, () => fast.run(task))),
+      ...lanes.flatMap((p) => Array.from({ length: this.options.fastLaneThreads }, () => p.run(task))),
     ])
   }
 
   /** Run a sync handler in a worker. Never rejects: pool failures become responses. */
   async runRoute(route: CompiledRoute, req: RequestData): Promise<Outcome> {
     if (this.#closing) return { response: errorResponse(new HttpError('UNB_ERR_POOL_CLOSED')) }
+    const which = this.#lanes.lane(route.index)
     // The fast lane only while it keeps up: a queue there means a slow call is holding it.
-    const lane = this.#fast !== undefined && this.#lanes.lane(route.index) === 'fast' && this.#fast.queueSize === 0 ? this.#fast : this.#piscina
+    const lane = which === 'fast' && this.#fast !== undefined && this.#fast.queueSize === 0 ? this.#fast : which === 'cpu' && this.#cpu !== undefined ? this.#cpu : this.#piscina
     try {
-      const task: WorkerTask = { kind: 'route', index: route.index, req }
-      const out = (await lane.run(task)) as Outcome & { ms?: number }
-      if (out.ms !== undefined) this.#lanes.observe(route.index, out.ms)
+      const task: WorkerTask = { kind: 'route', index: route.index, req, ...(this.#lanes.wantsCpu(route.index) && { cpu: true }) }
+      const out = (await lane.run(task)) as Outcome & { ms?: number; cpuMs?: number }
+      if (out.ms !== undefined) this.#lanes.observe(route.index, out.ms, out.cpuMs)
       return out
     } catch (err) {
       return this.#failure(err, route.id)
@@ -178,12 +183,12 @@ export class WorkerPool implements Offloader {
   async close(): Promise<void> {
     if (this.#closing) return
     this.#closing = true
-    await Promise.all([this.#piscina.close(), this.#fast?.close()])
+    await Promise.all([this.#piscina.close(), this.#fast?.close(), this.#cpu?.close()])
   }
 
   /** Stop now, abandoning tasks (for a forced shutdown). */
   async destroy(): Promise<void> {
     this.#closing = true
-    await Promise.all([this.#piscina.destroy(), this.#fast?.destroy()])
+    await Promise.all([this.#piscina.destroy(), this.#fast?.destroy(), this.#cpu?.destroy()])
   }
 }

@@ -12,7 +12,8 @@ export interface WorkerBoot {
 }
 
 export type WorkerTask =
-  | { readonly kind: 'route'; readonly index: number; readonly req: RequestData }
+  /** `cpu`: also measure the thread's CPU time for this call (the pool's lane choice needs it). */
+  | { readonly kind: 'route'; readonly index: number; readonly req: RequestData; readonly cpu?: boolean }
   | { readonly kind: 'task'; readonly module: string; readonly name: string; readonly args: unknown[] }
   /** Start-up: the loop's route ids in order; the worker checks its own table is the same. */
   | { readonly kind: 'warm'; readonly routes: string }

@@ -3,6 +3,7 @@
  * runs with its imports, closures and injected services, then serves route and task messages.
  * Singletons here are this worker's own; only `SharedMemory` is shared with other threads.
  */
+import { readFileSync } from 'node:fs'
 import { threadId, workerData } from 'node:worker_threads'
 import { compileApp, isAppDefinition } from '../app.ts'
 import { UnblockedError } from '../errors.ts'
@@ -28,10 +29,24 @@ function compact(res: WireResponse): WireResponse {
 
 const signature = app.routes.map((r) => r.id).join(',')
 
+/**
+ * This thread's CPU time, ms: Node 20 has no per-thread CPU clock, Linux has one in
+ * /proc/thread-self/schedstat. Elsewhere undefined, and the pool simply has no CPU lane.
+ */
+function threadCpuMs(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6
+  } catch {
+    return undefined
+  }
+}
+
 /** The outcome, plus how long the handler took here (the pool's lane choice learns from it). */
-function finish(out: Outcome, t0: number): Outcome & { ms: number } {
+function finish(out: Outcome, t0: number, cpu0: number | undefined): Outcome & { ms: number; cpuMs?: number } {
   const ms = performance.now() - t0
-  return out.failure === undefined ? { response: compact(out.response), ms } : { response: compact(out.response), failure: out.failure, ms }
+  const cpu1 = cpu0 === undefined ? undefined : threadCpuMs()
+  const timing = cpu0 !== undefined && cpu1 !== undefined ? { ms, cpuMs: cpu1 - cpu0 } : { ms }
+  return out.failure === undefined ? { response: compact(out.response), ...timing } : { response: compact(out.response), failure: out.failure, ...timing }
 }
 
 /** Not async on purpose: a synchronous result lets piscina answer without another loop turn. */
@@ -40,9 +55,10 @@ export default function handle(task: WorkerTask): unknown {
     case 'route': {
       const route = app.routes[task.index]
       if (route === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker has no route ${task.index}`])
+      const cpu0 = task.cpu ? threadCpuMs() : undefined
       const t0 = performance.now()
       const out = runRoute(route, task.req, app.container, inlineOffloader)
-      return out instanceof Promise ? out.then((o) => finish(o, t0)) : finish(out, t0)
+      return out instanceof Promise ? out.then((o) => finish(o, t0, cpu0)) : finish(out, t0, cpu0)
     }
     case 'task':
       return loadTask(task.module, task.name).then((fn) => fn(...task.args))
