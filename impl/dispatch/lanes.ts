@@ -31,7 +31,7 @@ interface RouteStats {
   /** The last `window` call durations, ms (a ring). */
   readonly recent: number[]
   next: number
-  /** The last `window` CPU shares (thread CPU time / wall time) of slow calls. */
+  /** The last `window` CPU shares of slow calls: time the thread wanted a CPU (on it or queued for it) / wall time. */
   readonly shares: number[]
   calls: number
   lane: Lane

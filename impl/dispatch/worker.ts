@@ -30,12 +30,16 @@ function compact(res: WireResponse): WireResponse {
 const signature = app.routes.map((r) => r.id).join(',')
 
 /**
- * This thread's CPU time, ms: Node 20 has no per-thread CPU clock, Linux has one in
- * /proc/thread-self/schedstat. Elsewhere undefined, and the pool simply has no CPU lane.
+ * How long this thread has wanted a CPU, ms: time on a CPU plus time runnable but waiting in the
+ * run queue (/proc/thread-self/schedstat; Node 20 has no per-thread CPU clock). Counting the wait
+ * matters: with more CPU-bound workers than cores, each spends most of its wall time waiting for
+ * a core, and CPU time alone would make it look like it was sleeping. Elsewhere than Linux this
+ * is undefined and the pool simply has no CPU lane.
  */
 function threadCpuMs(): number | undefined {
   try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6
+    const [onCpu, waiting] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')
+    return (Number(onCpu) + Number(waiting)) / 1e6
   } catch {
     return undefined
   }
