@@ -44,6 +44,17 @@ describe('dispatch through the pool', () => {
     expect(names).toEqual(expect.arrayContaining(['host', 'x-a', 'x-b']))
   })
 
+  it.skipIf(process.platform !== 'linux')('learns lanes: CPU-bound handlers move to the CPU lane, sleeping ones stay, quick ones go fast', async () => {
+    const lanes = () => s.app.pool.stats.lanes
+    const index = (id: string) => s.app.routes.find((r) => r.id === id)?.index as number
+    for (let i = 0; i < 24; i++) {
+      await Promise.all([request(`${s.url}/spin?ms=3`), request(`${s.url}/slow?ms=3`), request(`${s.url}/who`)])
+    }
+    expect(lanes()[index('PoolController.spin')]?.lane).toBe('cpu')
+    expect(lanes()[index('PoolController.slow')]?.lane).toBe('blocking')
+    expect(lanes()[index('PoolController.who')]?.lane).toBe('fast')
+  })
+
   it('async and @inline handlers run on the loop', async () => {
     expect((await request(`${s.url}/async`)).json().thread).toBe(threadId)
     expect((await request(`${s.url}/inline`)).json().thread).toBe(threadId)
