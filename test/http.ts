@@ -37,19 +37,8 @@ export async function request(url: string, init?: RequestInit): Promise<Reply> {
   return { status: res.status, headers: res.headers, bytes, text, json: () => JSON.parse(text) }
 }
 
-/** Run `total` requests with at most `concurrency` in flight. */
-export async function hammer<T>(total: number, concurrency: number, one: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(total)
-  let next = 0
-  const lanes = Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      const i = next++
-      out[i] = await one(i)
-    }
-  })
-  await Promise.all(lanes)
-  return out
-}
+/** Run `total` requests with at most `concurrency` in flight (the conformance suites' helper). */
+export { withConcurrency as hammer } from '../scenarios/concurrency.ts'
 
 export { silentLogger }
 

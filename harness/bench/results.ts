@@ -84,6 +84,12 @@ export interface BenchResults {
   ratios: Ratio[]
 }
 
+/** The target's conformance report, when its verification completed. */
+export function conformanceOf(t: TargetRecord): ConformanceReport | undefined {
+  const c = t.conformance
+  return typeof c === 'object' && c !== null && 'cases' in c ? c : undefined
+}
+
 const okTrials = (c: Cell): Trial[] => c.trials.filter((t) => t.state === 'ok')
 
 /** Medians over the successful trials (with their min–max spread). */

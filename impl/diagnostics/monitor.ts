@@ -167,9 +167,11 @@ export class BlockingMonitor {
   #pendingTrip: { api: string; route: CompiledRoute | undefined; stack: string[] } | undefined
 
   tripped(api: string, stack: string): void {
-    const route = this.#index.fromStack(stack) ?? this.#onlyActive()
+    const handler = this.#index.fromStack(stack)
+    const route = handler ?? this.#onlyActive()
     const site = callSite(stack)
-    if (this.#opts.tripwires === 'throw' && this.#index.fromStack(stack) !== undefined) {
+    // Refuse only when a handler is on the stack: a clear culprit, not some unrelated callback.
+    if (this.#opts.tripwires === 'throw' && handler !== undefined) {
       throw new HttpError('UNB_ERR_BLOCKING_CALL', [api, route?.id ?? 'a handler', site[0] ?? 'unknown'])
     }
     this.#pendingTrip = { api, route, stack: site }

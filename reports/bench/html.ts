@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { BenchResults } from '../../harness/bench/results.ts'
-import type { CaseResult, ConformanceReport } from '../../scenarios/types.ts'
+import { conformanceOf, type BenchResults } from '../../harness/bench/results.ts'
+import type { CaseResult } from '../../scenarios/types.ts'
 import { escapeHtml as h } from '../escape.ts'
 import type { Renderer } from '../reporter.ts'
 import { bytes, fmt, VERDICT_COLORS } from './format.ts'
@@ -32,7 +32,6 @@ export function embedJson(value: unknown): string {
 /** Script text that cannot close its own <script> element early. */
 const inlineScript = (src: string): string => src.replace(/<\/script/gi, '<\\/script')
 
-const isReport = (c: unknown): c is ConformanceReport => typeof c === 'object' && c !== null && 'cases' in c
 
 interface PageData {
   targets: string[]
@@ -50,8 +49,7 @@ function pageData(r: BenchResults): PageData {
   const targets = r.targets.map((t) => t.name)
   const cases: PageData['cases'] = {}
   for (const t of r.targets) {
-    if (!isReport(t.conformance)) continue
-    for (const c of t.conformance.cases) {
+    for (const c of conformanceOf(t)?.cases ?? []) {
       cases[`${t.name}|${c.id}`] = { target: t.name, id: c.id, level: c.level, description: c.description, verdict: c.verdict, reason: c.reason, ...(c.expected && { expected: c.expected }), ...(c.actual && { actual: c.actual }), ...(c.data && { data: { ...c.data, pingTimeline: undefined } }) }
     }
   }
@@ -78,14 +76,17 @@ function pageData(r: BenchResults): PageData {
 }
 
 function conformanceMatrix(r: BenchResults): string {
-  const verified = r.targets.filter((t) => isReport(t.conformance))
+  const verified = r.targets.flatMap((t) => {
+    const report = conformanceOf(t)
+    return report === undefined ? [] : [{ name: t.name, report }]
+  })
   if (verified.length === 0) return '<p>No target was verified.</p>'
-  const ids = [...new Set(verified.flatMap((t) => (t.conformance as ConformanceReport).cases.map((c) => c.id)))]
+  const ids = [...new Set(verified.flatMap((t) => t.report.cases.map((c) => c.id)))]
   const head = `<tr><th>case</th><th>level</th>${verified.map((t) => `<th>${h(t.name)}</th>`).join('')}</tr>`
   const rows = ids.map((id) => {
-    const first = (verified[0]?.conformance as ConformanceReport).cases.find((c) => c.id === id)
+    const first = verified[0]?.report.cases.find((c) => c.id === id)
     const cells = verified.map((t) => {
-      const c = (t.conformance as ConformanceReport).cases.find((x) => x.id === id)
+      const c = t.report.cases.find((x) => x.id === id)
       if (c === undefined) return '<td class="na">—</td>'
       return `<td class="v v-${c.verdict}" data-case="${h(`${t.name}|${id}`)}" title="${h(c.reason || c.verdict)}" tabindex="0">${c.verdict}</td>`
     })

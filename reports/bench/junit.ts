@@ -1,15 +1,16 @@
 /** conformance.junit.xml: one file, a <testsuite> per target and suite, from the verification step. */
 import { create } from 'xmlbuilder2'
-import type { ConformanceReport } from '../../scenarios/types.ts'
+import { conformanceOf } from '../../harness/bench/results.ts'
 import { addSuites } from '../conformance/junit.ts'
 import type { Renderer } from '../reporter.ts'
-
-const isReport = (c: unknown): c is ConformanceReport => typeof c === 'object' && c !== null && 'cases' in c
 
 export const junitRenderer: Renderer = {
   name: 'junit',
   render(r) {
-    const reports = r.targets.filter((t) => isReport(t.conformance)).map((t) => ({ name: t.name, report: t.conformance as ConformanceReport }))
+    const reports = r.targets.flatMap((t) => {
+      const report = conformanceOf(t)
+      return report === undefined ? [] : [{ name: t.name, report }]
+    })
     const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: `unblocked conformance (bench ${r.createdAt})` })
     let tests = 0
     let failures = 0

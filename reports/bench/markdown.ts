@@ -1,12 +1,9 @@
 /** summary.md: verdicts and key numbers as Markdown tables, for a CI job summary or a PR comment. */
-import type { BenchResults } from '../../harness/bench/results.ts'
-import type { ConformanceReport } from '../../scenarios/types.ts'
+import { conformanceOf, type BenchResults } from '../../harness/bench/results.ts'
 import { VERDICTS } from '../../scenarios/types.ts'
 import { escapeMarkdownCell as cell } from '../escape.ts'
 import type { Renderer } from '../reporter.ts'
 import { bytes, fmt } from './format.ts'
-
-const isReport = (c: unknown): c is ConformanceReport => typeof c === 'object' && c !== null && 'cases' in c
 
 export function renderSummary(r: BenchResults): string {
   const L: string[] = []
@@ -20,11 +17,13 @@ export function renderSummary(r: BenchResults): string {
 
   L.push('### Conformance', '', `| target | ${VERDICTS.join(' | ')} | MUST failures |`, `|---|${VERDICTS.map(() => '---:').join('|')}|---|`)
   for (const t of r.targets) {
-    if (!isReport(t.conformance)) {
-      L.push(`| ${cell(t.name)} | ${VERDICTS.map(() => '—').join(' | ')} | ${t.state !== 'ok' ? cell(t.state) : t.conformance ? cell(`verification failed: ${t.conformance.error}`) : 'not verified'} |`)
+    const report = conformanceOf(t)
+    if (report === undefined) {
+      const why = t.state !== 'ok' ? cell(t.state) : t.conformance && 'error' in t.conformance ? cell(`verification failed: ${t.conformance.error}`) : 'not verified'
+      L.push(`| ${cell(t.name)} | ${VERDICTS.map(() => '—').join(' | ')} | ${why} |`)
       continue
     }
-    const c = t.conformance.counts
+    const c = report.counts
     L.push(`| ${cell(t.name)} | ${VERDICTS.map((v) => c[v]).join(' | ')} | ${t.mustFailures && t.mustFailures.length > 0 ? t.mustFailures.map((id) => `\`${id}\``).join(', ') : 'none'} |`)
   }
   L.push('')

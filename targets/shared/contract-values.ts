@@ -1,6 +1,7 @@
 /**
- * Values and helpers the baseline targets share. Each baseline still writes its responses with
- * its own framework's API; only the contract's data lives here.
+ * The contract's data and work, shared by the Node targets. Each target still writes its
+ * responses with its own framework's API. (The conformance checker computes digests itself, in
+ * scenarios/, so a bug here cannot make a target agree with its checker.)
  */
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
@@ -16,6 +17,7 @@ export function sleepSync(ms: number): void {
   if (ms > 0) Atomics.wait(cell, 0, 0, ms)
 }
 
+/** d0 = SHA-256("unblocked"), then d = SHA-256(d) `rounds` times over the raw 32 bytes; hex. */
 export function sha256Chain(rounds: number): string {
   let d = createHash('sha256').update('unblocked', 'ascii').digest()
   for (let i = 0; i < rounds; i++) d = createHash('sha256').update(d).digest()
