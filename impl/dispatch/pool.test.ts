@@ -46,13 +46,26 @@ describe('dispatch through the pool', () => {
 
   it.skipIf(process.platform !== 'linux')('learns lanes: CPU-bound handlers move to the CPU lane, sleeping ones stay, quick ones go fast', async () => {
     const lanes = () => s.app.pool.stats.lanes
-    const index = (id: string) => s.app.routes.find((r) => r.id === id)?.index as number
     for (let i = 0; i < 24; i++) {
       await Promise.all([request(`${s.url}/spin?ms=3`), request(`${s.url}/slow?ms=3`), request(`${s.url}/who`)])
     }
-    expect(lanes()[index('PoolController.spin')]?.lane).toBe('cpu')
-    expect(lanes()[index('PoolController.slow')]?.lane).toBe('blocking')
-    expect(lanes()[index('PoolController.who')]?.lane).toBe('fast')
+    expect(lanes()['PoolController.spin']?.lane).toBe('cpu')
+    expect(lanes()['PoolController.slow']?.lane).toBe('blocking')
+    expect(lanes()['PoolController.who']?.lane).toBe('fast')
+  })
+
+  it('quick handlers batched in the fast lane: under concurrency every request gets its own answer', async () => {
+    for (let i = 0; i < 24; i++) await request(`${s.url}/echo?n=${i}`) // proven quick: promoted to the fast lane
+    expect(s.app.pool.stats.lanes['PoolController.echo']?.lane).toBe('fast')
+    const before = s.app.pool.stats.fastLane?.completed ?? 0
+    const ns = Array.from({ length: 300 }, (_, i) => i)
+    const answers = await Promise.all(ns.map((n) => request(`${s.url}/echo?n=${n}`)))
+    expect(answers.map((r) => r.json().n)).toEqual(ns)
+    for (const r of answers) expect(r.json().thread).not.toBe(threadId)
+    // Fewer worker tasks than requests: concurrent calls shared messages.
+    const tasks = (s.app.pool.stats.fastLane?.completed ?? 0) - before
+    expect(tasks).toBeGreaterThan(0)
+    expect(tasks).toBeLessThan(ns.length)
   })
 
   it('async and @inline handlers run on the loop', async () => {

@@ -8,9 +8,11 @@ import type { RequestData } from '../extract/context.ts'
 import type { CompiledRoute } from '../routing/compile.ts'
 import type { SharedMemory } from '../shared/memory.ts'
 import type { Offloader, TaskRef } from './offload-types.ts'
-import { LaneRouter } from './lanes.ts'
+import { LaneRouter, type Lane } from './lanes.ts'
 import { errorResponse, type Outcome } from './pipeline.ts'
-import type { WorkerBoot, WorkerTask } from './protocol.ts'
+import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from './protocol.ts'
+import { Batcher } from './batch.ts'
+
 
 export interface PoolOptions {
   /**
@@ -69,6 +71,21 @@ export function resolvePoolOptions(o: PoolOptions = {}): Required<PoolOptions> {
 /** Tasks queued per fast-lane worker: they run back to back without the worker going to sleep. */
 const FAST_LANE_TASKS_PER_WORKER = 32
 
+export interface LaneStats {
+  readonly threads: number
+  readonly queueSize: number
+  readonly completed: number
+}
+
+export interface PoolStats extends LaneStats {
+  /** The blocking lane's share of time busy (piscina's utilization). */
+  readonly utilization: number
+  readonly fastLane?: LaneStats
+  readonly cpuLane?: LaneStats
+  /** By route id: the lane its next call goes to, the median of its recent call times, its demotions. */
+  readonly lanes: Record<string, { lane: Lane; medianMs: number; demotions: number }>
+}
+
 const QUEUE_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy'])
 
 export class WorkerPool implements Offloader {
@@ -78,14 +95,18 @@ export class WorkerPool implements Offloader {
   readonly #fast: Piscina | undefined
   /** One worker per core, one task each: CPU-bound handlers queue for a core instead of contending. */
   readonly #cpu: Piscina | undefined
+  /** Fast-lane calls gathered per turn of the loop (see batch.ts). */
+  readonly #batches: Batcher<RouteCall, RouteResult> | undefined
   readonly #lanes = new LaneRouter()
   #closing = false
 
   readonly #signature: string
+  readonly #routeIds: readonly string[]
 
   /** `routes`: the loop's compiled route ids, in order, which every worker must reproduce. */
   constructor(appModule: string, shared: SharedMemory, routes: readonly CompiledRoute[], options: PoolOptions = {}, onError: (err: Error) => void = () => {}) {
-    this.#signature = routes.map((r) => r.id).join(',')
+    this.#routeIds = routes.map((r) => r.id)
+    this.#signature = this.#routeIds.join(',')
     this.options = resolvePoolOptions(options)
     const workerData: WorkerBoot = { appModule, sharedBuffer: shared.buffer }
     const filename = new URL('./worker-bootstrap.mjs', import.meta.url).href
@@ -105,6 +126,13 @@ export class WorkerPool implements Offloader {
       const n = this.options.fastLaneThreads
       this.#fast = new Piscina({ filename, workerData, minThreads: n, maxThreads: n, concurrentTasksPerWorker: FAST_LANE_TASKS_PER_WORKER, maxQueue: this.options.maxQueue, idleTimeout: this.options.idleTimeout })
       this.#fast.on('error', onError)
+      const fast = this.#fast
+      const send = async (calls: RouteCall[]): Promise<RouteResult[]> => {
+        // A lone call goes as a plain route task: no array to clone on an idle server.
+        if (calls.length === 1) return [(await fast.run({ kind: 'route', ...(calls[0] as RouteCall) } satisfies WorkerTask)) as RouteResult]
+        return (await fast.run({ kind: 'routes', calls } satisfies WorkerTask)) as RouteResult[]
+      }
+      this.#batches = new Batcher(send, { split: n })
       this.#cpu = new Piscina({ filename, workerData, minThreads: n, maxThreads: n, maxQueue: this.options.maxQueue, idleTimeout: this.options.idleTimeout })
       this.#cpu.on('error', onError)
     }
@@ -125,12 +153,16 @@ export class WorkerPool implements Offloader {
   async runRoute(route: CompiledRoute, req: RequestData): Promise<Outcome> {
     if (this.#closing) return { response: errorResponse(new HttpError('UNB_ERR_POOL_CLOSED')) }
     const which = this.#lanes.lane(route.index)
-    // The fast lane only while it keeps up: a queue there means a slow call is holding it.
-    const lane = which === 'fast' && this.#fast !== undefined && this.#fast.queueSize === 0 ? this.#fast : which === 'cpu' && this.#cpu !== undefined ? this.#cpu : this.#piscina
     try {
-      const task: WorkerTask = { kind: 'route', index: route.index, req, ...(this.#lanes.wantsCpu(route.index) && { cpu: true }) }
-      const out = (await lane.run(task)) as Outcome & { ms?: number; cpuMs?: number }
-      if (out.ms !== undefined) this.#lanes.observe(route.index, out.ms, out.cpuMs)
+      const call: RouteCall = { index: route.index, req, ...(this.#lanes.wantsCpu(route.index) && { cpu: true }) }
+      let out: RouteResult
+      // The fast lane only while it keeps up: a queue there means a slow call is holding it.
+      if (which === 'fast' && this.#batches !== undefined && this.#fast?.queueSize === 0) out = await this.#batches.run(call)
+      else {
+        const lane = which === 'cpu' && this.#cpu !== undefined ? this.#cpu : this.#piscina
+        out = (await lane.run({ kind: 'route', ...call } satisfies WorkerTask)) as RouteResult
+      }
+      this.#lanes.observe(route.index, out.ms, out.cpuMs)
       return out
     } catch (err) {
       return this.#failure(err, route.id)
@@ -166,16 +198,21 @@ export class WorkerPool implements Offloader {
     }
   }
 
-  get stats(): { threads: number; queueSize: number; completed: number; utilization: number; fastLane?: { threads: number; completed: number }; lanes: ReturnType<LaneRouter['snapshot']> } {
+  /** What the pool is doing, for diagnostics: each lane's threads and queue, and the lane each sync route runs in. */
+  get stats(): PoolStats {
     const p = this.#piscina
     const f = this.#fast
+    const c = this.#cpu
+    const lanes: PoolStats['lanes'] = {}
+    for (const [index, l] of Object.entries(this.#lanes.snapshot())) lanes[this.#routeIds[Number(index)] ?? index] = l
     return {
       threads: p.threads.length,
       queueSize: p.queueSize,
       completed: p.completed,
       utilization: p.utilization,
-      ...(f && { fastLane: { threads: f.threads.length, completed: f.completed } }),
-      lanes: this.#lanes.snapshot(),
+      ...(f && { fastLane: { threads: f.threads.length, queueSize: f.queueSize, completed: f.completed } }),
+      ...(c && { cpuLane: { threads: c.threads.length, queueSize: c.queueSize, completed: c.completed } }),
+      lanes,
     }
   }
 

@@ -10,7 +10,7 @@ import { UnblockedError } from '../errors.ts'
 import { SharedMemory } from '../shared/memory.ts'
 import type { WireResponse } from '../response.ts'
 import { runRoute, type Outcome } from './pipeline.ts'
-import type { WorkerBoot, WorkerTask } from './protocol.ts'
+import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from './protocol.ts'
 import { inlineOffloader, loadTask } from './tasks.ts'
 
 const boot = workerData as WorkerBoot
@@ -46,23 +46,31 @@ function threadCpuMs(): number | undefined {
 }
 
 /** The outcome, plus how long the handler took here (the pool's lane choice learns from it). */
-function finish(out: Outcome, t0: number, cpu0: number | undefined): Outcome & { ms: number; cpuMs?: number } {
+function finish(out: Outcome, t0: number, cpu0: number | undefined): RouteResult {
   const ms = performance.now() - t0
   const cpu1 = cpu0 === undefined ? undefined : threadCpuMs()
   const timing = cpu0 !== undefined && cpu1 !== undefined ? { ms, cpuMs: cpu1 - cpu0 } : { ms }
   return out.failure === undefined ? { response: compact(out.response), ...timing } : { response: compact(out.response), failure: out.failure, ...timing }
 }
 
+function call(c: RouteCall): RouteResult | Promise<RouteResult> {
+  const route = app.routes[c.index]
+  if (route === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker has no route ${c.index}`])
+  const cpu0 = c.cpu ? threadCpuMs() : undefined
+  const t0 = performance.now()
+  const out = runRoute(route, c.req, app.container, inlineOffloader)
+  return out instanceof Promise ? out.then((o) => finish(o, t0, cpu0)) : finish(out, t0, cpu0)
+}
+
 /** Not async on purpose: a synchronous result lets piscina answer without another loop turn. */
 export default function handle(task: WorkerTask): unknown {
   switch (task.kind) {
-    case 'route': {
-      const route = app.routes[task.index]
-      if (route === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker has no route ${task.index}`])
-      const cpu0 = task.cpu ? threadCpuMs() : undefined
-      const t0 = performance.now()
-      const out = runRoute(route, task.req, app.container, inlineOffloader)
-      return out instanceof Promise ? out.then((o) => finish(o, t0, cpu0)) : finish(out, t0, cpu0)
+    case 'route':
+      return call(task)
+    case 'routes': {
+      // Started in arrival order, as separate requests would be; each keeps its own timing.
+      const results = task.calls.map(call)
+      return results.some((r) => r instanceof Promise) ? Promise.all(results) : results
     }
     case 'task':
       return loadTask(task.module, task.name).then((fn) => fn(...task.args))

@@ -87,7 +87,7 @@ export class App {
     const method = req.method ?? 'GET'
     if (this.monitor?.endpoint === path && method === 'GET') {
       req.resume()
-      write(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(this.monitor.snapshot())) })
+      write(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ ...this.monitor.snapshot(), pool: this.pool.stats }) })
       return
     }
     const hit = this.compiled.router.find(method, path)
