@@ -17,6 +17,8 @@ export interface BlockingEvent {
   handler: string | null
   /** How long the loop was blocked, ms (for tripwires: the duration of the blocking call). */
   ms: number
+  /** Of `ms`, how long the loop thread was runnable but waiting for a CPU (heartbeat events, Linux; when ≥ 1 ms). */
+  waitedMs?: number
   /** The blocking call's stack, innermost first, where it was cheaply available. */
   stack?: string[]
   /** The sync API a tripwire caught (`fs.readFileSync`). */

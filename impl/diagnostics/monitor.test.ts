@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import def from '../../test/fixtures/blocking-app.ts'
 import { request, start, type Started } from '../../test/http.ts'
 import type { BlockingEvent } from './events.ts'
-import type { BlockingSnapshot } from './monitor.ts'
+import { silentLogger } from '../log.ts'
+import { BlockingMonitor, type BlockingSnapshot } from './monitor.ts'
 
 const settle = (ms = 60) => new Promise((r) => setTimeout(r, ms))
 
@@ -134,6 +135,59 @@ describe('options', () => {
       expect(s.logs.filter((l) => l.level === 'warn')).toEqual([])
     } finally {
       await s.close()
+    }
+  })
+})
+
+describe('a loop waiting for a CPU is not a blocked loop', () => {
+  /** A scripted thread clock: the test says how long the loop thread "waited in the run queue". */
+  const clock = { waitMs: 0, read: () => ({ runMs: 0, waitMs: clock.waitMs }), close() {} }
+  const spin = (ms: number) => {
+    const end = performance.now() + ms
+    while (performance.now() < end);
+  }
+
+  it('a stall spent in the run queue counts as starved, not as an event; a stall spent running is an event', async () => {
+    const m = new BlockingMonitor([], silentLogger, { thresholdMs: 50, watchdog: false, tripwires: 'off' }, () => clock)
+    await m.start()
+    m.arm()
+    try {
+      await settle(30)
+      clock.waitMs += 110 // the scheduler kept the loop thread off the CPU for most of this stall
+      spin(120)
+      await settle(30)
+      let snap = m.snapshot()
+      expect(snap.starved.count).toBe(1)
+      expect(snap.starved.totalMs).toBeGreaterThanOrEqual(100)
+      expect(snap.totalEvents).toBe(0)
+
+      spin(120) // the loop thread itself held the loop
+      await settle(30)
+      snap = m.snapshot()
+      expect(snap.starved.count).toBe(1)
+      expect(snap.totalEvents).toBe(1)
+      expect(snap.events[0]).toMatchObject({ source: 'heartbeat' })
+      expect(snap.events[0]?.ms).toBeGreaterThanOrEqual(100)
+      expect(snap.events[0]?.waitedMs).toBeUndefined()
+    } finally {
+      await m.stop()
+    }
+  })
+
+  it('a long block that also waited for a CPU is an event, and says how long it waited', async () => {
+    const m = new BlockingMonitor([], silentLogger, { thresholdMs: 50, watchdog: false, tripwires: 'off' }, () => clock)
+    await m.start()
+    m.arm()
+    try {
+      await settle(30)
+      clock.waitMs += 40
+      spin(150)
+      await settle(30)
+      const snap = m.snapshot()
+      expect(snap.totalEvents).toBe(1)
+      expect(snap.events[0]?.waitedMs).toBe(40)
+    } finally {
+      await m.stop()
     }
   })
 })

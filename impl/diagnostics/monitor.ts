@@ -9,6 +9,7 @@
  *   `await`, and the runtime warning for `@inline` handlers);
  * - sync-API tripwires (see tripwires.ts).
  */
+import { readlinkSync } from 'node:fs'
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
 import { HttpError, UnblockedError } from '../errors.ts'
@@ -17,6 +18,7 @@ import type { CompiledRoute } from '../routing/compile.ts'
 import { callSite, HandlerIndex } from './attribution.ts'
 import { EventRing, formatFrame, type BlockingEvent, type StackFrame } from './events.ts'
 import { installTripwires, type TripwireMode } from './tripwires.ts'
+import { ThreadClock, type ThreadTimes } from '../shared/thread-clock.ts'
 
 export interface BlockingOptions {
   /** Turn all detection off (the loop-delay histogram included). @default true */
@@ -38,9 +40,30 @@ export interface BlockingSnapshot {
   totalEvents: number
   thresholdMs: number
   loopDelay: { p50: number; p99: number; max: number; mean: number }
+  /**
+   * Stalls of at least the threshold that were not blocks: the loop thread was runnable but
+   * waited for a CPU (more runnable threads than cores, e.g. CPU-bound workers). Not events —
+   * no code held the loop — but worth knowing: the loop's latency suffers all the same.
+   */
+  starved: { count: number; totalMs: number }
 }
 
 const HEARTBEAT_MS = 10
+
+/** What the monitor needs of a thread clock. */
+export interface LoopClock {
+  read(): ThreadTimes | undefined
+  close(): void
+}
+
+/** The loop thread's schedstat file as another thread can open it (`/proc/thread-self` names the reader). */
+function loopSchedstatPath(): string | undefined {
+  try {
+    return `/proc/${readlinkSync('/proc/thread-self')}/schedstat`
+  } catch {
+    return undefined
+  }
+}
 const ms1 = (x: number): number => Math.round(x * 10) / 10
 
 export class BlockingMonitor {
@@ -55,9 +78,15 @@ export class BlockingMonitor {
   #activeCount = 0
   #histogram: IntervalHistogram | undefined
   #heartbeat: NodeJS.Timeout | undefined
-  #beatBuffer = new SharedArrayBuffer(8)
+  /** [0]: the last heartbeat (epoch ms); [1]: the loop thread's run-queue wait then (ms), for the watchdog. */
+  #beatBuffer = new SharedArrayBuffer(16)
   #beat = new Float64Array(this.#beatBuffer)
   #lastBeat = 0
+  /** The loop thread's scheduler clock (Linux), to tell a blocked loop from one waiting for a CPU. */
+  readonly #openClock: () => LoopClock | undefined
+  #clock: LoopClock | undefined
+  #lastWait = Number.NaN
+  readonly #starved = { count: 0, totalMs: 0 }
   #watchdog: Worker | undefined
   #uninstall: (() => void) | undefined
   /** The event each recent stall was attributed to, by the heartbeat value when it began. */
@@ -65,7 +94,9 @@ export class BlockingMonitor {
   #lastEventAt = 0
   #inlineWarned = new Set<CompiledRoute>()
 
-  constructor(routes: readonly CompiledRoute[], logger: Logger, options: BlockingOptions = {}) {
+  /** `clock`: the loop thread's scheduler clock; tests pass a scripted one. */
+  constructor(routes: readonly CompiledRoute[], logger: Logger, options: BlockingOptions = {}, clock: () => LoopClock | undefined = () => ThreadClock.open()) {
+    this.#openClock = clock
     const thresholdMs = options.thresholdMs ?? 50
     if (!(thresholdMs > 0)) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`options.blocking.thresholdMs must be a positive number, got ${thresholdMs}`])
     const maxEvents = options.maxEvents ?? 100
@@ -99,7 +130,10 @@ export class BlockingMonitor {
     if (!this.#opts.enabled || this.#heartbeat !== undefined) return
     this.#histogram = monitorEventLoopDelay({ resolution: 10 })
     this.#histogram.enable()
+    this.#clock ??= this.#openClock()
+    this.#lastWait = this.#clock?.read()?.waitMs ?? Number.NaN
     this.#lastBeat = Date.now()
+    this.#beat[1] = this.#lastWait
     this.#beat[0] = this.#lastBeat
     this.#heartbeat = setInterval(() => this.#onBeat(), HEARTBEAT_MS)
     this.#heartbeat.unref()
@@ -107,7 +141,7 @@ export class BlockingMonitor {
 
   async #startWatchdog(): Promise<void> {
     const w = new Worker(new URL('./watchdog-worker.mjs', import.meta.url), {
-      workerData: { buffer: this.#beatBuffer, thresholdMs: this.thresholdMs, maxFrames: 16 },
+      workerData: { buffer: this.#beatBuffer, thresholdMs: this.thresholdMs, maxFrames: 16, loopSchedstat: loopSchedstatPath() },
     })
     this.#watchdog = w
     await new Promise<void>((resolve, reject) => {
@@ -121,7 +155,10 @@ export class BlockingMonitor {
 
   async stop(): Promise<void> {
     clearInterval(this.#heartbeat)
+    this.#heartbeat = undefined
     this.#histogram?.disable()
+    this.#clock?.close()
+    this.#clock = undefined
     this.#uninstall?.()
     this.#uninstall = undefined
     await this.#watchdog?.terminate()
@@ -190,10 +227,21 @@ export class BlockingMonitor {
   #onBeat(): void {
     const now = Date.now()
     const prev = this.#lastBeat
+    const wait = this.#clock?.read()?.waitMs ?? Number.NaN
+    const waited = wait - this.#lastWait
     this.#lastBeat = now
+    this.#lastWait = wait
+    this.#beat[1] = wait
     this.#beat[0] = now
     const stalled = now - prev - HEARTBEAT_MS
     if (stalled < this.thresholdMs) return
+    // Runnable but not running is not blocked: on a busy machine the loop thread can wait for a
+    // CPU longer than the threshold while no code holds it (seen under CPU-bound pool load).
+    if (waited > 0 && stalled - waited < this.thresholdMs) {
+      this.#starved.count++
+      this.#starved.totalMs += stalled
+      return
+    }
     if (this.#lastEventAt >= prev) {
       // Already attributed by a handler timing or a tripwire during this stall.
       const last = this.#ring.list().at(-1)
@@ -206,6 +254,7 @@ export class BlockingMonitor {
         route: only?.path ?? null,
         handler: only?.id ?? null,
         ms: stalled,
+        ...(waited >= 1 && { waitedMs: ms1(waited) }),
         ...(candidates && { candidates }),
         at: new Date(now).toISOString(),
       }
@@ -246,6 +295,7 @@ export class BlockingMonitor {
       totalEvents: this.#ring.total,
       thresholdMs: this.thresholdMs,
       loopDelay: h && h.count > 0 ? { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) } : { p50: 0, p99: 0, max: 0, mean: 0 },
+      starved: { count: this.#starved.count, totalMs: ms1(this.#starved.totalMs) },
     }
   }
 }

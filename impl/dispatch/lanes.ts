@@ -68,7 +68,7 @@ export class LaneRouter {
 
   /**
    * Whether the next call of `route` should measure its thread's CPU time: only routes that are
-   * not quick (reading the per-thread CPU clock costs ~12 µs).
+   * not quick (each reading of the thread clock is a system call).
    */
   wantsCpu(route: number): boolean {
     const s = this.#stats.get(route)

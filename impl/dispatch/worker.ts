@@ -3,11 +3,11 @@
  * runs with its imports, closures and injected services, then serves route and task messages.
  * Singletons here are this worker's own; only `SharedMemory` is shared with other threads.
  */
-import { readFileSync } from 'node:fs'
 import { threadId, workerData } from 'node:worker_threads'
 import { compileApp, isAppDefinition } from '../app.ts'
 import { UnblockedError } from '../errors.ts'
 import { SharedMemory } from '../shared/memory.ts'
+import { ThreadClock } from '../shared/thread-clock.ts'
 import type { WireResponse } from '../response.ts'
 import { runRoute, type Outcome } from './pipeline.ts'
 import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from './protocol.ts'
@@ -31,18 +31,15 @@ const signature = app.routes.map((r) => r.id).join(',')
 
 /**
  * How long this thread has wanted a CPU, ms: time on a CPU plus time runnable but waiting in the
- * run queue (/proc/thread-self/schedstat; Node 20 has no per-thread CPU clock). Counting the wait
- * matters: with more CPU-bound workers than cores, each spends most of its wall time waiting for
- * a core, and CPU time alone would make it look like it was sleeping. Elsewhere than Linux this
- * is undefined and the pool simply has no CPU lane.
+ * run queue. Counting the wait matters: with more CPU-bound workers than cores, each spends most
+ * of its wall time waiting for a core, and CPU time alone would make it look like it was
+ * sleeping. Where there is no thread clock (not Linux) this is undefined and the pool simply has
+ * no CPU lane.
  */
+const clock = ThreadClock.open()
 function threadCpuMs(): number | undefined {
-  try {
-    const [onCpu, waiting] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')
-    return (Number(onCpu) + Number(waiting)) / 1e6
-  } catch {
-    return undefined
-  }
+  const t = clock?.read()
+  return t === undefined ? undefined : t.runMs + t.waitMs
 }
 
 /** The outcome, plus how long the handler took here (the pool's lane choice learns from it). */
