@@ -80,7 +80,7 @@ export interface BenchResults {
   readonly scenarios: readonly { id: string; description: string; method: string; path: string; connections: number; cpus: string }[]
   readonly targets: TargetRecord[]
   readonly cells: Cell[]
-  micro?: (MicroReport & { state: 'ok'; rounds: number; offloadVsPiscinaSpread: [number, number]; offloadVsPiscinaRounds?: number[] }) | { state: 'errored'; error: string } | { state: 'skipped' }
+  micro?: (MicroReport & { state: 'ok'; rounds: number; offloadVsPiscinaSpread: [number, number] }) | { state: 'errored'; error: string } | { state: 'skipped' }
   ratios: Ratio[]
 }
 

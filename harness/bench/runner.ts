@@ -137,20 +137,14 @@ export async function runBench(settings: BenchSettings, external: readonly Exter
     else if (!signal?.aborted) {
       events.phase?.('micro', 'dispatch, coercion and extraction micro-benchmarks (tinybench)')
       try {
-        const rounds = settings.profile === 'quick' ? 1 : 2
-        const reports = []
-        for (let i = 0; i < rounds; i++) reports.push(await runMicro(settings.microTimeMs))
-        const ratios = reports.map((r) => r.offloadVsPiscina).filter((x): x is number => x !== undefined)
-        const mid = median(ratios)
-        // Show the round whose ratio is nearest the median, so the table and the ratio agree.
-        const shown = reports.reduce((best, r) => (Math.abs((r.offloadVsPiscina ?? Infinity) - mid) < Math.abs((best.offloadVsPiscina ?? Infinity) - mid) ? r : best), reports[0] as (typeof reports)[number])
+        const rounds = settings.profile === 'quick' ? 1 : 3
+        const report = await runMicro(settings.microTimeMs, rounds)
+        const ratios = report.offloadVsPiscinaRounds
         results.micro = {
           state: 'ok',
           rounds,
-          results: shown.results,
-          offloadVsPiscina: Number.isFinite(mid) ? Math.round(mid * 100) / 100 : undefined,
+          ...report,
           offloadVsPiscinaSpread: [Math.min(...ratios), Math.max(...ratios)],
-          offloadVsPiscinaRounds: ratios,
         }
       } catch (err) {
         results.micro = { state: 'errored', error: (err as Error).message }
