@@ -3,9 +3,12 @@ import { SCENARIOS } from './scenarios.ts'
 
 export interface BenchSettings {
   readonly profile: 'default' | 'quick'
-  /** Measured seconds per trial. */
+  /** Measured seconds per trial: whole seconds, as autocannon counts them (it rounds 1.5 up to 2). */
   readonly durationSec: number
-  /** Warm-up seconds before every measured trial (same endpoint, same connections). */
+  /**
+   * Warm-up seconds (same endpoint, same connections) before the first trial of each cell; later
+   * trials find the target already warm for that scenario. Whole seconds, like the duration.
+   */
   readonly warmupSec: number
   readonly trials: number
   /** Overrides every scenario's connection count when set. */
@@ -26,13 +29,13 @@ export class SettingsError extends Error {
 export const BUILT_IN_TARGETS = ['reference', 'express', 'fastify', 'fastify-piscina'] as const
 
 /**
- * default: ≈5 minutes on a 2-core machine (4 targets × 7 scenarios × 3 trials of 1.5 s + warm-ups,
- * full conformance, micro-benchmarks). quick: ≈90 s for CI (1 trial of 1 s, conformance without
- * the slow thread-safety and blocking suites).
+ * default: ≈5 minutes on a 2-core machine (29 cells × 3 trials of 2 s, 1 s warm-up per cell, full
+ * conformance, micro-benchmarks). quick: ≈90 s for CI (1 trial of 1 s, conformance without the
+ * slow thread-safety and blocking suites).
  */
 const PROFILES = {
-  default: { durationSec: 1.5, warmupSec: 0.5, trials: 3, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'], microTimeMs: 500 },
-  quick: { durationSec: 1, warmupSec: 0.3, trials: 1, verifySuites: ['coercion', 'extraction', 'errors'], microTimeMs: 300 },
+  default: { durationSec: 2, warmupSec: 1, trials: 3, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'], microTimeMs: 500 },
+  quick: { durationSec: 1, warmupSec: 1, trials: 1, verifySuites: ['coercion', 'extraction', 'errors'], microTimeMs: 300 },
 } as const
 
 export interface Overrides {
@@ -67,7 +70,8 @@ export function buildSettings(o: Overrides, externalTargets: readonly string[] =
   const targets = [...builtIns, ...externalTargets.filter((t) => !builtIns.includes(t))]
   return {
     profile,
-    durationSec: num('--duration', o.duration, false, 0.5) ?? p.durationSec,
+    // Whole seconds: autocannon runs whole seconds whatever it is told, and the settings must say what ran.
+    durationSec: num('--duration', o.duration, true, 1) ?? p.durationSec,
     warmupSec: p.warmupSec,
     trials: num('--trials', o.trials, true, 1) ?? p.trials,
     connections: num('--connections', o.connections, true, 1),

@@ -65,8 +65,8 @@ export function planTargets(settings: BenchSettings, external: readonly External
   return plans
 }
 
-/** Seconds one trial takes, beyond its warm-up and measured time (pinning, process start-up of the run). */
-const TRIAL_OVERHEAD_SEC = 0.5
+/** Seconds one trial takes beyond its warm-up and measured time (pinning, connecting, reading /proc). */
+const TRIAL_OVERHEAD_SEC = 0.2
 
 export async function runBench(settings: BenchSettings, external: readonly ExternalTarget[], events: BenchEvents = {}, signal?: AbortSignal): Promise<BenchResults> {
   const t0 = performance.now()
@@ -99,22 +99,28 @@ export async function runBench(settings: BenchSettings, external: readonly Exter
     await loadgen.ready()
     if (plan.available && loadgen.pid !== undefined) pin({ pid: loadgen.pid }, plan.loadgen)
 
-    // -- start and verify --------------------------------------------------------------
-    for (const p of plans) {
+    // -- start (all at once: nothing is measured yet, and each takes seconds), then verify ---------
+    const records = plans.map((p): TargetRecord => ({ name: p.name, command: p.command, framework: p.framework, state: 'ok', scenarios: p.scenarios }))
+    results.targets.push(...records)
+    events.phase?.('start', plans.map((p) => p.name).join(', '))
+    await Promise.all(
+      plans.map(async (p, i) => {
+        const record = records[i] as TargetRecord
+        try {
+          const t = await spawnTarget(p.command, { startupTimeoutMs: 60_000 })
+          running.set(p.name, t)
+          if (plan.available) pin({ pgid: t.pid }, plan.target)
+        } catch (err) {
+          record.state = 'failed-to-start'
+          record.error = (err as Error).message
+          events.targetFailed?.(p.name, record.error)
+        }
+      }),
+    )
+    for (const [i, p] of plans.entries()) {
       if (signal?.aborted) break
-      const record: TargetRecord = { name: p.name, command: p.command, framework: p.framework, state: 'ok', scenarios: p.scenarios }
-      results.targets.push(record)
-      events.phase?.('start', p.name)
-      try {
-        const t = await spawnTarget(p.command, { startupTimeoutMs: 60_000 })
-        running.set(p.name, t)
-        if (plan.available) pin({ pgid: t.pid }, plan.target)
-      } catch (err) {
-        record.state = 'failed-to-start'
-        record.error = (err as Error).message
-        events.targetFailed?.(p.name, record.error)
-        continue
-      }
+      const record = records[i] as TargetRecord
+      if (record.state !== 'ok') continue
       if (!p.verify) continue
       events.phase?.('verify', `${p.name} (conformance: ${settings.verifySuites.join(', ')})`)
       try {
@@ -157,14 +163,15 @@ export async function runBench(settings: BenchSettings, external: readonly Exter
     }
     const total = results.cells.length * settings.trials
     let done = 0
-    const perTrial = settings.warmupSec + settings.durationSec + TRIAL_OVERHEAD_SEC
+    const perTrial = settings.durationSec + TRIAL_OVERHEAD_SEC
     for (const s of scenarios) {
       const cells = results.cells.filter((c) => c.scenario === s.id)
       for (let trial = 1; trial <= settings.trials; trial++) {
         const order = cells.map((_, i) => cells[(i + trial - 1) % cells.length] as Cell)
         for (const cell of order) {
           if (signal?.aborted) break
-          events.trialStart?.({ target: cell.target, scenario: s.id, trial, trials: settings.trials, done, total, etaSec: Math.round((total - done) * perTrial) })
+          const warmupsLeft = results.cells.filter((c) => c.trials.length === 0).length
+          events.trialStart?.({ target: cell.target, scenario: s.id, trial, trials: settings.trials, done, total, etaSec: Math.round((total - done) * perTrial + warmupsLeft * settings.warmupSec) })
           const t = await runTrial(cell, s, trial, running.get(cell.target), results.targets, settings, plan, loadgen)
           cell.trials.push(t)
           done++
@@ -210,7 +217,7 @@ async function runTrial(
     path: s.path,
     connections: settings.connections ?? s.connections,
     durationSec: settings.durationSec,
-    warmupSec: settings.warmupSec,
+    warmupSec: trial === 1 ? settings.warmupSec : 0,
     scenario: s.id,
     ...(s.ping && { ping: s.ping }),
     timeoutSec: 10,
@@ -219,7 +226,7 @@ async function runTrial(
   const rss = rssSampler(target.pid)
   const wall0 = performance.now()
   try {
-    const r = await loadgen.run(job, (settings.warmupSec + settings.durationSec + 30) * 1000)
+    const r = await loadgen.run(job, (job.warmupSec + settings.durationSec + 30) * 1000)
     const measuredMs = performance.now() - wall0
     const cpuAfter = groupCpuMs(target.pid)
     const peakRssBytes = rss.stop()

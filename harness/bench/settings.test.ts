@@ -8,17 +8,18 @@ import { buildSettings } from './profiles.ts'
 describe('profiles and overrides', () => {
   it('default: 3 trials, every scenario and built-in target, full verification', () => {
     const s = buildSettings({})
-    expect(s).toMatchObject({ profile: 'default', trials: 3, durationSec: 1.5, targets: ['reference', 'express', 'fastify', 'fastify-piscina'] })
+    expect(s).toMatchObject({ profile: 'default', trials: 3, durationSec: 2, warmupSec: 1, targets: ['reference', 'express', 'fastify', 'fastify-piscina'] })
     expect(s.scenarios).toHaveLength(7)
     expect(s.verifySuites).toContain('blocking')
   })
   it('quick: 1 trial of 1 s, verification without the slow suites; overrides win', () => {
     expect(buildSettings({ quick: true })).toMatchObject({ profile: 'quick', trials: 1, durationSec: 1, verifySuites: ['coercion', 'extraction', 'errors'] })
-    expect(buildSettings({ quick: true, trials: '2', duration: '0.5', connections: '8', targets: 'express', scenarios: 'json-sync' })).toMatchObject({ trials: 2, durationSec: 0.5, connections: 8, targets: ['express'], scenarios: ['json-sync'] })
+    expect(buildSettings({ quick: true, trials: '2', duration: '3', connections: '8', targets: 'express', scenarios: 'json-sync' })).toMatchObject({ trials: 2, durationSec: 3, connections: 8, targets: ['express'], scenarios: ['json-sync'] })
   })
   it.each([
     [{ trials: '0' }, '--trials must be an integer ≥ 1, got "0"'],
-    [{ duration: 'x' }, '--duration must be a number ≥ 0.5, got "x"'],
+    [{ duration: 'x' }, '--duration must be an integer ≥ 1, got "x"'],
+    [{ duration: '1.5' }, '--duration must be an integer ≥ 1, got "1.5"'],
     [{ connections: '1.5' }, '--connections must be an integer ≥ 1, got "1.5"'],
     [{ scenarios: 'json-async,nope' }, 'unknown scenario nope'],
     [{ targets: 'koa' }, 'unknown target koa'],

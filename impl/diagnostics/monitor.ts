@@ -74,7 +74,11 @@ export class BlockingMonitor {
   readonly #log: Logger
   readonly #index: HandlerIndex
   readonly #ring: EventRing
-  readonly #active = new Map<CompiledRoute, number>()
+  readonly #routes: readonly CompiledRoute[]
+  /** Loop-side requests in flight, by route index: counters, not a map — this runs on every request. */
+  readonly #activeBy: Int32Array
+  /** Routes with at least one request in flight. */
+  #activeRoutes = 0
   #activeCount = 0
   #histogram: IntervalHistogram | undefined
   #heartbeat: NodeJS.Timeout | undefined
@@ -109,6 +113,8 @@ export class BlockingMonitor {
     this.endpoint = options.endpoint
     this.#log = logger
     this.#index = new HandlerIndex(routes)
+    this.#routes = routes
+    this.#activeBy = new Int32Array(routes.length)
     this.#ring = new EventRing(maxEvents)
   }
 
@@ -170,14 +176,21 @@ export class BlockingMonitor {
   /** A loop-side (async or inline) request starts running handler code. */
   enter(route: CompiledRoute): void {
     this.#activeCount++
-    this.#active.set(route, (this.#active.get(route) ?? 0) + 1)
+    const n = (this.#activeBy[route.index] as number) + 1
+    this.#activeBy[route.index] = n
+    if (n === 1) this.#activeRoutes++
   }
 
   leave(route: CompiledRoute): void {
     this.#activeCount--
-    const n = (this.#active.get(route) ?? 1) - 1
-    if (n === 0) this.#active.delete(route)
-    else this.#active.set(route, n)
+    const n = (this.#activeBy[route.index] as number) - 1
+    this.#activeBy[route.index] = n
+    if (n === 0) this.#activeRoutes--
+  }
+
+  /** The routes with requests in flight on the loop (only read when something went wrong). */
+  #inFlight(): CompiledRoute[] {
+    return this.#routes.filter((r) => (this.#activeBy[r.index] ?? 0) > 0)
   }
 
   /** A handler's synchronous part (up to its first `await`, or all of an inline handler) took `ms`. */
@@ -248,7 +261,7 @@ export class BlockingMonitor {
       if (last !== undefined) this.#byStall.set(prev, last)
     } else {
       const only = this.#onlyActive()
-      const candidates = only === undefined && this.#active.size > 1 ? [...this.#active.keys()].map((r) => r.id) : undefined
+      const candidates = only === undefined && this.#activeRoutes > 1 ? this.#inFlight().map((r) => r.id) : undefined
       const event: BlockingEvent = {
         source: 'heartbeat',
         route: only?.path ?? null,
@@ -278,7 +291,7 @@ export class BlockingMonitor {
   }
 
   #onlyActive(): CompiledRoute | undefined {
-    return this.#active.size === 1 ? (this.#active.keys().next().value as CompiledRoute) : undefined
+    return this.#activeRoutes === 1 ? this.#inFlight()[0] : undefined
   }
 
   #record(event: BlockingEvent, message?: string): void {

@@ -66,10 +66,58 @@ export class App {
     return this.compiled.routes
   }
 
-  /** One promise per request: errors and the in-flight count are handled here, not in chains. */
+  /**
+   * One request, start to end, in one async function — one promise per request: errors and the
+   * in-flight count are handled here, not in chains.
+   */
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      await this.#handle(req, res)
+      const url = req.url ?? '/'
+      const q = url.indexOf('?')
+      const path = q < 0 ? url : url.slice(0, q)
+      const method = req.method ?? 'GET'
+      if (this.monitor?.endpoint === path && method === 'GET') {
+        req.resume()
+        write(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ ...this.monitor.snapshot(), pool: this.pool.stats }) })
+        return
+      }
+      const hit = this.compiled.router.find(method, path)
+      if (!hit.found) {
+        discardRest(req) // so the client can finish sending and read the answer
+        const err =
+          hit.allow.length > 0
+            ? new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, path], { headers: { allow: hit.allow.join(', ') } })
+            : new HttpError('UNB_ERR_ROUTE_NOT_FOUND', [method, path])
+        write(res, errorResponse(err))
+        return
+      }
+      const route = hit.route
+      let body: Uint8Array | null = null
+      if (hasBody(req)) {
+        try {
+          body = await readBody(req, this.#bodyLimit)
+        } catch (err) {
+          discardRest(req)
+          write(res, outcomeOfError(err, route.id).response)
+          return
+        }
+      }
+      // A worker gets only the headers the route's extractors read: cloning them costs per header.
+      const headers = route.kind !== 'sync' || route.headers === 'all' ? req.headers : pick(req.headers, route.headers)
+      const data: RequestData = { method, path, params: hit.params, query: q < 0 ? '' : url.slice(q + 1), headers, body }
+      let outcome: Outcome
+      if (route.kind === 'sync') outcome = await this.pool.runRoute(route, data)
+      else {
+        const m = this.monitor
+        m?.enter(route)
+        try {
+          outcome = await runRoute(route, data, this.compiled.container, this.pool, m)
+        } finally {
+          m?.leave(route)
+        }
+      }
+      if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
+      write(res, outcome.response)
     } catch (err) {
       // Only a bug in the framework itself lands here; answer rather than hang the client.
       this.#log.error({ err }, 'unhandled error in the request pipeline')
@@ -78,55 +126,6 @@ export class App {
     } finally {
       if (--this.#inFlight === 0) this.#drained?.()
     }
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/'
-    const q = url.indexOf('?')
-    const path = q < 0 ? url : url.slice(0, q)
-    const method = req.method ?? 'GET'
-    if (this.monitor?.endpoint === path && method === 'GET') {
-      req.resume()
-      write(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ ...this.monitor.snapshot(), pool: this.pool.stats }) })
-      return
-    }
-    const hit = this.compiled.router.find(method, path)
-    if (!hit.found) {
-      discardRest(req) // so the client can finish sending and read the answer
-      const err =
-        hit.allow.length > 0
-          ? new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, path], { headers: { allow: hit.allow.join(', ') } })
-          : new HttpError('UNB_ERR_ROUTE_NOT_FOUND', [method, path])
-      write(res, errorResponse(err))
-      return
-    }
-    const route = hit.route
-    let body: Uint8Array | null = null
-    if (hasBody(req)) {
-      try {
-        body = await readBody(req, this.#bodyLimit)
-      } catch (err) {
-        discardRest(req)
-        write(res, outcomeOfError(err, route.id).response)
-        return
-      }
-    }
-    // A worker gets only the headers the route's extractors read: cloning them costs per header.
-    const headers = route.kind !== 'sync' || route.headers === 'all' ? req.headers : pick(req.headers, route.headers)
-    const data: RequestData = { method, path, params: hit.params, query: q < 0 ? '' : url.slice(q + 1), headers, body }
-    let outcome: Outcome
-    if (route.kind === 'sync') outcome = await this.pool.runRoute(route, data)
-    else {
-      const m = this.monitor
-      m?.enter(route)
-      try {
-        outcome = await runRoute(route, data, this.compiled.container, this.pool, m)
-      } finally {
-        m?.leave(route)
-      }
-    }
-    if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
-    write(res, outcome.response)
   }
 
   /** Start listening. @default host '127.0.0.1' */

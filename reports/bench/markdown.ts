@@ -9,7 +9,7 @@ export function renderSummary(r: BenchResults): string {
   const L: string[] = []
   const e = r.environment
   L.push(`## unblocked bench — ${r.createdAt.slice(0, 16).replace('T', ' ')} UTC`, '')
-  L.push(`${cell(e.cpuModel)}, ${e.cores} cores, ${Math.round(e.memoryBytes / 2 ** 30)} GiB · Node ${cell(e.node)} · ${r.settings.profile} profile: ${r.settings.trials} trial(s) × ${r.settings.durationSec} s after ${r.settings.warmupSec} s warm-up · ${cell(r.settings.pinning.note)}${r.state === 'complete' ? '' : ` · **run ${r.state}**`}`, '')
+  L.push(`${cell(e.cpuModel)}, ${e.cores} cores, ${Math.round(e.memoryBytes / 2 ** 30)} GiB · Node ${cell(e.node)} · ${r.settings.profile} profile: ${r.settings.trials} trial(s) × ${r.settings.durationSec} s, ${r.settings.warmupSec} s warm-up per cell · ${cell(r.settings.pinning.note)}${r.state === 'complete' ? '' : ` · **run ${r.state}**`}`, '')
 
   L.push('### Requirements', '', '| requirement | measured | |', '|---|---:|---|')
   for (const x of r.ratios) L.push(`| ${cell(x.description)} | ${fmt(x.value, 3)} | ${x.met === null ? '❔ not measured' : x.met ? '✅ met' : '❌ not met'} |`)
