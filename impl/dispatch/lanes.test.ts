@@ -52,6 +52,14 @@ describe('the CPU lane', () => {
     expect(r.lane(7)).toBe('blocking')
   })
 
+  it('a short CPU-bound route reaches the CPU lane although its thread clock moves in 4 ms ticks (regression)', () => {
+    // A 3 ms spin read through a clock that advances in 4 ms steps: most calls read 0 or 4 ms.
+    const r = new LaneRouter()
+    const reads = [0, 4, 4, 0, 4, 0, 4, 4, 0, 4, 0, 4, 4, 0, 4, 0]
+    for (const cpu of reads) r.observe(10, 3, cpu)
+    expect(r.lane(10)).toBe('cpu')
+  })
+
   it('quick routes are never asked for CPU samples', () => {
     const r = new LaneRouter()
     for (let i = 0; i < 20; i++) r.observe(8, 0.05)

@@ -31,17 +31,22 @@ interface RouteStats {
   /** The last `window` call durations, ms (a ring). */
   readonly recent: number[]
   next: number
-  /** The last `window` CPU shares of slow calls: time the thread wanted a CPU (on it or queued for it) / wall time. */
-  readonly shares: number[]
+  /** The last `window` measured calls: time the thread wanted a CPU (on it or queued for it), and wall time, ms. */
+  readonly cpu: number[]
+  readonly wall: number[]
   calls: number
   lane: Lane
   demotions: number
 }
 
-/** A slow route whose calls spend at least this share of their time on the CPU is CPU-bound… */
-const CPU_ENTER = 0.8
+/**
+ * A slow route whose calls spend at least this share of their time wanting a CPU is CPU-bound…
+ * Measured in the pool tests: a handler spinning 3 ms reads 0.85–0.93 (the thread clock lags the
+ * running thread by up to a tick, so the share reads low), one sleeping 3 ms reads 0.13–0.26.
+ */
+const CPU_ENTER = 0.7
 /** …and stops being so below this share. */
-const CPU_LEAVE = 0.5
+const CPU_LEAVE = 0.4
 
 /**
  * Why a median of wall times: Node 20 has no per-thread CPU clock, and a quick handler that the
@@ -52,6 +57,18 @@ function medianOf(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const mid = s.length >> 1
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
+}
+
+/**
+ * The thread clock a worker reads (schedstat) only advances at scheduler ticks and switches — in
+ * steps of up to 4 ms here (CONFIG_HZ=250) — so one short call can read 0 ms of CPU or twice its
+ * length. Per call that is noise; summed over the window it averages out, where a median of
+ * per-call shares stayed biased (a 3 ms spinning handler sometimes never reached the CPU lane).
+ */
+function sum(xs: readonly number[]): number {
+  let t = 0
+  for (const x of xs) t += x
+  return t
 }
 
 export class LaneRouter {
@@ -82,7 +99,7 @@ export class LaneRouter {
   observe(route: number, ms: number, cpuMs?: number): Lane {
     let s = this.#stats.get(route)
     if (s === undefined) {
-      s = { recent: [], next: 0, shares: [], calls: 0, lane: 'blocking', demotions: 0 }
+      s = { recent: [], next: 0, cpu: [], wall: [], calls: 0, lane: 'blocking', demotions: 0 }
       this.#stats.set(route, s)
     }
     if (s.recent.length < this.#o.window) s.recent.push(ms)
@@ -90,10 +107,14 @@ export class LaneRouter {
     s.next = (s.next + 1) % this.#o.window
     s.calls++
     if (cpuMs !== undefined && ms > 0) {
-      s.shares.push(Math.min(1, cpuMs / ms))
-      if (s.shares.length > this.#o.window) s.shares.shift()
+      s.cpu.push(Math.max(0, cpuMs))
+      s.wall.push(ms)
+      if (s.cpu.length > this.#o.window) {
+        s.cpu.shift()
+        s.wall.shift()
+      }
     }
-    const cpuShare = s.shares.length >= this.#o.window / 2 ? medianOf(s.shares) : undefined
+    const cpuShare = s.cpu.length >= this.#o.window / 2 ? sum(s.cpu) / sum(s.wall) : undefined
     if (s.lane === 'cpu') {
       if (cpuShare !== undefined && cpuShare < CPU_LEAVE) s.lane = 'blocking'
       return s.lane
