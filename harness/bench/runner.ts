@@ -153,7 +153,7 @@ export async function runBench(settings: BenchSettings, external: readonly Exter
     else if (!signal?.aborted) {
       events.phase?.('micro', 'dispatch, coercion and extraction micro-benchmarks (tinybench)')
       try {
-        const rounds = settings.profile === 'quick' ? 1 : 5
+        const rounds = settings.profile === 'quick' ? 3 : 5
         const report = await runMicro(settings.microTimeMs, rounds)
         const ratios = report.offloadVsPiscinaRounds
         results.micro = {
