@@ -69,7 +69,7 @@ export function resolvePoolOptions(o: PoolOptions = {}): Required<PoolOptions> {
 }
 
 /** Tasks queued per fast-lane worker: they run back to back without the worker going to sleep. */
-const FAST_LANE_TASKS_PER_WORKER = 32
+export const FAST_LANE_TASKS_PER_WORKER = 32
 
 export interface LaneStats {
   readonly threads: number
