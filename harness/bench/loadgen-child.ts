@@ -31,10 +31,23 @@ function cannon(job: LoadJob, durationSec: number, check?: (body: string) => boo
   })
 }
 
+/**
+ * A pause between the warm-up and the measured run: the warm-up ends with requests in flight and
+ * connections closing, and a measurement started on top of that saw it. In ping-under-sync-blocking,
+ * the first pings of trials that followed a warm-up waited 20–40 ms (reference and fastify-piscina
+ * alike) while trials without one started clean; with this pause the reference's first pings took
+ * 4–6 ms. (fastify-piscina still starts a trial with one slower ping: its own behaviour.)
+ */
+const SETTLE_MS = 250
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+
 async function run(job: LoadJob): Promise<LoadResult> {
   const scenario = scenarioById(job.scenario)
   if (scenario === undefined) throw new Error(`unknown scenario ${job.scenario}`)
-  if (job.warmupSec > 0) await cannon(job, job.warmupSec)
+  if (job.warmupSec > 0) {
+    await cannon(job, job.warmupSec)
+    await settle()
+  }
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   let ping: LoadResult['ping']
