@@ -48,6 +48,22 @@ describe('Batcher', () => {
     expect(await Promise.all(all)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5'])
   })
 
+  it('splits no further than `minBatch` calls per batch', async () => {
+    const r = recorder()
+    const b = new Batcher(r.send, { split: 2, minBatch: 4 })
+    const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((i) => b.run(i))
+    await turn()
+    expect(r.batches).toEqual([[0], [1, 2, 3, 4, 5, 6, 7], [8, 9, 10, 11, 12, 13]]) // 13 gathered: two batches
+    for (const a of r.answer) a()
+    await Promise.all(all)
+    r.answer.length = 0
+    const few = [20, 21, 22, 23, 24].map((i) => b.run(i))
+    await turn()
+    expect(r.batches.at(-1)).toEqual([21, 22, 23, 24]) // 4 gathered: one batch, not two of 2
+    for (const a of r.answer) a()
+    await Promise.all(few)
+  })
+
   it('a failed batch rejects its own calls only, and later calls still go through', async () => {
     let n = 0
     const b = new Batcher<number, number>(async (items) => {

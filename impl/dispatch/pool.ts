@@ -70,6 +70,8 @@ export function resolvePoolOptions(o: PoolOptions = {}): Required<PoolOptions> {
 
 /** Tasks queued per fast-lane worker: they run back to back without the worker going to sleep. */
 export const FAST_LANE_TASKS_PER_WORKER = 32
+/** A flush is split across fast-lane workers only into batches of at least this many calls. */
+const FAST_LANE_MIN_BATCH = 8
 
 export interface LaneStats {
   readonly threads: number
@@ -132,7 +134,7 @@ export class WorkerPool implements Offloader {
         if (calls.length === 1) return [(await fast.run({ kind: 'route', ...(calls[0] as RouteCall) } satisfies WorkerTask)) as RouteResult]
         return (await fast.run({ kind: 'routes', calls } satisfies WorkerTask)) as RouteResult[]
       }
-      this.#batches = new Batcher(send, { split: n })
+      this.#batches = new Batcher(send, { split: n, minBatch: FAST_LANE_MIN_BATCH })
       this.#cpu = new Piscina({ filename, workerData, minThreads: n, maxThreads: n, maxQueue: this.options.maxQueue, idleTimeout: this.options.idleTimeout })
       this.#cpu.on('error', onError)
     }
