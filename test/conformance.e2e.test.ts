@@ -76,7 +76,10 @@ describe.each(['express', 'fastify'])('against the %s baseline (handlers on the 
   })
 })
 
-it('fastify-piscina passes the blocking cases', async () => {
+// One retry: these are latency verdicts (a ping answered within 100 ms while a worker hashes), and
+// this file shares two cores with the other test files running at the same time. A loop starved
+// by them once read 104 ms in CI; a real regression fails twice.
+it('fastify-piscina passes the blocking cases', { retry: 1 }, async () => {
   const run = await cli(['--spawn', serveCmd('fastify-piscina'), '--suite', 'blocking'])
   const failing = run.report.cases.filter((c) => c.verdict === 'FAIL' || c.verdict === 'ERROR')
   expect(failing.map((c) => `${c.id}: ${c.reason}`)).toEqual([])

@@ -46,8 +46,10 @@ describe('dispatch through the pool', () => {
 
   it.skipIf(process.platform !== 'linux')('learns lanes: CPU-bound handlers move to the CPU lane, sleeping ones stay, quick ones go fast', async () => {
     const lanes = () => s.app.pool.stats.lanes
+    // 12 ms calls: the thread clock a worker reads advances in scheduler ticks (4 ms here) and lags a
+    // running thread, so calls of a few ms read as partly idle; CPU-bound handlers worth a lane are longer.
     for (let i = 0; i < 24; i++) {
-      await Promise.all([request(`${s.url}/spin?ms=3`), request(`${s.url}/slow?ms=3`), request(`${s.url}/who`)])
+      await Promise.all([request(`${s.url}/spin?ms=12`), request(`${s.url}/slow?ms=12`), request(`${s.url}/who`)])
     }
     expect(lanes()['PoolController.spin']?.lane).toBe('cpu')
     expect(lanes()['PoolController.slow']?.lane).toBe('blocking')
