@@ -19,7 +19,9 @@ it('CI has the FastAPI packages (.ci/run installs them)', () => {
   if (process.env.CI) expect(available).toBe(true)
 })
 
-it.skipIf(!available)('FastAPI passes every MUST and SHOULD case', () => {
+// One retry, as for the Node targets' blocking verdicts (conformance.e2e.test.ts): latency bounds on
+// two cores shared with the other test files running at the same time (a starved loop read 124 ms once).
+it.skipIf(!available)('FastAPI passes every MUST and SHOULD case', { retry: 1 }, () => {
   const json = join(mkdtempSync(join(tmpdir(), 'unblocked-fastapi-')), 'report.json')
   const cmd = `${PY} -m uvicorn app:app --app-dir examples/fastapi --host 127.0.0.1 --port {port} --log-level warning`
   const run = spawnSync(process.execPath, ['bin/unblocked.mjs', 'conformance', '--name', 'fastapi', '--spawn', cmd, '--json', json], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
