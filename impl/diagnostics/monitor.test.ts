@@ -146,13 +146,21 @@ describe('a loop waiting for a CPU is not a blocked loop', () => {
     const end = performance.now() + ms
     while (performance.now() < end);
   }
-
-  it('a stall spent in the run queue counts as starved, not as an event; a stall spent running is an event', async () => {
+  /** A started, armed monitor on the scripted clock, stopped after `body`. */
+  async function withMonitor(body: (m: BlockingMonitor) => Promise<void>): Promise<void> {
     const m = new BlockingMonitor([], silentLogger, { thresholdMs: 50, watchdog: false, tripwires: 'off' }, () => clock)
     await m.start()
     m.arm()
     try {
       await settle(30)
+      await body(m)
+    } finally {
+      await m.stop()
+    }
+  }
+
+  it('a stall spent in the run queue counts as starved, not as an event; a stall spent running is an event', () =>
+    withMonitor(async (m) => {
       clock.waitMs += 110 // the scheduler kept the loop thread off the CPU for most of this stall
       spin(120)
       await settle(30)
@@ -169,25 +177,15 @@ describe('a loop waiting for a CPU is not a blocked loop', () => {
       expect(snap.events[0]).toMatchObject({ source: 'heartbeat' })
       expect(snap.events[0]?.ms).toBeGreaterThanOrEqual(100)
       expect(snap.events[0]?.waitedMs).toBeUndefined()
-    } finally {
-      await m.stop()
-    }
-  })
+    }))
 
-  it('a long block that also waited for a CPU is an event, and says how long it waited', async () => {
-    const m = new BlockingMonitor([], silentLogger, { thresholdMs: 50, watchdog: false, tripwires: 'off' }, () => clock)
-    await m.start()
-    m.arm()
-    try {
-      await settle(30)
+  it('a long block that also waited for a CPU is an event, and says how long it waited', () =>
+    withMonitor(async (m) => {
       clock.waitMs += 40
       spin(150)
       await settle(30)
       const snap = m.snapshot()
       expect(snap.totalEvents).toBe(1)
       expect(snap.events[0]?.waitedMs).toBe(40)
-    } finally {
-      await m.stop()
-    }
-  })
+    }))
 })

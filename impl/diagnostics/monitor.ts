@@ -82,14 +82,13 @@ export class BlockingMonitor {
   #activeCount = 0
   #histogram: IntervalHistogram | undefined
   #heartbeat: NodeJS.Timeout | undefined
-  /** [0]: the last heartbeat (epoch ms); [1]: the loop thread's run-queue wait then (ms), for the watchdog. */
+  /** [0]: the last heartbeat (epoch ms); [1]: the loop thread's run-queue wait then (ms; NaN without a clock), read by the watchdog too. */
   #beatBuffer = new SharedArrayBuffer(16)
   #beat = new Float64Array(this.#beatBuffer)
   #lastBeat = 0
   /** The loop thread's scheduler clock (Linux), to tell a blocked loop from one waiting for a CPU. */
   readonly #openClock: () => LoopClock | undefined
   #clock: LoopClock | undefined
-  #lastWait = Number.NaN
   readonly #starved = { count: 0, totalMs: 0 }
   #watchdog: Worker | undefined
   #uninstall: (() => void) | undefined
@@ -137,9 +136,8 @@ export class BlockingMonitor {
     this.#histogram = monitorEventLoopDelay({ resolution: 10 })
     this.#histogram.enable()
     this.#clock ??= this.#openClock()
-    this.#lastWait = this.#clock?.read()?.waitMs ?? Number.NaN
     this.#lastBeat = Date.now()
-    this.#beat[1] = this.#lastWait
+    this.#beat[1] = this.#clock?.read()?.waitMs ?? Number.NaN
     this.#beat[0] = this.#lastBeat
     this.#heartbeat = setInterval(() => this.#onBeat(), HEARTBEAT_MS)
     this.#heartbeat.unref()
@@ -241,9 +239,8 @@ export class BlockingMonitor {
     const now = Date.now()
     const prev = this.#lastBeat
     const wait = this.#clock?.read()?.waitMs ?? Number.NaN
-    const waited = wait - this.#lastWait
+    const waited = wait - (this.#beat[1] as number)
     this.#lastBeat = now
-    this.#lastWait = wait
     this.#beat[1] = wait
     this.#beat[0] = now
     const stalled = now - prev - HEARTBEAT_MS

@@ -6,9 +6,11 @@
 // the call stack at the blocking call (V8 handles these requests even inside Atomics.wait or a
 // long computation), resumes at once, and disconnects. Unless the loop thread spent that time
 // waiting for a CPU (its run-queue wait, from Linux's schedstat, next to the heartbeat): then
-// nothing blocks it, and pausing it would only slow a loop that is already short of CPU. Between stalls there is no session at
-// all: a connected session with the debugger enabled halved the loop's request throughput, and
-// a merely connected one still cost a measurable share (measured on this project's machine).
+// nothing blocks it, and pausing it would only slow a loop that is already short of CPU.
+// Between stalls there is no session at all: a connected session with the debugger enabled
+// halved the loop's request throughput, and a merely connected one still cost a measurable
+// share (measured on this project's machine). Schedstat is read here by hand, not through
+// impl/shared/thread-clock.ts, because this file must load without a TypeScript loader.
 import { openSync, readSync } from 'node:fs'
 import inspector from 'node:inspector'
 import { parentPort, workerData } from 'node:worker_threads'

@@ -71,6 +71,13 @@ function sum(xs: readonly number[]): number {
   return t
 }
 
+/** A route's lane, the median of its recent call times (ms) and how often it was demoted. */
+export interface LaneSnapshot {
+  readonly lane: Lane
+  readonly medianMs: number
+  readonly demotions: number
+}
+
 export class LaneRouter {
   readonly #o: Required<LaneOptions>
   readonly #stats = new Map<number, RouteStats>()
@@ -140,8 +147,8 @@ export class LaneRouter {
     return s.lane
   }
 
-  snapshot(): Record<number, { lane: Lane; medianMs: number; demotions: number }> {
-    const out: Record<number, { lane: Lane; medianMs: number; demotions: number }> = {}
+  snapshot(): Record<number, LaneSnapshot> {
+    const out: Record<number, LaneSnapshot> = {}
     for (const [route, s] of this.#stats) out[route] = { lane: s.lane, medianMs: s.recent.length > 0 ? Math.round(medianOf(s.recent) * 1000) / 1000 : 0, demotions: s.demotions }
     return out
   }

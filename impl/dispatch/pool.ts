@@ -8,11 +8,10 @@ import type { RequestData } from '../extract/context.ts'
 import type { CompiledRoute } from '../routing/compile.ts'
 import type { SharedMemory } from '../shared/memory.ts'
 import type { Offloader, TaskRef } from './offload-types.ts'
-import { LaneRouter, type Lane } from './lanes.ts'
+import { Batcher } from './batch.ts'
+import { LaneRouter, type LaneSnapshot } from './lanes.ts'
 import { errorResponse, type Outcome } from './pipeline.ts'
 import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from './protocol.ts'
-import { Batcher } from './batch.ts'
-
 
 export interface PoolOptions {
   /**
@@ -85,7 +84,11 @@ export interface PoolStats extends LaneStats {
   readonly fastLane?: LaneStats
   readonly cpuLane?: LaneStats
   /** By route id: the lane its next call goes to, the median of its recent call times, its demotions. */
-  readonly lanes: Record<string, { lane: Lane; medianMs: number; demotions: number }>
+  readonly lanes: Record<string, LaneSnapshot>
+}
+
+function laneStats(p: Piscina): LaneStats {
+  return { threads: p.threads.length, queueSize: p.queueSize, completed: p.completed }
 }
 
 const QUEUE_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy'])
@@ -202,18 +205,13 @@ export class WorkerPool implements Offloader {
 
   /** What the pool is doing, for diagnostics: each lane's threads and queue, and the lane each sync route runs in. */
   get stats(): PoolStats {
-    const p = this.#piscina
-    const f = this.#fast
-    const c = this.#cpu
     const lanes: PoolStats['lanes'] = {}
     for (const [index, l] of Object.entries(this.#lanes.snapshot())) lanes[this.#routeIds[Number(index)] ?? index] = l
     return {
-      threads: p.threads.length,
-      queueSize: p.queueSize,
-      completed: p.completed,
-      utilization: p.utilization,
-      ...(f && { fastLane: { threads: f.threads.length, queueSize: f.queueSize, completed: f.completed } }),
-      ...(c && { cpuLane: { threads: c.threads.length, queueSize: c.queueSize, completed: c.completed } }),
+      ...laneStats(this.#piscina),
+      utilization: this.#piscina.utilization,
+      ...(this.#fast && { fastLane: laneStats(this.#fast) }),
+      ...(this.#cpu && { cpuLane: laneStats(this.#cpu) }),
       lanes,
     }
   }
