@@ -28,11 +28,19 @@ it('measures a target with known behaviour and validates bodies during the load'
   const results = await runBench(settings(['ok', 'wrong']), [tiny('ok', 'ok'), tiny('wrong', 'wrong')])
   expect(results.state).toBe('complete')
   const ok = results.cells.find((c) => c.target === 'ok')
-  // 5 connections, each request waits 20 ms: at most 250 requests/s.
+  // 5 connections, each request waits 20 ms: at most 250 requests/s, whatever the machine's load.
   expect(ok?.state).toBe('ok')
-  expect(ok?.median?.rps).toBeGreaterThan(100)
   expect(ok?.median?.rps).toBeLessThanOrEqual(260)
   expect(ok?.median?.p50).toBeGreaterThanOrEqual(19)
+  // How far below 250 it lands depends on how busy the two cores are (parallel test files once
+  // brought it to 87), so the lower side is checked by Little's law instead of a fixed floor: a
+  // closed loop of 5 connections completes 5 requests per mean latency. A counting bug (requests
+  // lost, wrong duration) breaks that identity on a fast machine and on a starved one alike.
+  const trial = ok?.trials[0]
+  const littles = 5 / ((trial?.latency?.mean ?? Infinity) / 1000)
+  expect(trial?.rps).toBeGreaterThan(0.75 * littles)
+  expect(trial?.rps).toBeLessThan(1.25 * littles)
+  expect(ok?.median?.rps).toBeGreaterThan(20)
   expect(ok?.median?.mismatches).toBe(0)
   expect(ok?.trials[0]?.loadgen?.cpuPct).toBeGreaterThan(0)
   const wrong = results.cells.find((c) => c.target === 'wrong')
