@@ -47,7 +47,7 @@ function summary(r: BenchResults): string {
   lines.push('requirements (ratios measured in this run):')
   for (const x of r.ratios) {
     const mark = x.met === null ? '?' : x.met ? '✓' : '✗'
-    lines.push(`  ${mark} ${x.description}: ${x.value ?? 'n/a'}`)
+    lines.push(`  ${mark} ${x.description}: ${x.value ?? 'n/a'}${x.perTrial && x.perTrial.length > 1 ? ` (per trial: ${x.perTrial.join(', ')})` : ''}`)
   }
   return lines.join('\n')
 }

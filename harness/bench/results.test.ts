@@ -48,6 +48,26 @@ describe('requirement ratios', () => {
     expect(ratios['detection-overhead']).toMatchObject({ value: 0.978, met: true })
   })
 
+  it('a ratio of two cells is the median of its per-trial ratios, paired by trial number', () => {
+    const series = (target: string, scenario: string, rps: number[]): Cell => {
+      const c: Cell = { target, scenario, state: 'ok', trials: rps.map((x, i) => trial(i + 1, x, 5)) }
+      summarizeCell(c)
+      return c
+    }
+    // Trial 3 of json-async ran in a fast moment that json-sync's trial 3 did not share: the
+    // ratio of medians (200 / 600) would read 0.333; trial by trial the ratio is 0.5, 0.5, 0.2.
+    const paired = computeRatios({ cells: [series('reference', 'json-sync', [100, 300, 200]), series('reference', 'json-async', [200, 600, 1000])], micro: { state: 'skipped' } })
+    expect(paired.find((x) => x.id === 'json-sync-vs-json-async')).toMatchObject({ value: 0.5, met: true, perTrial: [0.5, 0.5, 0.2], inputs: { jsonSync: 200, jsonAsync: 600 } })
+
+    // No trial number completed on both sides: the ratio of the medians, and no per-trial list.
+    const a = series('reference', 'json-sync', [100])
+    const b: Cell = { target: 'reference', scenario: 'json-async', state: 'ok', trials: [trial(2, 300, 5)] }
+    summarizeCell(b)
+    const unpaired = computeRatios({ cells: [a, b], micro: { state: 'skipped' } }).find((x) => x.id === 'json-sync-vs-json-async')
+    expect(unpaired).toMatchObject({ value: 0.333 })
+    expect(unpaired?.perTrial).toBeUndefined()
+  })
+
   it('a missing cell gives null, not a guess', () => {
     const r = computeRatios({ cells: [], micro: { state: 'skipped' } })
     expect(r.every((x) => x.value === null && x.met === null)).toBe(true)

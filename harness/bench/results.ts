@@ -67,6 +67,12 @@ export interface Ratio {
   readonly threshold: number
   readonly met: boolean | null
   readonly inputs: Record<string, number | null>
+  /**
+   * For a ratio of two cells: the ratio within each trial number both cells completed. Those
+   * trials ran moments apart (see schedule.ts), so each pair saw the same machine; `value` is
+   * their median. For the micro-benchmark ratio: the ratio in each paired round.
+   */
+  readonly perTrial?: number[]
 }
 
 export interface BenchResults {
@@ -139,26 +145,49 @@ export function summarizeCell(c: Cell): void {
   if (c.state !== 'skipped') c.state = 'ok'
 }
 
-function ratio(id: string, description: string, value: number | null, comparator: Ratio['comparator'], threshold: number, inputs: Ratio['inputs']): Ratio {
-  const rounded = value === null || !Number.isFinite(value) ? null : Math.round(value * 1000) / 1000
-  return { id, description, value: rounded, comparator, threshold, met: rounded === null ? null : comparator === '>=' ? rounded >= threshold : rounded <= threshold, inputs }
+const round3 = (x: number) => Math.round(x * 1000) / 1000
+
+function ratio(id: string, description: string, value: number | null, comparator: Ratio['comparator'], threshold: number, inputs: Ratio['inputs'], perTrial?: readonly number[]): Ratio {
+  const rounded = value === null || !Number.isFinite(value) ? null : round3(value)
+  const met = rounded === null ? null : comparator === '>=' ? rounded >= threshold : rounded <= threshold
+  return { id, description, value: rounded, comparator, threshold, met, inputs, ...(perTrial && perTrial.length > 0 && { perTrial: perTrial.map(round3) }) }
+}
+
+/** requests/s of `a` over `b`, trial by trial (paired by trial number; both must have completed it). */
+function pairedRps(a: Cell | undefined, b: Cell | undefined): number[] {
+  if (a === undefined || b === undefined) return []
+  const out: number[] = []
+  for (const ta of okTrials(a)) {
+    const tb = okTrials(b).find((t) => t.trial === ta.trial)
+    if (ta.rps !== undefined && tb?.rps !== undefined && tb.rps > 0) out.push(ta.rps / tb.rps)
+  }
+  return out
 }
 
 /** The performance requirements, as ratios measured side by side in this run. */
 export function computeRatios(r: Pick<BenchResults, 'cells' | 'micro'>): Ratio[] {
-  const cell = (target: string, scenario: string) => r.cells.find((c) => c.target === target && c.scenario === scenario && c.state === 'ok')?.median
+  const okCell = (target: string, scenario: string) => r.cells.find((c) => c.target === target && c.scenario === scenario && c.state === 'ok')
+  const cell = (target: string, scenario: string) => okCell(target, scenario)?.median
   const rps = (t: string, s: string) => cell(t, s)?.rps ?? null
-  const div = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b)
+  // A requests/s ratio: the median of its per-trial ratios (each pair measured moments apart), or
+  // the ratio of the medians when no trial number completed on both sides.
+  const rpsRatio = (id: string, description: string, threshold: number, [ta, sa, ka]: [string, string, string], [tb, sb, kb]: [string, string, string]): Ratio => {
+    const perTrial = pairedRps(okCell(ta, sa), okCell(tb, sb))
+    const a = rps(ta, sa)
+    const b = rps(tb, sb)
+    const value = perTrial.length > 0 ? median(perTrial) : a === null || b === null || b === 0 ? null : a / b
+    return ratio(id, description, value, '>=', threshold, { [ka]: a, [kb]: b }, perTrial)
+  }
   const out: Ratio[] = []
-  out.push(ratio('json-async-vs-fastify', 'json-async: reference ≥ 0.8 × fastify requests/s', div(rps('reference', 'json-async'), rps('fastify', 'json-async')), '>=', 0.8, { reference: rps('reference', 'json-async'), fastify: rps('fastify', 'json-async') }))
-  out.push(ratio('json-sync-vs-json-async', 'json-sync: reference ≥ 0.4 × its own json-async requests/s', div(rps('reference', 'json-sync'), rps('reference', 'json-async')), '>=', 0.4, { jsonSync: rps('reference', 'json-sync'), jsonAsync: rps('reference', 'json-async') }))
+  out.push(rpsRatio('json-async-vs-fastify', 'json-async: reference ≥ 0.8 × fastify requests/s', 0.8, ['reference', 'json-async', 'reference'], ['fastify', 'json-async', 'fastify']))
+  out.push(rpsRatio('json-sync-vs-json-async', 'json-sync: reference ≥ 0.4 × its own json-async requests/s', 0.4, ['reference', 'json-sync', 'jsonSync'], ['reference', 'json-async', 'jsonAsync']))
   const refPing = cell('reference', 'ping-under-sync-blocking')?.ping?.p99 ?? null
   const expPing = cell('express', 'ping-under-sync-blocking')?.ping?.p99 ?? null
   out.push(ratio('ping-p99-reference', 'ping-under-sync-blocking: reference ping p99 ≤ 20 ms', refPing, '<=', 20, { referencePingP99Ms: refPing }))
   out.push(ratio('ping-p99-express', 'ping-under-sync-blocking: express (which blocks) ping p99 ≥ 100 ms', expPing, '>=', 100, { expressPingP99Ms: expPing }))
-  out.push(ratio('cpu-sync-vs-express', 'cpu-sync: reference ≥ 1.5 × express requests/s (sync CPU work uses both cores)', div(rps('reference', 'cpu-sync'), rps('express', 'cpu-sync')), '>=', 1.5, { reference: rps('reference', 'cpu-sync'), express: rps('express', 'cpu-sync') }))
+  out.push(rpsRatio('cpu-sync-vs-express', 'cpu-sync: reference ≥ 1.5 × express requests/s (sync CPU work uses both cores)', 1.5, ['reference', 'cpu-sync', 'reference'], ['express', 'cpu-sync', 'express']))
   const micro = r.micro?.state === 'ok' ? r.micro.offloadVsPiscina ?? null : null
-  out.push(ratio('offload-vs-piscina', 'micro: the offload path costs ≤ 1.5 × a bare piscina.run round trip', micro, '<=', 1.5, { ratio: micro }))
-  out.push(ratio('detection-overhead', 'json-async with blocking detection on ≥ 0.95 × off', div(rps('reference', 'json-async'), rps('reference-nodetect', 'json-async')), '>=', 0.95, { on: rps('reference', 'json-async'), off: rps('reference-nodetect', 'json-async') }))
+  out.push(ratio('offload-vs-piscina', 'micro: the offload path costs ≤ 1.5 × a bare piscina.run round trip', micro, '<=', 1.5, { ratio: micro }, r.micro?.state === 'ok' ? r.micro.offloadVsPiscinaRounds : undefined))
+  out.push(rpsRatio('detection-overhead', 'json-async with blocking detection on ≥ 0.95 × off', 0.95, ['reference', 'json-async', 'on'], ['reference-nodetect', 'json-async', 'off']))
   return out
 }

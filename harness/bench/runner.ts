@@ -1,9 +1,10 @@
 /**
  * The bench run: start every target, verify it with the conformance suites, run the
- * micro-benchmarks, then the load scenarios — trials interleaved across targets (trial 1 of every
- * target, then trial 2, …, rotating the order) so slow drift on a shared machine hits every
- * target alike and ratios compare like with like. A target that fails to start or dies is
- * recorded and the run goes on. Emits events; the progress display only listens.
+ * micro-benchmarks, then the load scenarios — trials interleaved across targets, and across the
+ * scenarios of one group (trial 1 of every cell, then trial 2, …, rotating the order; see
+ * schedule.ts) so slow drift on a shared machine hits every target alike and ratios compare like
+ * with like. A target that fails to start or dies is recorded and the run goes on. Emits events;
+ * the progress display only listens.
  */
 import { fileURLToPath } from 'node:url'
 import { checkConformance } from '../../scenarios/conformance.ts'
@@ -20,6 +21,7 @@ import type { BenchSettings } from './profiles.ts'
 import { groupCpuMs, rssSampler } from './proc-stats.ts'
 import { computeRatios, SCHEMA_VERSION, summarizeCell, type BenchResults, type Cell, type TargetRecord, type Trial } from './results.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
+import { scenarioBlocks, trialOrder } from './schedule.ts'
 
 export interface BenchEvents {
   phase?(name: string, detail: string): void
@@ -173,12 +175,12 @@ export async function runBench(settings: BenchSettings, external: readonly Exter
     const total = results.cells.length * settings.trials
     let done = 0
     const perTrial = settings.durationSec + TRIAL_OVERHEAD_SEC
-    for (const s of scenarios) {
-      const cells = results.cells.filter((c) => c.scenario === s.id)
+    for (const block of scenarioBlocks(scenarios)) {
+      const cells = results.cells.filter((c) => block.some((s) => s.id === c.scenario))
       for (let trial = 1; trial <= settings.trials; trial++) {
-        const order = cells.map((_, i) => cells[(i + trial - 1) % cells.length] as Cell)
-        for (const cell of order) {
+        for (const cell of trialOrder(cells, trial)) {
           if (signal?.aborted) break
+          const s = block.find((x) => x.id === cell.scenario) as Scenario
           const warmupsLeft = results.cells.filter((c) => c.trials.length === 0).length
           events.trialStart?.({ target: cell.target, scenario: s.id, trial, trials: settings.trials, done, total, etaSec: Math.round((total - done) * perTrial + warmupsLeft * settings.warmupSec) })
           const t = await runTrial(cell, s, trial, running.get(cell.target), results.targets, settings, plan, loadgen)

@@ -16,6 +16,12 @@ export interface Scenario {
   readonly ping?: { intervalMs: number }
   /** CPU placement: `split` pins target and load generator to separate CPUs; `target-all` leaves the target every CPU. */
   readonly cpus: 'split' | 'target-all'
+  /**
+   * Scenarios that a requirement compares with each other share a group, and their trials run
+   * interleaved (trial k of each, target by target, then trial k+1): both sides of the ratio are
+   * measured moments apart, not a minute apart, on a machine whose load drifts.
+   */
+  readonly group?: string
 }
 
 /** Rounds of SHA-256 per `/cpu/sync` request: about 10–20 ms of work on this project's machine. */
@@ -35,6 +41,7 @@ export const SCENARIOS: readonly Scenario[] = [
     connections: 50,
     check: isJson({ kind: 'dict', n: 1 }),
     cpus: 'split',
+    group: 'dispatch',
   },
   {
     id: 'json-sync',
@@ -44,6 +51,7 @@ export const SCENARIOS: readonly Scenario[] = [
     connections: 50,
     check: isJson({ kind: 'dict', n: 1 }),
     cpus: 'split',
+    group: 'dispatch',
   },
   {
     id: 'io-wait-async',

@@ -6,6 +6,11 @@ export function fmt(x: number | null | undefined, digits = 1): string {
   return x.toFixed(digits).replace(/\.0+$/, '')
 }
 
+/** A ratio's per-trial values ("0.51 · 0.58 · 0.62"), or — when it has none. */
+export function perTrial(xs: readonly number[] | undefined): string {
+  return xs === undefined || xs.length === 0 ? '—' : xs.map((x) => fmt(x, 2)).join(' · ')
+}
+
 export function bytes(n: number | undefined): string {
   if (n === undefined) return '—'
   return `${Math.round(n / (1024 * 1024))} MiB`

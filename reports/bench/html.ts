@@ -10,7 +10,7 @@ import { conformanceOf, type BenchResults } from '../../harness/bench/results.ts
 import type { CaseResult } from '../../scenarios/types.ts'
 import { escapeHtml as h } from '../escape.ts'
 import type { Renderer } from '../reporter.ts'
-import { bytes, fmt, VERDICT_COLORS } from './format.ts'
+import { bytes, fmt, perTrial, VERDICT_COLORS } from './format.ts'
 
 const require = createRequire(import.meta.url)
 
@@ -96,8 +96,8 @@ function conformanceMatrix(r: BenchResults): string {
 }
 
 function ratiosTable(r: BenchResults): string {
-  const rows = r.ratios.map((x) => `<tr class="${x.met === null ? 'unknown' : x.met ? 'met' : 'unmet'}"><td>${h(x.description)}</td><td class="num">${fmt(x.value, 3)}</td><td>${x.comparator} ${x.threshold}</td><td>${x.met === null ? 'not measured' : x.met ? '✓ met' : '✗ not met'}</td></tr>`)
-  return `<table><thead><tr><th>requirement</th><th>measured</th><th>needs</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  const rows = r.ratios.map((x) => `<tr class="${x.met === null ? 'unknown' : x.met ? 'met' : 'unmet'}"><td>${h(x.description)}</td><td class="num">${fmt(x.value, 3)}</td><td class="num">${perTrial(x.perTrial)}</td><td>${x.comparator} ${x.threshold}</td><td>${x.met === null ? 'not measured' : x.met ? '✓ met' : '✗ not met'}</td></tr>`)
+  return `<table><thead><tr><th>requirement</th><th>measured</th><th title="each trial's ratio; trials of both sides ran moments apart">per trial</th><th>needs</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
 }
 
 function cellsTable(r: BenchResults): string {

@@ -3,7 +3,7 @@ import { conformanceOf, type BenchResults } from '../../harness/bench/results.ts
 import { VERDICTS } from '../../scenarios/types.ts'
 import { escapeMarkdownCell as cell } from '../escape.ts'
 import type { Renderer } from '../reporter.ts'
-import { bytes, fmt } from './format.ts'
+import { bytes, fmt, perTrial } from './format.ts'
 
 export function renderSummary(r: BenchResults): string {
   const L: string[] = []
@@ -11,8 +11,8 @@ export function renderSummary(r: BenchResults): string {
   L.push(`## unblocked bench — ${r.createdAt.slice(0, 16).replace('T', ' ')} UTC`, '')
   L.push(`${cell(e.cpuModel)}, ${e.cores} cores, ${Math.round(e.memoryBytes / 2 ** 30)} GiB · Node ${cell(e.node)} · ${r.settings.profile} profile: ${r.settings.trials} trial(s) × ${r.settings.durationSec} s, ${r.settings.warmupSec} s warm-up per cell · ${cell(r.settings.pinning.note)}${r.state === 'complete' ? '' : ` · **run ${r.state}**`}`, '')
 
-  L.push('### Requirements', '', '| requirement | measured | |', '|---|---:|---|')
-  for (const x of r.ratios) L.push(`| ${cell(x.description)} | ${fmt(x.value, 3)} | ${x.met === null ? '❔ not measured' : x.met ? '✅ met' : '❌ not met'} |`)
+  L.push('### Requirements', '', '| requirement | measured | per trial | |', '|---|---:|---:|---|')
+  for (const x of r.ratios) L.push(`| ${cell(x.description)} | ${fmt(x.value, 3)} | ${perTrial(x.perTrial)} | ${x.met === null ? '❔ not measured' : x.met ? '✅ met' : '❌ not met'} |`)
   L.push('')
 
   L.push('### Conformance', '', `| target | ${VERDICTS.join(' | ')} | MUST failures |`, `|---|${VERDICTS.map(() => '---:').join('|')}|---|`)
