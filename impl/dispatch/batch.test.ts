@@ -64,6 +64,33 @@ describe('Batcher', () => {
     await Promise.all(few)
   })
 
+  it('asks a `split` function at every flush (the CPUs a process may use change while it runs)', async () => {
+    const r = recorder()
+    let cpus = 2
+    const b = new Batcher(r.send, { split: () => cpus })
+    const first = [0, 1, 2, 3, 4].map((i) => b.run(i))
+    await turn()
+    expect(r.batches).toEqual([[0], [1, 2], [3, 4]])
+    cpus = 1
+    const second = [5, 6, 7, 8].map((i) => b.run(i))
+    await turn()
+    expect(r.batches.slice(3)).toEqual([[5, 6, 7, 8]])
+    for (const a of r.answer) a()
+    await Promise.all([...first, ...second])
+  })
+
+  it('reports how long its oldest unanswered batch has been out', async () => {
+    const r = recorder()
+    const b = new Batcher(r.send)
+    expect(b.oldestInFlightMs).toBe(0)
+    const p = b.run(1)
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(b.oldestInFlightMs).toBeGreaterThanOrEqual(25)
+    r.answer[0]?.()
+    await p
+    expect(b.oldestInFlightMs).toBe(0)
+  })
+
   it('a failed batch rejects its own calls only, and later calls still go through', async () => {
     let n = 0
     const b = new Batcher<number, number>(async (items) => {

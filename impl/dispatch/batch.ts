@@ -15,11 +15,12 @@
 
 export interface BatchOptions {
   /**
-   * Batches one flush is split into, at most: the fast lane's worker count, so every worker gets
-   * a share on a machine with several cores.
+   * Batches one flush is split into, at most: the fast lane's workers that can run at once, so
+   * every core gets a share. A function is asked at every flush (the CPUs a process may use can
+   * change while it runs).
    * @default 1
    */
-  readonly split?: number
+  readonly split?: number | (() => number)
   /**
    * Calls each of those batches keeps at least: a flush is split no further than this, because
    * a message costs more than a few quick calls (on one core a worker message cost ~30 µs of CPU).
@@ -36,22 +37,31 @@ interface Waiting<T, R> {
 
 export class Batcher<T, R> {
   readonly #send: (items: T[]) => Promise<R[]>
-  readonly #split: number
+  readonly #split: () => number
   readonly #minBatch: number
   #waiting: Waiting<T, R>[] = []
   #scheduled = false
   #inFlight = 0
+  /** When each unanswered batch was sent, oldest first. */
+  readonly #sentAt = new Set<{ at: number }>()
 
   /** `send` runs one batch and resolves with one result per item, in order. */
   constructor(send: (items: T[]) => Promise<R[]>, options: BatchOptions = {}) {
     this.#send = send
-    this.#split = Math.max(1, options.split ?? 1)
+    const split = options.split ?? 1
+    this.#split = typeof split === 'function' ? () => Math.max(1, split()) : () => Math.max(1, split)
     this.#minBatch = Math.max(1, options.minBatch ?? 1)
   }
 
   /** Calls sent and not yet answered. */
   get inFlight(): number {
     return this.#inFlight
+  }
+
+  /** How long the oldest unanswered batch has been out, in ms (0 when none is). */
+  get oldestInFlightMs(): number {
+    for (const b of this.#sentAt) return performance.now() - b.at
+    return 0
   }
 
   run(item: T): Promise<R> {
@@ -69,13 +79,15 @@ export class Batcher<T, R> {
     this.#scheduled = false
     const all = this.#waiting
     this.#waiting = []
-    const parts = Math.max(1, Math.min(this.#split, Math.floor(all.length / this.#minBatch)))
+    const parts = Math.max(1, Math.min(this.#split(), Math.floor(all.length / this.#minBatch)))
     const size = Math.ceil(all.length / parts)
     for (let i = 0; i < all.length; i += size) void this.#dispatch(all.slice(i, i + size))
   }
 
   async #dispatch(batch: Waiting<T, R>[]): Promise<void> {
     this.#inFlight += batch.length
+    const sent = { at: performance.now() }
+    this.#sentAt.add(sent)
     try {
       const results = await this.#send(batch.map((w) => w.item))
       if (results.length !== batch.length) throw new Error(`a batch of ${batch.length} came back with ${results.length} results`)
@@ -84,6 +96,7 @@ export class Batcher<T, R> {
       for (const w of batch) w.reject(err)
     } finally {
       this.#inFlight -= batch.length
+      this.#sentAt.delete(sent)
     }
   }
 }

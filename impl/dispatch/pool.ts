@@ -9,6 +9,7 @@ import type { CompiledRoute } from '../routing/compile.ts'
 import type { SharedMemory } from '../shared/memory.ts'
 import type { Offloader, TaskRef } from './offload-types.ts'
 import { Batcher } from './batch.ts'
+import { CpuAllowance, packingBalancer } from './cpus.ts'
 import { LaneRouter, type LaneSnapshot } from './lanes.ts'
 import { errorResponse, type Outcome } from './pipeline.ts'
 import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from './protocol.ts'
@@ -71,6 +72,11 @@ export function resolvePoolOptions(o: PoolOptions = {}): Required<PoolOptions> {
 export const FAST_LANE_TASKS_PER_WORKER = 32
 /** A flush is split across fast-lane workers only into batches of at least this many calls. */
 const FAST_LANE_MIN_BATCH = 8
+/**
+ * A fast-lane batch unanswered this long (ms) means its worker is held up (a call turned slow):
+ * the next batch goes to a worker beyond the CPU count. Fast-lane calls take under 0.5 ms.
+ */
+const FAST_LANE_OVERDUE_MS = 10
 
 export interface LaneStats {
   readonly threads: number
@@ -129,7 +135,14 @@ export class WorkerPool implements Offloader {
     this.#piscina.on('error', onError)
     if (this.options.fastLane) {
       const n = this.options.fastLaneThreads
-      this.#fast = new Piscina({ filename, workerData, minThreads: n, maxThreads: n, concurrentTasksPerWorker: FAST_LANE_TASKS_PER_WORKER, maxQueue: this.options.maxQueue, idleTimeout: this.options.idleTimeout })
+      // As many fast-lane workers busy as the process has CPUs now (see cpus.ts).
+      const cpus = new CpuAllowance(n)
+      const active = () => cpus.now
+      this.#fast = new Piscina({
+        filename, workerData, minThreads: n, maxThreads: n, maxQueue: this.options.maxQueue, idleTimeout: this.options.idleTimeout,
+        concurrentTasksPerWorker: FAST_LANE_TASKS_PER_WORKER,
+        loadBalancer: packingBalancer(active, { maximumUsage: FAST_LANE_TASKS_PER_WORKER, overdue: () => (this.#batches?.oldestInFlightMs ?? 0) > FAST_LANE_OVERDUE_MS }),
+      })
       this.#fast.on('error', onError)
       const fast = this.#fast
       const send = async (calls: RouteCall[]): Promise<RouteResult[]> => {
@@ -137,7 +150,7 @@ export class WorkerPool implements Offloader {
         if (calls.length === 1) return [(await fast.run({ kind: 'route', ...(calls[0] as RouteCall) } satisfies WorkerTask)) as RouteResult]
         return (await fast.run({ kind: 'routes', calls } satisfies WorkerTask)) as RouteResult[]
       }
-      this.#batches = new Batcher(send, { split: n, minBatch: FAST_LANE_MIN_BATCH })
+      this.#batches = new Batcher(send, { split: active, minBatch: FAST_LANE_MIN_BATCH })
       this.#cpu = new Piscina({ filename, workerData, minThreads: n, maxThreads: n, maxQueue: this.options.maxQueue, idleTimeout: this.options.idleTimeout })
       this.#cpu.on('error', onError)
     }
