@@ -47,9 +47,11 @@ export const targets: Record<string, TargetSpec> = {
         import('../impl/index.ts'),
         import('../targets/reference/app.ts'),
       ])
-      // UNBLOCKED_BLOCKING=off turns detection off, so the bench can measure what it costs.
-      const detect = process.env.UNBLOCKED_BLOCKING !== 'off'
-      const app = await createApp(def, { blocking: { enabled: detect, endpoint: '/diagnostics/blocking' } })
+      // UNBLOCKED_BLOCKING=off turns detection off; =switchable lets PUT /diagnostics/blocking
+      // switch it, so the bench can measure what it costs within one process.
+      const mode = process.env.UNBLOCKED_BLOCKING
+      const detect = mode !== 'off'
+      const app = await createApp(def, { blocking: { enabled: detect, endpoint: '/diagnostics/blocking', switchable: mode === 'switchable' } })
       try {
         const addr = await app.listen(port, host)
         const p = app.pool.options

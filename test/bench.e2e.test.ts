@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { writeResults } from '../harness/bench-command.ts'
 import { buildSettings } from '../harness/bench/profiles.ts'
-import { runBench } from '../harness/bench/runner.ts'
+import { planTargets, runBench, runPlans, type TargetPlan } from '../harness/bench/runner.ts'
 import type { BenchResults } from '../harness/bench/results.ts'
 
 const TINY = fileURLToPath(new URL('./fixtures/tiny-target.mjs', import.meta.url))
@@ -76,4 +76,32 @@ it('a target that fails to start is recorded and skipped', async () => {
   expect(results.targets.find((t) => t.name === 'nostart')).toMatchObject({ state: 'failed-to-start' })
   expect(results.cells.find((c) => c.target === 'nostart')?.state).toBe('skipped')
   expect(results.cells.find((c) => c.target === 'ok')?.state).toBe('ok')
+})
+
+it('a variant runs in its host\'s process, switched before each of its trials and back before each of the host\'s', async () => {
+  const host: TargetPlan = { ...tiny('host', 'ok'), scenarios: ['json-async'], verify: false }
+  const variant: TargetPlan = {
+    name: 'host-wrong', command: '(the host process)', framework: 'node:http fixture', scenarios: ['json-async'], verify: false,
+    variant: { of: 'host', path: '/mode', before: { mode: 'wrong' }, after: { mode: 'ok' } },
+  }
+  const broken: TargetPlan = { ...variant, name: 'host-broken', variant: { of: 'host', path: '/mode', before: { mode: 'nope' }, after: { mode: 'ok' } } }
+  const results = await runPlans({ ...settings(['host', 'host-wrong', 'host-broken']), trials: 2 }, [host, variant, broken])
+  const cell = (t: string) => results.cells.find((c) => c.target === t)
+  // Interleaved host, variant, host, variant: each trial measured the state it asked for.
+  expect(cell('host')?.trials.map((t) => t.mismatches)).toEqual([0, 0])
+  for (const t of cell('host-wrong')?.trials ?? []) expect(t.mismatches).toBeGreaterThan(20)
+  expect(cell('host-wrong')?.trials).toHaveLength(2)
+  // A variant that cannot be switched is errored, named; its host is not.
+  expect(cell('host-broken')?.state).toBe('errored')
+  expect(cell('host-broken')?.trials[0]?.error).toMatch(/^could not switch host \(before the trial: PUT \/mode answered 400: .*mode must be ok or wrong/)
+  expect(results.targets.map((t) => t.state)).toEqual(['ok', 'ok', 'ok'])
+})
+
+it('the reference\'s detection-off variant is planned in the reference\'s own process, switchable', () => {
+  const s = buildSettings({ quick: true, targets: 'reference,express', scenarios: 'json-async' }, ['reference', 'express'])
+  const plans = planTargets(s, [])
+  expect(plans.map((p) => p.name)).toEqual(['reference', 'reference-nodetect', 'express'])
+  expect(plans[0]?.command).toMatch(/^UNBLOCKED_BLOCKING=switchable exec /)
+  expect(plans[1]?.variant).toEqual({ of: 'reference', path: '/diagnostics/blocking', before: { enabled: false }, after: { enabled: true } })
+  expect(planTargets({ ...s, scenarios: ['cpu-sync'] }, []).map((p) => p.name)).toEqual(['reference', 'express'])
 })

@@ -22,6 +22,7 @@ import { groupCpuMs, rssSampler } from './proc-stats.ts'
 import { computeRatios, SCHEMA_VERSION, summarizeCell, type BenchResults, type Cell, type TargetRecord, type Trial } from './results.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
 import { scenarioBlocks, trialOrder } from './schedule.ts'
+import { switchVariant, type Variant } from './variant.ts'
 
 export interface BenchEvents {
   phase?(name: string, detail: string): void
@@ -32,12 +33,14 @@ export interface BenchEvents {
 
 const BIN = fileURLToPath(new URL('../../bin/unblocked.mjs', import.meta.url))
 
-interface TargetPlan {
+export interface TargetPlan {
   readonly name: string
   readonly command: string
   readonly framework: string
   readonly scenarios: readonly string[]
   readonly verify: boolean
+  /** Runs in another target's process, switched for its trials (see variant.ts). */
+  readonly variant?: Variant
 }
 
 /**
@@ -64,14 +67,24 @@ const FRAMEWORK: Record<string, () => string> = {
 
 export function planTargets(settings: BenchSettings, external: readonly ExternalTarget[]): TargetPlan[] {
   const plans: TargetPlan[] = []
+  // Blocking detection's cost, measured in the same run and the same process: the reference
+  // with detection switched off for the variant's trials (PUT /diagnostics/blocking).
+  const nodetect = settings.targets.includes('reference') && settings.scenarios.includes('json-async') && !external.some((e) => e.name === 'reference')
   for (const name of settings.targets) {
     const ext = external.find((e) => e.name === name)
     if (ext) plans.push({ name, command: ext.command, framework: ext.framework, scenarios: settings.scenarios, verify: true })
-    else plans.push({ name, command: builtInCommand(name), framework: FRAMEWORK[name]?.() ?? name, scenarios: settings.scenarios, verify: true })
-  }
-  // Blocking detection's cost, measured in the same run: the reference with detection off.
-  if (settings.targets.includes('reference') && settings.scenarios.includes('json-async')) {
-    plans.push({ name: 'reference-nodetect', command: builtInCommand('reference', 'UNBLOCKED_BLOCKING=off '), framework: `${FRAMEWORK.reference?.()}, blocking detection off`, scenarios: ['json-async'], verify: false })
+    else if (name === 'reference' && nodetect) {
+      const command = builtInCommand(name, 'UNBLOCKED_BLOCKING=switchable ')
+      plans.push({ name, command, framework: FRAMEWORK.reference?.() ?? name, scenarios: settings.scenarios, verify: true })
+      plans.push({
+        name: 'reference-nodetect',
+        command: `${command} (the same process, blocking detection switched off for these trials)`,
+        framework: `${FRAMEWORK.reference?.()}, blocking detection off`,
+        scenarios: ['json-async'],
+        verify: false,
+        variant: { of: 'reference', path: '/diagnostics/blocking', before: { enabled: false }, after: { enabled: true } },
+      })
+    } else plans.push({ name, command: builtInCommand(name), framework: FRAMEWORK[name]?.() ?? name, scenarios: settings.scenarios, verify: true })
   }
   return plans
 }
@@ -79,10 +92,14 @@ export function planTargets(settings: BenchSettings, external: readonly External
 /** Seconds one trial takes beyond its warm-up and measured time (pinning, connecting, reading /proc). */
 const TRIAL_OVERHEAD_SEC = 0.2
 
-export async function runBench(settings: BenchSettings, external: readonly ExternalTarget[], events: BenchEvents = {}, signal?: AbortSignal): Promise<BenchResults> {
+export function runBench(settings: BenchSettings, external: readonly ExternalTarget[], events: BenchEvents = {}, signal?: AbortSignal): Promise<BenchResults> {
+  return runPlans(settings, planTargets(settings, external), events, signal)
+}
+
+/** The run itself, over targets already planned (tests plan their own). */
+export async function runPlans(settings: BenchSettings, plans: readonly TargetPlan[], events: BenchEvents = {}, signal?: AbortSignal): Promise<BenchResults> {
   const t0 = performance.now()
   const plan = cpuPlan()
-  const plans = planTargets(settings, external)
   const scenarios = settings.scenarios.map((id) => SCENARIOS.find((s) => s.id === id) as Scenario)
   const results: BenchResults = {
     schemaVersion: SCHEMA_VERSION,
@@ -117,6 +134,7 @@ export async function runBench(settings: BenchSettings, external: readonly Exter
     await Promise.all(
       plans.map(async (p, i) => {
         const record = records[i] as TargetRecord
+        if (p.variant !== undefined) return // runs in its host's process, below
         try {
           const t = await spawnTarget(p.command, { startupTimeoutMs: 60_000 })
           running.set(p.name, t)
@@ -128,6 +146,12 @@ export async function runBench(settings: BenchSettings, external: readonly Exter
         }
       }),
     )
+    for (const [i, p] of plans.entries()) {
+      if (p.variant === undefined) continue
+      const host = running.get(p.variant.of)
+      if (host !== undefined) running.set(p.name, host)
+      else Object.assign(records[i] as TargetRecord, { state: 'failed-to-start', error: `its host target ${p.variant.of} did not start` })
+    }
     for (const [i, p] of plans.entries()) {
       if (signal?.aborted) break
       const record = records[i] as TargetRecord
@@ -175,15 +199,25 @@ export async function runBench(settings: BenchSettings, external: readonly Exter
     const total = results.cells.length * settings.trials
     let done = 0
     const perTrial = settings.durationSec + TRIAL_OVERHEAD_SEC
+    // A variant's trials run next to its host's, so their ratio compares moments seconds apart.
+    const unitOf = (target: string) => plans.find((p) => p.name === target)?.variant?.of ?? target
+    // Every trial in a process that hosts a variant first sets the state it measures: the
+    // variant's, or the host's own. No trial depends on the previous one having switched back.
+    const switchFor = (target: string): ((url: string) => Promise<void>) | undefined => {
+      const own = plans.find((p) => p.name === target)?.variant
+      if (own !== undefined) return (url) => switchVariant(url, own, 'before')
+      const hosted = plans.find((p) => p.variant?.of === target)?.variant
+      return hosted === undefined ? undefined : (url) => switchVariant(url, hosted, 'after')
+    }
     for (const block of scenarioBlocks(scenarios)) {
       const cells = results.cells.filter((c) => block.some((s) => s.id === c.scenario))
       for (let trial = 1; trial <= settings.trials; trial++) {
-        for (const cell of trialOrder(cells, trial)) {
+        for (const cell of trialOrder(cells, trial, unitOf)) {
           if (signal?.aborted) break
           const s = block.find((x) => x.id === cell.scenario) as Scenario
           const warmupsLeft = results.cells.filter((c) => c.trials.length === 0).length
           events.trialStart?.({ target: cell.target, scenario: s.id, trial, trials: settings.trials, done, total, etaSec: Math.round((total - done) * perTrial + warmupsLeft * settings.warmupSec) })
-          const t = await runTrial(cell, s, trial, running.get(cell.target), results.targets, settings, plan, loadgen)
+          const t = await runTrial(cell, s, trial, running.get(cell.target), results.targets, settings, plan, loadgen, switchFor(cell.target))
           cell.trials.push(t)
           done++
           events.trialEnd?.({ target: cell.target, scenario: s.id, trial: t })
@@ -196,7 +230,7 @@ export async function runBench(settings: BenchSettings, external: readonly Exter
     results.error = (err as Error).stack ?? String(err)
   } finally {
     loadgen.close()
-    await Promise.allSettled([...running.values()].map((t) => t.stop()))
+    await Promise.allSettled([...new Set(running.values())].map((t) => t.stop())) // a variant shares its host's process
     for (const c of results.cells) summarizeCell(c)
     results.ratios = computeRatios(results)
     results.durationMs = Math.round(performance.now() - t0)
@@ -213,6 +247,8 @@ async function runTrial(
   settings: BenchSettings,
   plan: ReturnType<typeof cpuPlan>,
   loadgen: LoadGenerator,
+  /** Puts the target in the state this trial measures (a variant's, or the host's own). */
+  setup?: (url: string) => Promise<void>,
 ): Promise<Trial> {
   const record = records.find((r) => r.name === cell.target)
   if (target === undefined || record?.state !== 'ok') {
@@ -222,6 +258,13 @@ async function runTrial(
   }
   const cpus = s.cpus === 'target-all' ? plan.all : plan.target
   const pinned = plan.available && pin({ pgid: target.pid }, cpus) ? { target: cpus, loadgen: plan.loadgen } : null
+  if (setup !== undefined) {
+    try {
+      await setup(target.url)
+    } catch (err) {
+      return { trial, state: 'errored', error: (err as Error).message, pinned }
+    }
+  }
   const job: LoadJob = {
     url: target.url,
     method: s.method,

@@ -31,6 +31,17 @@ describe('trial order', () => {
     for (let t = 1; t <= 7; t++) expect(names(trialOrder(cells, t)).sort()).toEqual(names(cells).sort())
   })
 
+  it('a variant runs back to back with the target whose process it shares, in every trial', () => {
+    const withVariant = [cell('ref', 'x'), cell('ref', 'y'), cell('other', 'x'), cell('ref-off', 'x')]
+    const unitOf = (t: string) => (t === 'ref-off' ? 'ref' : t)
+    for (let t = 1; t <= 6; t++) {
+      const order = names(trialOrder(withVariant, t, unitOf))
+      const other = order.indexOf('other/x')
+      expect(other === 0 || other === 3).toBe(true) // never between two of ref's cells
+    }
+    expect(names(trialOrder(withVariant, 2, unitOf))).toEqual(['other/x', 'ref/y', 'ref-off/x', 'ref/x'])
+  })
+
   it('one scenario alone rotates its targets as before', () => {
     const one = [cell('a', 's'), cell('b', 's'), cell('c', 's')]
     expect(names(trialOrder(one, 2))).toEqual(['b/s', 'c/s', 'a/s'])

@@ -26,8 +26,11 @@ export function scenarioBlocks(scenarios: readonly Scenario[]): Scenario[][] {
 
 const rotate = <T>(xs: readonly T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % xs.length] as T)
 
-/** The cells of one block in the order trial `trial` (1-based) runs them. */
-export function trialOrder(cells: readonly Cell[], trial: number): Cell[] {
-  const targets = [...new Set(cells.map((c) => c.target))]
-  return rotate(targets, trial - 1).flatMap((t) => rotate(cells.filter((c) => c.target === t), trial - 1))
+/**
+ * The cells of one block in the order trial `trial` (1-based) runs them. `unitOf` groups targets
+ * whose cells must run back to back: a variant with the target whose process it runs in.
+ */
+export function trialOrder(cells: readonly Cell[], trial: number, unitOf: (target: string) => string = (t) => t): Cell[] {
+  const units = [...new Set(cells.map((c) => unitOf(c.target)))]
+  return rotate(units, trial - 1).flatMap((u) => rotate(cells.filter((c) => unitOf(c.target) === u), trial - 1))
 }

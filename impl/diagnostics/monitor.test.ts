@@ -139,6 +139,54 @@ describe('options', () => {
   })
 })
 
+describe('detection switched while serving (switchable)', () => {
+  const put = (s: Started, body: string) => request(`${s.url}/diagnostics/blocking`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body })
+
+  it('PUT {"enabled": false} stops detecting, {"enabled": true} resumes, in the same process', async () => {
+    const s = await start(def, { pool: { minThreads: 1 }, blocking: { endpoint: '/diagnostics/blocking', thresholdMs: 50, switchable: true } })
+    try {
+      expect((await snapshot(s)) as BlockingSnapshot & { enabled: boolean }).toMatchObject({ enabled: true })
+      const off = await put(s, '{"enabled": false}')
+      expect(off.status).toBe(200)
+      expect(off.json()).toMatchObject({ enabled: false })
+      const before = await snapshot(s)
+      await request(`${s.url}/before?ms=150`)
+      expect((await request(`${s.url}/read`)).status).toBe(200)
+      expect(newEvents(before, await snapshot(s))).toEqual([]) // neither the block nor the tripwire
+      expect((await put(s, '{"enabled": true}')).json()).toMatchObject({ enabled: true })
+      expect((await put(s, '{"enabled": true}')).status).toBe(200) // already on: a no-op
+      const again = await snapshot(s)
+      await request(`${s.url}/before?ms=150`)
+      expect(newEvents(again, await snapshot(s))).toMatchObject([{ source: 'handler', handler: 'BlockingController.before' }])
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('a bad switch gets a 4xx naming the problem; without `switchable`, PUT is not allowed', async () => {
+    const s = await start(def, { pool: { minThreads: 1 }, blocking: { endpoint: '/diagnostics/blocking', switchable: true } })
+    const fixed = await start(def, { pool: { minThreads: 1 }, blocking: { endpoint: '/diagnostics/blocking' } })
+    try {
+      const malformed = await put(s, '{"enabled": ')
+      expect(malformed.status).toBe(400)
+      expect(malformed.json().error.code).toBe('UNB_ERR_REQUEST_MALFORMED_JSON')
+      const wrong = await put(s, '{"enabled": "no"}')
+      expect(wrong.status).toBe(422)
+      expect(wrong.json().error.message).toMatch(/\{"enabled": true\} or \{"enabled": false\}/)
+      expect((await snapshot(s)) as BlockingSnapshot & { enabled: boolean }).toMatchObject({ enabled: true })
+      const refused = await put(fixed, '{"enabled": false}')
+      expect(refused.status).toBe(405)
+      expect(refused.headers.get('allow')).toBe('GET')
+    } finally {
+      await Promise.all([s.close(), fixed.close()])
+    }
+  })
+
+  it('switchable needs an endpoint to be switched at', () => {
+    expect(() => new BlockingMonitor([], silentLogger, { switchable: true })).toThrow(/switchable needs options\.blocking\.endpoint/)
+  })
+})
+
 describe('a loop waiting for a CPU is not a blocked loop', () => {
   /** A scripted thread clock: the test says how long the loop thread "waited in the run queue". */
   const clock = { waitMs: 0, read: () => ({ runMs: 0, waitMs: clock.waitMs }), close() {} }

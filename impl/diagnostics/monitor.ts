@@ -33,6 +33,13 @@ export interface BlockingOptions {
   watchdog?: boolean
   /** Serve `{events, loopDelay}` at this path (GET), e.g. `/diagnostics/blocking`. @default undefined (not served) */
   endpoint?: string
+  /**
+   * Also accept `PUT <endpoint>` with `{"enabled": false | true}` to switch detection off and on
+   * while the server runs. For measuring what detection costs within one process (two processes
+   * of the same code differ by more than that cost on a shared machine). Leave it off in
+   * production: whoever can reach the endpoint could switch detection off. @default false
+   */
+  switchable?: boolean
 }
 
 export interface BlockingSnapshot {
@@ -70,7 +77,8 @@ export class BlockingMonitor {
   readonly thresholdMs: number
   readonly tripwireMode: TripwireMode
   readonly endpoint: string | undefined
-  readonly #opts: Required<Omit<BlockingOptions, 'endpoint'>>
+  readonly switchable: boolean
+  readonly #opts: Required<Omit<BlockingOptions, 'endpoint' | 'switchable'>>
   readonly #log: Logger
   readonly #index: HandlerIndex
   readonly #ring: EventRing
@@ -110,6 +118,8 @@ export class BlockingMonitor {
     this.thresholdMs = thresholdMs
     this.tripwireMode = tripwires
     this.endpoint = options.endpoint
+    if (options.switchable === true && options.endpoint === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', ['options.blocking.switchable needs options.blocking.endpoint (it is switched there)'])
+    this.switchable = options.switchable === true
     this.#log = logger
     this.#index = new HandlerIndex(routes)
     this.#routes = routes

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { z } from 'zod'
 import type { CompiledApp } from '../app.ts'
 import { HttpError, UnblockedError } from '../errors.ts'
 import type { RequestData } from '../extract/context.ts'
@@ -14,6 +15,8 @@ import type { WorkerPool } from '../dispatch/pool.ts'
 import type { BlockingMonitor } from '../diagnostics/monitor.ts'
 import { errorResponse, outcomeOfError, runRoute, type Outcome } from '../dispatch/pipeline.ts'
 import { discardRest, hasBody, readBody } from './body.ts'
+
+const Switch = z.strictObject({ enabled: z.boolean() })
 
 export interface AppParts {
   readonly compiled: CompiledApp
@@ -45,7 +48,11 @@ export class App {
   readonly server: Server
   readonly #log: Logger
   readonly #bodyLimit: number
+  /** Blocking detection as configured (undefined when turned off). */
   readonly monitor: BlockingMonitor | undefined
+  /** The monitor while detection is on: requests report to this one (see `setDetection`). */
+  #detecting: BlockingMonitor | undefined
+  #switching: Promise<void> = Promise.resolve()
   #inFlight = 0
   #drained: (() => void) | undefined
   #closing: Promise<void> | undefined
@@ -56,6 +63,7 @@ export class App {
     this.#log = parts.logger
     this.#bodyLimit = parts.bodyLimit
     this.monitor = parts.monitor?.enabled ? parts.monitor : undefined
+    this.#detecting = this.monitor
     this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
       this.#inFlight++
       void this.#serve(req, res)
@@ -76,9 +84,8 @@ export class App {
       const q = url.indexOf('?')
       const path = q < 0 ? url : url.slice(0, q)
       const method = req.method ?? 'GET'
-      if (this.monitor?.endpoint === path && method === 'GET') {
-        req.resume()
-        write(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ ...this.monitor.snapshot(), pool: this.pool.stats }) })
+      if (this.monitor?.endpoint === path) {
+        write(res, await this.#diagnostics(req, method, this.monitor))
         return
       }
       const hit = this.compiled.router.find(method, path)
@@ -108,7 +115,7 @@ export class App {
       let outcome: Outcome
       if (route.kind === 'sync') outcome = await this.pool.runRoute(route, data)
       else {
-        const m = this.monitor
+        const m = this.#detecting
         m?.enter(route)
         try {
           outcome = await runRoute(route, data, this.compiled.container, this.pool, m)
@@ -126,6 +133,62 @@ export class App {
     } finally {
       if (--this.#inFlight === 0) this.#drained?.()
     }
+  }
+
+  /** The blocking-detection endpoint: GET reads it; PUT `{"enabled": boolean}` switches detection when the monitor is switchable. */
+  async #diagnostics(req: IncomingMessage, method: string, monitor: BlockingMonitor): Promise<WireResponse> {
+    const json = (status: number, value: unknown): WireResponse => ({ status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(value) })
+    const snapshot = () => json(200, { enabled: this.#detecting !== undefined, ...monitor.snapshot(), pool: this.pool.stats })
+    const allow = monitor.switchable ? 'GET, PUT' : 'GET'
+    if (method === 'GET') {
+      req.resume()
+      return snapshot()
+    }
+    if (method !== 'PUT' || !monitor.switchable) {
+      discardRest(req)
+      return errorResponse(new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, monitor.endpoint], { headers: { allow } }))
+    }
+    try {
+      const body = hasBody(req) ? await readBody(req, this.#bodyLimit) : new Uint8Array()
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(Buffer.from(body).toString('utf8'))
+      } catch (err) {
+        throw new HttpError('UNB_ERR_REQUEST_MALFORMED_JSON', [(err as Error).message])
+      }
+      const r = Switch.safeParse(parsed)
+      if (!r.success) throw new HttpError('UNB_ERR_REQUEST_VALIDATION', ['the body must be {"enabled": true} or {"enabled": false}'])
+      await this.setDetection(r.data.enabled)
+      return snapshot()
+    } catch (err) {
+      discardRest(req)
+      const o = outcomeOfError(err, `${method} ${monitor.endpoint}`)
+      if (o.failure !== undefined) this.#log.error({ failure: o.failure }, o.failure.message)
+      return o.response
+    }
+  }
+
+  /**
+   * Switch blocking detection off or on while serving (the heartbeat, the watchdog, the
+   * tripwires, the handler timing). Requests already running finish with the monitor they began
+   * with. No-op without a monitor or when already in that state.
+   */
+  setDetection(enabled: boolean): Promise<void> {
+    // One switch at a time: two overlapping PUTs must not start two watchdogs.
+    const next = this.#switching.then(async () => {
+      const m = this.monitor
+      if (m === undefined || enabled === (this.#detecting !== undefined)) return
+      if (enabled) {
+        await m.start()
+        m.arm()
+        this.#detecting = m
+      } else {
+        this.#detecting = undefined
+        await m.stop()
+      }
+    })
+    this.#switching = next.catch(() => {})
+    return next
   }
 
   /** Start listening. @default host '127.0.0.1' */
