@@ -16,9 +16,12 @@ export interface CpuPlan {
   readonly all: string
 }
 
+/** A taskset CPU list for first..last: "1" rather than "1-1". */
+const cpuRange = (first: number, last: number): string => (first === last ? String(first) : `${first}-${last}`)
+
 export function cpuPlan(): CpuPlan {
   const n = availableParallelism()
-  const all = `0-${n - 1}`
+  const all = cpuRange(0, n - 1)
   if (process.platform !== 'linux') return { available: false, why: 'not Linux', target: all, loadgen: all, all }
   if (n < 2) return { available: false, why: 'only one CPU', target: all, loadgen: all, all }
   try {
@@ -28,7 +31,7 @@ export function cpuPlan(): CpuPlan {
   }
   // Half the CPUs for each side; on 2 cores: the target on CPU 1, the load generator on CPU 0.
   const half = Math.floor(n / 2)
-  return { available: true, target: `${half}-${n - 1}`, loadgen: `0-${half - 1}`, all }
+  return { available: true, target: cpuRange(half, n - 1), loadgen: cpuRange(0, half - 1), all }
 }
 
 /** Pin every thread of every process in the group (or of one pid). Returns false if any failed. */

@@ -143,7 +143,7 @@ export function renderHtml(r: BenchResults): string {
 <div>OS / Node</div><div>${h(e.platform)} ${h(e.osRelease)} · Node ${h(e.node)}</div>
 <div>unblocked</div><div>${h(e.unblocked)}${e.gitCommit ? ` · commit ${h(e.gitCommit.slice(0, 12))}` : ''}</div>
 <div>load generator</div><div>${h(e.loadGenerator.tool)} ${h(e.loadGenerator.version)}, ${h(e.loadGenerator.process)}</div>
-<div>profile</div><div>${h(r.settings.profile)}: ${r.settings.trials} trial(s) of ${r.settings.durationSec} s, ${r.settings.warmupSec} s warm-up before each cell's first trial, trials interleaved across targets</div>
+<div>profile</div><div>${h(r.settings.profile)}: ${r.settings.trials} trial(s) of ${r.settings.durationSec} s, ${r.settings.warmupSec} s warm-up before each cell's first trial, trials interleaved across targets (and json-async with json-sync); a ratio is the median of its per-trial ratios</div>
 <div>CPU placement</div><div>${h(r.settings.pinning.note)}</div>
 </div>
 <table><thead><tr><th>target</th><th>framework</th><th>state</th><th>MUST failures in verification</th></tr></thead><tbody>${targetRows.join('')}</tbody></table>
