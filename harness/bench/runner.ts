@@ -72,19 +72,24 @@ export function planTargets(settings: BenchSettings, external: readonly External
   const nodetect = settings.targets.includes('reference') && settings.scenarios.includes('json-async') && !external.some((e) => e.name === 'reference')
   for (const name of settings.targets) {
     const ext = external.find((e) => e.name === name)
-    if (ext) plans.push({ name, command: ext.command, framework: ext.framework, scenarios: settings.scenarios, verify: true })
-    else if (name === 'reference' && nodetect) {
-      const command = builtInCommand(name, 'UNBLOCKED_BLOCKING=switchable ')
-      plans.push({ name, command, framework: FRAMEWORK.reference?.() ?? name, scenarios: settings.scenarios, verify: true })
+    if (ext) {
+      plans.push({ name, command: ext.command, framework: ext.framework, scenarios: settings.scenarios, verify: true })
+      continue
+    }
+    const hostsNodetect = name === 'reference' && nodetect
+    const command = builtInCommand(name, hostsNodetect ? 'UNBLOCKED_BLOCKING=switchable ' : '')
+    const framework = FRAMEWORK[name]?.() ?? name
+    plans.push({ name, command, framework, scenarios: settings.scenarios, verify: true })
+    if (hostsNodetect) {
       plans.push({
         name: 'reference-nodetect',
         command: `${command} (the same process, blocking detection switched off for these trials)`,
-        framework: `${FRAMEWORK.reference?.()}, blocking detection off`,
+        framework: `${framework}, blocking detection off`,
         scenarios: ['json-async'],
         verify: false,
-        variant: { of: 'reference', path: '/diagnostics/blocking', before: { enabled: false }, after: { enabled: true } },
+        variant: { of: name, path: '/diagnostics/blocking', before: { enabled: false }, after: { enabled: true } },
       })
-    } else plans.push({ name, command: builtInCommand(name), framework: FRAMEWORK[name]?.() ?? name, scenarios: settings.scenarios, verify: true })
+    }
   }
   return plans
 }

@@ -8,7 +8,10 @@
 export interface Variant {
   /** The target whose process the variant runs in. */
   readonly of: string
-  /** Where to switch: a PUT of `before` ahead of each of the variant's trials, and of `after` once it ends. */
+  /**
+   * Where to switch: a PUT of `before` (the variant's state) ahead of each of the variant's
+   * trials, and of `after` (the host's own state) ahead of each of the host's.
+   */
   readonly path: string
   readonly before: unknown
   readonly after: unknown
@@ -17,12 +20,13 @@ export interface Variant {
 /** PUT one of the variant's states; throws naming what went wrong. */
 export async function switchVariant(baseUrl: string, v: Variant, which: 'before' | 'after', timeoutMs = 10_000): Promise<void> {
   const url = new URL(v.path, baseUrl)
+  const what = `could not switch ${v.of} (${which === 'before' ? 'before the trial' : 'back to its own state'}: PUT ${url.pathname}`
   let res: Response
   try {
     res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(v[which]), signal: AbortSignal.timeout(timeoutMs) })
   } catch (err) {
-    throw new Error(`could not switch ${v.of} (${which} the trial: PUT ${url.pathname}): ${(err as Error).message}`)
+    throw new Error(`${what}): ${(err as Error).message}`)
   }
   const text = await res.text()
-  if (!res.ok) throw new Error(`could not switch ${v.of} (${which} the trial: PUT ${url.pathname} answered ${res.status}: ${text.slice(0, 200)})`)
+  if (!res.ok) throw new Error(`${what} answered ${res.status}: ${text.slice(0, 200)})`)
 }

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { z } from 'zod'
 import type { CompiledApp } from '../app.ts'
+import { JSON_TYPE } from '../coerce.ts'
 import { HttpError, UnblockedError } from '../errors.ts'
 import type { RequestData } from '../extract/context.ts'
 import type { Logger } from '../log.ts'
@@ -85,7 +86,7 @@ export class App {
       const path = q < 0 ? url : url.slice(0, q)
       const method = req.method ?? 'GET'
       if (this.monitor?.endpoint === path) {
-        write(res, await this.#diagnostics(req, method, this.monitor))
+        this.#answer(res, await this.#diagnostics(req, method, this.monitor))
         return
       }
       const hit = this.compiled.router.find(method, path)
@@ -123,8 +124,7 @@ export class App {
           m?.leave(route)
         }
       }
-      if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
-      write(res, outcome.response)
+      this.#answer(res, outcome)
     } catch (err) {
       // Only a bug in the framework itself lands here; answer rather than hang the client.
       this.#log.error({ err }, 'unhandled error in the request pipeline')
@@ -135,18 +135,25 @@ export class App {
     }
   }
 
+  /** Write the response; a server-side failure is logged, never sent. */
+  #answer(res: ServerResponse, outcome: Outcome): void {
+    if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
+    write(res, outcome.response)
+  }
+
   /** The blocking-detection endpoint: GET reads it; PUT `{"enabled": boolean}` switches detection when the monitor is switchable. */
-  async #diagnostics(req: IncomingMessage, method: string, monitor: BlockingMonitor): Promise<WireResponse> {
-    const json = (status: number, value: unknown): WireResponse => ({ status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(value) })
-    const snapshot = () => json(200, { enabled: this.#detecting !== undefined, ...monitor.snapshot(), pool: this.pool.stats })
-    const allow = monitor.switchable ? 'GET, PUT' : 'GET'
+  async #diagnostics(req: IncomingMessage, method: string, monitor: BlockingMonitor): Promise<Outcome> {
+    const snapshot = (): Outcome => ({
+      response: { status: 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify({ enabled: this.#detecting !== undefined, ...monitor.snapshot(), pool: this.pool.stats }) },
+    })
     if (method === 'GET') {
       req.resume()
       return snapshot()
     }
     if (method !== 'PUT' || !monitor.switchable) {
       discardRest(req)
-      return errorResponse(new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, monitor.endpoint], { headers: { allow } }))
+      const allow = monitor.switchable ? 'GET, PUT' : 'GET'
+      return { response: errorResponse(new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, monitor.endpoint], { headers: { allow } })) }
     }
     try {
       const body = hasBody(req) ? await readBody(req, this.#bodyLimit) : new Uint8Array()
@@ -162,9 +169,7 @@ export class App {
       return snapshot()
     } catch (err) {
       discardRest(req)
-      const o = outcomeOfError(err, `${method} ${monitor.endpoint}`)
-      if (o.failure !== undefined) this.#log.error({ failure: o.failure }, o.failure.message)
-      return o.response
+      return outcomeOfError(err, `${method} ${monitor.endpoint}`)
     }
   }
 
