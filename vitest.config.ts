@@ -7,6 +7,8 @@ export default defineConfig({
     // machine keeps their generous time bounds meaningful.
     fileParallelism: false,
     testTimeout: 60_000,
+    // A test that makes no assertion cannot fail: vitest fails it instead of passing it silently.
+    expect: { requireAssertions: true },
     hookTimeout: 60_000,
   },
 })
