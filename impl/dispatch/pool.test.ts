@@ -1,8 +1,11 @@
+import { availableParallelism } from 'node:os'
 import { threadId } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import def from '../../test/fixtures/pool-app.ts'
+import def, { square } from '../../test/fixtures/pool-app.ts'
 import { request, start, type Started } from '../../test/http.ts'
-import { resolvePoolOptions } from './pool.ts'
+import { compileApp } from '../app.ts'
+import { SharedMemory } from '../shared/memory.ts'
+import { resolvePoolOptions, WorkerPool, type PoolOptions } from './pool.ts'
 
 describe('pool options', () => {
   it('defaults: a full warm pool, not limited to the core count, bounded queue', () => {
@@ -14,13 +17,37 @@ describe('pool options', () => {
     expect(o.idleTimeout).toBe(30_000)
   })
 
+  it('defaults: a fast lane and a CPU lane of one worker per core, the policy\'s own defaults', () => {
+    const o = resolvePoolOptions()
+    expect(o).toMatchObject({ fastLane: true, fastLaneThreads: availableParallelism(), cpuLane: true, cpuLaneThreads: availableParallelism() })
+    expect(o.policy).toEqual({ window: 16, fastMs: 0.5, blockMs: 50, maxDemotions: 3 })
+  })
+
+  it('each lane is switched off alone: fastLane: false keeps the CPU lane, cpuLane: false keeps the fast lane', () => {
+    expect(resolvePoolOptions({ fastLane: false })).toMatchObject({ fastLane: false, cpuLane: true })
+    expect(resolvePoolOptions({ cpuLane: false })).toMatchObject({ fastLane: true, cpuLane: false })
+  })
+
+  it('resolved options resolve to themselves (they can be checked first and passed on)', () => {
+    const o = resolvePoolOptions({ maxThreads: 3, fastLane: false, policy: { window: 8 } })
+    expect(resolvePoolOptions(o)).toEqual(o)
+  })
+
   it.each([
     [{ maxThreads: 0 }, 'options.pool.maxThreads must be an integer ≥ 1, got 0'],
     [{ minThreads: -1 }, 'options.pool.minThreads must be an integer ≥ 0, got -1'],
     [{ maxQueue: 1.5 }, 'options.pool.maxQueue must be an integer ≥ 0, got 1.5'],
     [{ minThreads: 5, maxThreads: 2 }, 'options.pool.minThreads (5) exceeds options.pool.maxThreads (2)'],
+    [{ idleTimeout: -5 }, 'options.pool.idleTimeout must be an integer ≥ 0, got -5'],
+    [{ fastLaneThreads: 0 }, 'options.pool.fastLaneThreads must be an integer ≥ 1, got 0'],
+    [{ cpuLaneThreads: 1.5 }, 'options.pool.cpuLaneThreads must be an integer ≥ 1, got 1.5'],
+    [{ fastLane: 'yes' }, 'options.pool.fastLane must be true or false, got yes'],
+    [{ cpuLane: 0 }, 'options.pool.cpuLane must be true or false, got 0'],
+    [{ policy: 3 }, 'options.pool.policy must be an object, got 3'],
+    [{ policy: { window: 0 } }, 'options.pool.policy.window must be an integer ≥ 1, got 0'],
   ])('%j is rejected with an exact message', (opts, message) => {
-    expect(() => resolvePoolOptions(opts)).toThrow(message)
+    // Some inputs are ill-typed on purpose: options may come from JavaScript or a config file.
+    expect(() => resolvePoolOptions(opts as PoolOptions)).toThrow(message)
   })
 })
 
@@ -115,5 +142,62 @@ describe('a full queue answers 503 with Retry-After instead of growing', () => {
     expect(busy?.headers.get('retry-after')).toBe('1')
     expect(busy?.json().error.code).toBe('UNB_ERR_POOL_SATURATED')
     expect((await request(`${s.url}/slow?ms=1`)).status).toBe(200) // and it recovers
+  })
+})
+
+describe('lanes switched off one at a time', () => {
+  // One worker per lane: every worker loads the app (≈0.3 s of CPU).
+  const small = { minThreads: 1, maxThreads: 2, fastLaneThreads: 1, cpuLaneThreads: 1 }
+
+  it('fastLane: false keeps the CPU lane, and quick handlers stay in the blocking lane', async () => {
+    const s = await start(def, { pool: { ...small, fastLane: false } })
+    try {
+      const stats = () => s.app.pool.stats
+      expect(stats().fastLane).toBeUndefined()
+      expect(stats().cpuLane?.threads).toBe(1)
+      for (let i = 0; i < 24; i++) expect((await request(`${s.url}/echo?n=${i}`)).status).toBe(200)
+      expect(stats().lanes['PoolController.echo']?.lane).toBe('blocking')
+      if (process.platform === 'linux') {
+        for (let i = 0; i < 24; i++) await request(`${s.url}/spin?ms=12`)
+        expect(stats().lanes['PoolController.spin']?.lane).toBe('cpu')
+      }
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('cpuLane: false keeps the fast lane, and CPU-bound handlers stay in the blocking lane', async () => {
+    const s = await start(def, { pool: { ...small, cpuLane: false } })
+    try {
+      const stats = () => s.app.pool.stats
+      expect(stats().cpuLane).toBeUndefined()
+      expect(stats().fastLane?.threads).toBe(1)
+      for (let i = 0; i < 24; i++) await request(`${s.url}/echo?n=${i}`)
+      expect(stats().lanes['PoolController.echo']?.lane).toBe('fast')
+      const before = stats().fastLane?.completed ?? 0
+      expect((await request(`${s.url}/echo?n=1`)).json().n).toBe(1)
+      expect(stats().fastLane?.completed).toBe(before + 1)
+      for (let i = 0; i < 24; i++) await request(`${s.url}/spin?ms=12`)
+      expect(stats().lanes['PoolController.spin']?.lane).toBe('blocking')
+    } finally {
+      await s.close()
+    }
+  })
+})
+
+describe('a pool with the blocking lane alone', () => {
+  it('lists no fast or CPU lane in its stats; once closed, answers 503 UNB_ERR_POOL_CLOSED and offloads reject', async () => {
+    const shared = new SharedMemory()
+    const app = compileApp(def, shared)
+    // No worker starts: minThreads 0 and the other lanes off.
+    const pool = new WorkerPool(def.module, shared, app.routes, { minThreads: 0, maxThreads: 1, fastLane: false, cpuLane: false })
+    expect(Object.keys(pool.stats)).toEqual(['threads', 'queueSize', 'completed', 'utilization', 'lanes'])
+    await pool.close()
+    const route = app.routes.find((r) => r.kind === 'sync')
+    if (route === undefined) throw new Error('the fixture has sync routes')
+    const out = await pool.runRoute(route, { method: 'GET', path: '/', params: {}, query: '', headers: {}, body: null })
+    expect(out.response.status).toBe(503)
+    expect(JSON.parse(out.response.body as string).error.code).toBe('UNB_ERR_POOL_CLOSED')
+    await expect(pool.run(square, 3)).rejects.toMatchObject({ code: 'UNB_ERR_POOL_CLOSED' })
   })
 })

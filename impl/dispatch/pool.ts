@@ -1,87 +1,105 @@
 /**
- * The worker pool (piscina) that runs sync handlers and offloaded tasks off the event loop.
+ * The worker pool that runs sync handlers and offloaded tasks off the event loop. It is a set of
+ * lanes (lanes/: blocking, fast, cpu), each with its own workers, and a policy that picks the
+ * lane for each route from its measured calls: ask the policy, run on that lane.
  */
 import { availableParallelism } from 'node:os'
-import { Piscina } from 'piscina'
 import { HttpError, UnblockedError } from '../errors.ts'
 import type { RequestData } from '../extract/context.ts'
 import type { CompiledRoute } from '../routing/compile.ts'
 import type { SharedMemory } from '../shared/memory.ts'
 import type { Offloader, TaskRef } from './offload-types.ts'
-import { Batcher } from './batch.ts'
-import { CpuAllowance, packingBalancer } from './cpus.ts'
-import { LaneRouter, type LaneSnapshot } from './lanes.ts'
+import { BlockingLane } from './lanes/blocking.ts'
+import { CpuLane } from './lanes/cpu.ts'
+import { FastLane } from './lanes/fast.ts'
+import type { Lane, LaneName, LaneStats } from './lanes/lane.ts'
+import { LanePolicy, resolveLanePolicyOptions, type LanePolicyOptions, type LaneSnapshot } from './lanes/policy.ts'
+import { isQueueFull, type LaneWorkers } from './lanes/workers.ts'
 import { errorResponse, type Outcome } from './pipeline.ts'
-import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from './protocol.ts'
+
+export { FAST_LANE_TASKS_PER_WORKER } from './lanes/fast.ts'
+export type { LaneStats } from './lanes/lane.ts'
+export type { LanePolicyOptions, LaneSnapshot } from './lanes/policy.ts'
 
 export interface PoolOptions {
   /**
-   * Workers started before the server listens and kept warm. A worker loads the app module to
-   * start — about 0.3 s of CPU for the reference app (tsx, zod, the app) — and workers started
-   * under load compete with the event loop for the CPU (on 2 cores, growing from 4 to 16 workers
-   * stalled the loop for over a second). So the pool starts full by default.
+   * Workers of the blocking lane started before the server listens and kept warm. A worker loads
+   * the app module to start — about 0.3 s of CPU for the reference app (tsx, zod, the app) — and
+   * workers started under load compete with the event loop for the CPU (on 2 cores, growing from
+   * 4 to 16 workers stalled the loop for over a second). So the pool starts full by default.
    * @default maxThreads
    */
   minThreads?: number
   /**
-   * Upper bound on workers. Not limited to the core count: a worker blocked in I/O or a sleep
-   * holds no core, so blocking sync handlers overlap up to this many (FastAPI's default pool is 40
-   * threads; worker threads weigh more, hence a smaller default).
+   * Upper bound on the blocking lane's workers. Not limited to the core count: a worker blocked in
+   * I/O or a sleep holds no core, so blocking sync handlers overlap up to this many (FastAPI's
+   * default pool is 40 threads; worker threads weigh more, hence a smaller default).
    * @default max(16, 4 × cores)
    */
   maxThreads?: number
   /**
-   * Requests waiting for a worker before new ones get 503 with `Retry-After`.
+   * Requests waiting for a worker, per lane, before new ones get 503 with `Retry-After`.
    * @default 1024
    */
   maxQueue?: number
   /** Milliseconds an idle worker above `minThreads` lives (with `minThreads < maxThreads`). @default 30000 */
   idleTimeout?: number
   /**
-   * A second, small pool for sync handlers measured to be quick (see lanes.ts): one worker per
-   * core, many tasks queued per worker. Handlers that block never get there.
+   * The fast lane for sync handlers measured quick (lanes/fast.ts): one worker per core, many
+   * tasks queued per worker. Handlers that block never get there. `false` leaves it out: quick
+   * handlers stay in the blocking lane, and the CPU lane is unaffected.
    * @default true
+   * @example { fastLane: false } // every sync handler that is not CPU-bound runs in the blocking lane
    */
   fastLane?: boolean
-  /** Workers in the fast lane. @default the number of cores */
+  /** Workers in the fast lane, all started at once. @default the number of cores */
   fastLaneThreads?: number
+  /**
+   * The CPU lane for sync handlers measured CPU-bound (lanes/cpu.ts; measured on Linux only): one
+   * worker per core, one task each. `false` leaves it out: CPU-bound handlers stay in the blocking
+   * lane, and the fast lane is unaffected.
+   * @default true
+   */
+  cpuLane?: boolean
+  /** Workers in the CPU lane, all started at once. @default the number of cores */
+  cpuLaneThreads?: number
+  /**
+   * When a route moves between lanes; see `LanePolicyOptions` for each field's default.
+   * @example { policy: { fastMs: 1, maxDemotions: 5 } }
+   */
+  policy?: LanePolicyOptions
 }
 
-export function resolvePoolOptions(o: PoolOptions = {}): Required<PoolOptions> {
-  const maxThreads = o.maxThreads ?? Math.max(16, 4 * availableParallelism())
-  const r = {
+/** Pool options with every default filled in. */
+export type ResolvedPoolOptions = Readonly<Required<Omit<PoolOptions, 'policy'>> & { policy: Required<LanePolicyOptions> }>
+
+/**
+ * Validate pool options and fill in defaults. Pure: it starts nothing, so options can be checked
+ * before anything is allocated. Throws `UNB_ERR_OPTIONS_INVALID` naming the option.
+ */
+export function resolvePoolOptions(o: PoolOptions = {}): ResolvedPoolOptions {
+  const invalid = (problem: string) => new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`options.pool.${problem}`])
+  const cores = availableParallelism()
+  const maxThreads = o.maxThreads ?? Math.max(16, 4 * cores)
+  const sizes = {
     minThreads: o.minThreads ?? maxThreads,
     maxThreads,
     maxQueue: o.maxQueue ?? 1024,
     idleTimeout: o.idleTimeout ?? 30_000,
-    fastLaneThreads: o.fastLaneThreads ?? availableParallelism(),
+    fastLaneThreads: o.fastLaneThreads ?? cores,
+    cpuLaneThreads: o.cpuLaneThreads ?? cores,
   }
-  for (const [k, v] of Object.entries(r)) {
-    const min = k === 'maxThreads' || k === 'fastLaneThreads' ? 1 : 0
-    if (!Number.isInteger(v) || v < min) {
-      throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`options.pool.${k} must be an integer ≥ ${min}, got ${v}`])
-    }
+  for (const [k, v] of Object.entries(sizes)) {
+    const min = k === 'maxThreads' || k === 'fastLaneThreads' || k === 'cpuLaneThreads' ? 1 : 0
+    if (!Number.isInteger(v) || v < min) throw invalid(`${k} must be an integer ≥ ${min}, got ${v}`)
   }
-  if (r.minThreads > r.maxThreads) {
-    throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`options.pool.minThreads (${r.minThreads}) exceeds options.pool.maxThreads (${r.maxThreads})`])
+  if (sizes.minThreads > sizes.maxThreads) throw invalid(`minThreads (${sizes.minThreads}) exceeds options.pool.maxThreads (${sizes.maxThreads})`)
+  const switches = { fastLane: o.fastLane ?? true, cpuLane: o.cpuLane ?? true }
+  for (const [k, v] of Object.entries(switches)) {
+    if (typeof v !== 'boolean') throw invalid(`${k} must be true or false, got ${String(v)}`)
   }
-  return { ...r, fastLane: o.fastLane ?? true }
-}
-
-/** Tasks queued per fast-lane worker: they run back to back without the worker going to sleep. */
-export const FAST_LANE_TASKS_PER_WORKER = 32
-/** A flush is split across fast-lane workers only into batches of at least this many calls. */
-const FAST_LANE_MIN_BATCH = 8
-/**
- * A fast-lane batch unanswered this long (ms) means its worker is held up (a call turned slow):
- * the next batch goes to a worker beyond the CPU count. Fast-lane calls take under 0.5 ms.
- */
-const FAST_LANE_OVERDUE_MS = 10
-
-export interface LaneStats {
-  readonly threads: number
-  readonly queueSize: number
-  readonly completed: number
+  if (o.policy !== undefined && (typeof o.policy !== 'object' || o.policy === null)) throw invalid(`policy must be an object, got ${String(o.policy)}`)
+  return { ...sizes, ...switches, policy: resolveLanePolicyOptions(o.policy) }
 }
 
 export interface PoolStats extends LaneStats {
@@ -93,22 +111,18 @@ export interface PoolStats extends LaneStats {
   readonly lanes: Record<string, LaneSnapshot>
 }
 
-function laneStats(p: Piscina): LaneStats {
-  return { threads: p.threads.length, queueSize: p.queueSize, completed: p.completed }
+/** The 503 for a lane whose queue is full. */
+function saturated(lane: Lane, cause: unknown): HttpError {
+  return new HttpError('UNB_ERR_POOL_SATURATED', [lane.stats.queueSize], { headers: { 'retry-after': '1' }, cause })
 }
 
-const QUEUE_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy'])
-
 export class WorkerPool implements Offloader {
-  readonly options: Required<PoolOptions>
-  /** The blocking lane: one task per worker, so blocking calls overlap. */
-  readonly #piscina: Piscina
-  readonly #fast: Piscina | undefined
-  /** One worker per core, one task each: CPU-bound handlers queue for a core instead of contending. */
-  readonly #cpu: Piscina | undefined
-  /** Fast-lane calls gathered per turn of the loop (see batch.ts). */
-  readonly #batches: Batcher<RouteCall, RouteResult> | undefined
-  readonly #lanes = new LaneRouter()
+  readonly options: ResolvedPoolOptions
+  readonly #blocking: BlockingLane
+  /** The lanes the pool has, the blocking lane first; a lane switched off is not there. */
+  readonly #lanes: readonly Lane[]
+  readonly #byName: { readonly [K in LaneName]?: Lane }
+  readonly #policy: LanePolicy
   #closing = false
 
   readonly #signature: string
@@ -119,81 +133,49 @@ export class WorkerPool implements Offloader {
     this.#routeIds = routes.map((r) => r.id)
     this.#signature = this.#routeIds.join(',')
     this.options = resolvePoolOptions(options)
-    const workerData: WorkerBoot = { appModule, sharedBuffer: shared.buffer }
-    const filename = new URL('./worker-bootstrap.mjs', import.meta.url).href
-    this.#piscina = new Piscina({
-      filename,
-      workerData,
-      minThreads: this.options.minThreads,
-      maxThreads: this.options.maxThreads,
-      maxQueue: this.options.maxQueue,
-      idleTimeout: this.options.idleTimeout,
-      // Keep 'sync' atomics (the default): a worker waits for its next task on a futex,
-      // which costs no CPU and hands over tasks faster than a message round trip.
-    })
-    // Without a listener, a worker dying while idle would crash the process; piscina replaces it.
-    this.#piscina.on('error', onError)
-    if (this.options.fastLane) {
-      const n = this.options.fastLaneThreads
-      // As many fast-lane workers busy as the process has CPUs now (see cpus.ts).
-      const cpus = new CpuAllowance(n)
-      const active = () => cpus.now
-      this.#fast = new Piscina({
-        filename, workerData, minThreads: n, maxThreads: n, maxQueue: this.options.maxQueue, idleTimeout: this.options.idleTimeout,
-        concurrentTasksPerWorker: FAST_LANE_TASKS_PER_WORKER,
-        loadBalancer: packingBalancer(active, { maximumUsage: FAST_LANE_TASKS_PER_WORKER, overdue: () => (this.#batches?.oldestInFlightMs ?? 0) > FAST_LANE_OVERDUE_MS }),
-      })
-      this.#fast.on('error', onError)
-      const fast = this.#fast
-      const send = async (calls: RouteCall[]): Promise<RouteResult[]> => {
-        // A lone call goes as a plain route task: no array to clone on an idle server.
-        if (calls.length === 1) return [(await fast.run({ kind: 'route', ...(calls[0] as RouteCall) } satisfies WorkerTask)) as RouteResult]
-        return (await fast.run({ kind: 'routes', calls } satisfies WorkerTask)) as RouteResult[]
-      }
-      this.#batches = new Batcher(send, { split: active, minBatch: FAST_LANE_MIN_BATCH })
-      this.#cpu = new Piscina({ filename, workerData, minThreads: n, maxThreads: n, maxQueue: this.options.maxQueue, idleTimeout: this.options.idleTimeout })
-      this.#cpu.on('error', onError)
+    const o = this.options
+    const workers: LaneWorkers = {
+      filename: new URL('./worker-bootstrap.mjs', import.meta.url).href,
+      workerData: { appModule, sharedBuffer: shared.buffer },
+      onError,
     }
+    this.#blocking = new BlockingLane(workers, o)
+    const lanes: Lane[] = [this.#blocking]
+    if (o.fastLane) lanes.push(new FastLane(workers, { threads: o.fastLaneThreads, maxQueue: o.maxQueue, idleTimeout: o.idleTimeout }))
+    if (o.cpuLane) lanes.push(new CpuLane(workers, { threads: o.cpuLaneThreads, maxQueue: o.maxQueue, idleTimeout: o.idleTimeout }))
+    this.#lanes = lanes
+    this.#byName = Object.fromEntries(lanes.map((l) => [l.name, l]))
+    this.#policy = new LanePolicy(o.policy, lanes.map((l) => l.name))
   }
 
-  /** Load the app in `minThreads` workers before serving, so the first requests do not pay for it. */
+  /**
+   * Load the app in the workers before serving, so the first requests do not pay for it:
+   * `minThreads` of the blocking lane, all of the fast and CPU lanes.
+   */
   async warm(): Promise<void> {
-    const n = Math.max(1, this.options.minThreads)
-    const task: WorkerTask = { kind: 'warm', routes: this.#signature }
-    const lanes = [this.#fast, this.#cpu].filter((p): p is Piscina => p !== undefined)
-    await Promise.all([
-      ...Array.from({ length: n }, () => this.#piscina.run(task)),
-      ...lanes.flatMap((p) => Array.from({ length: this.options.fastLaneThreads }, () => p.run(task))),
-    ])
+    await Promise.all(this.#lanes.map((l) => l.warm(this.#signature)))
   }
 
   /** Run a sync handler in a worker. Never rejects: pool failures become responses. */
   async runRoute(route: CompiledRoute, req: RequestData): Promise<Outcome> {
     if (this.#closing) return { response: errorResponse(new HttpError('UNB_ERR_POOL_CLOSED')) }
-    const which = this.#lanes.lane(route.index)
+    const index = route.index
+    const picked = this.#byName[this.#policy.lane(index)] ?? this.#blocking
+    // A lane that cannot take the call now (the fast lane while a slow call holds it) hands it on.
+    const lane = picked.accepting ? picked : this.#blocking
     try {
-      const call: RouteCall = { index: route.index, req, ...(this.#lanes.wantsCpu(route.index) && { cpu: true }) }
-      let out: RouteResult
-      // The fast lane only while it keeps up: a queue there means a slow call is holding it.
-      if (which === 'fast' && this.#batches !== undefined && this.#fast?.queueSize === 0) out = await this.#batches.run(call)
-      else {
-        const lane = which === 'cpu' && this.#cpu !== undefined ? this.#cpu : this.#piscina
-        out = (await lane.run({ kind: 'route', ...call } satisfies WorkerTask)) as RouteResult
-      }
-      this.#lanes.observe(route.index, out.ms, out.cpuMs)
+      const out = await lane.run(this.#policy.wantsCpu(index) ? { index, req, cpu: true } : { index, req })
+      this.#policy.observe(index, out.ms, out.cpuMs)
       return out
     } catch (err) {
-      return this.#failure(err, route.id)
+      return this.#failure(err, route.id, lane)
     }
   }
 
-  #failure(err: unknown, routeId: string): Outcome {
-    const message = err instanceof Error ? err.message : String(err)
-    if (QUEUE_FULL.has(message)) {
-      const e = new HttpError('UNB_ERR_POOL_SATURATED', [this.#piscina.queueSize], { headers: { 'retry-after': '1' } })
-      return { response: errorResponse(e) }
-    }
+  #failure(err: unknown, routeId: string, lane: Lane): Outcome {
+    if (isQueueFull(err)) return { response: errorResponse(saturated(lane, err)) }
     // The worker died mid-request (process.exit, an uncaught error, or it failed to start).
+    const message = err instanceof Error ? err.message : String(err)
     const e = new UnblockedError('UNB_ERR_POOL_WORKER_DIED', [routeId, message], { cause: err })
     const stack = err instanceof Error ? err.stack : undefined
     return {
@@ -202,43 +184,35 @@ export class WorkerPool implements Offloader {
     }
   }
 
-  /** The explicit offload helper: run a registered task in a worker and await its result. */
+  /** The explicit offload helper: run a registered task in a worker of the blocking lane and await its result. */
   async run<A extends unknown[], R>(task: TaskRef<A, R>, ...args: A): Promise<Awaited<R>> {
     if (this.#closing) throw new UnblockedError('UNB_ERR_POOL_CLOSED')
     try {
-      const msg: WorkerTask = { kind: 'task', module: task.module, name: task.name, args }
-      return (await this.#piscina.run(msg)) as Awaited<R>
+      return (await this.#blocking.runTask({ kind: 'task', module: task.module, name: task.name, args })) as Awaited<R>
     } catch (err) {
-      if (err instanceof Error && QUEUE_FULL.has(err.message)) {
-        throw new HttpError('UNB_ERR_POOL_SATURATED', [this.#piscina.queueSize], { headers: { 'retry-after': '1' }, cause: err })
-      }
-      throw err
+      throw isQueueFull(err) ? saturated(this.#blocking, err) : err
     }
   }
 
   /** What the pool is doing, for diagnostics: each lane's threads and queue, and the lane each sync route runs in. */
   get stats(): PoolStats {
-    const lanes: PoolStats['lanes'] = {}
-    for (const [index, l] of Object.entries(this.#lanes.snapshot())) lanes[this.#routeIds[Number(index)] ?? index] = l
-    return {
-      ...laneStats(this.#piscina),
-      utilization: this.#piscina.utilization,
-      ...(this.#fast && { fastLane: laneStats(this.#fast) }),
-      ...(this.#cpu && { cpuLane: laneStats(this.#cpu) }),
-      lanes,
-    }
+    const routes: PoolStats['lanes'] = {}
+    for (const [index, l] of Object.entries(this.#policy.snapshot())) routes[this.#routeIds[Number(index)] ?? index] = l
+    const others: { [K in Exclude<LaneName, 'blocking'> as `${K}Lane`]?: LaneStats } = {}
+    for (const lane of this.#lanes) if (lane.name !== 'blocking') others[`${lane.name}Lane`] = lane.stats
+    return { ...this.#blocking.stats, utilization: this.#blocking.utilization, ...others, lanes: routes }
   }
 
   /** Finish queued and running tasks, then stop the workers. */
   async close(): Promise<void> {
     if (this.#closing) return
     this.#closing = true
-    await Promise.all([this.#piscina.close(), this.#fast?.close(), this.#cpu?.close()])
+    await Promise.all(this.#lanes.map((l) => l.close()))
   }
 
   /** Stop now, abandoning tasks (for a forced shutdown). */
   async destroy(): Promise<void> {
     this.#closing = true
-    await Promise.all([this.#piscina.destroy(), this.#fast?.destroy(), this.#cpu?.destroy()])
+    await Promise.all(this.#lanes.map((l) => l.destroy()))
   }
 }

@@ -1,30 +1,48 @@
 /**
- * Which lane a sync handler runs in. The blocking lane is the big pool (one task per worker, so
- * blocking calls overlap); the fast lane is one worker per core with tasks queued per worker, for
- * handlers measured to be quick. Waking one of 16 idle workers per tiny task is what makes
- * offloading expensive: on one core, piscina moved 2.6k trivial tasks/s with 16 threads and 37k
- * with 2 threads × 32 queued tasks (measured; see the README). Every route starts in the blocking
- * lane, is promoted after it has proven quick, and is demoted by one slow call; a route demoted
- * often stays in the blocking lane for good.
+ * Which lane a sync handler runs in, from its measured calls. Every route starts in the blocking
+ * lane, is promoted to the fast lane after it has proven quick, and is demoted by one slow call; a
+ * route demoted often stays in the blocking lane for good. A slow route whose calls spend their
+ * time on a CPU goes to the CPU lane. The policy only picks lanes the pool has: with a lane
+ * switched off, routes that would go there stay in the blocking lane.
  */
+import { UnblockedError } from '../../errors.ts'
+import type { LaneName } from './lane.ts'
 
-/**
- * `fast`: quick handlers, one worker per core with tasks queued per worker. `blocking`: the big
- * pool, one task per worker, so handlers that wait overlap. `cpu`: handlers measured CPU-bound,
- * at most one running per core — more would only slow each other down (on 2 cores, 8 concurrent
- * SHA-256 requests got 86 req/s, 2 concurrent got 121; measured).
- */
-export type Lane = 'fast' | 'blocking' | 'cpu'
-
-export interface LaneOptions {
-  /** Calls observed before a route may be promoted, and the window its median is taken over. @default 16 */
+export interface LanePolicyOptions {
+  /**
+   * Calls observed before a route may be promoted, and the window its median is taken over.
+   * @default 16
+   * @example { window: 32 } // promote after 32 quick calls
+   */
   window?: number
-  /** Promote while the median of the window is under this many ms; demote when it is not. @default 0.5 */
+  /**
+   * Promote while the median of the window is under this many ms; demote when it is not.
+   * @default 0.5
+   */
   fastMs?: number
-  /** One call at least this slow demotes a fast route at once (it really blocked). @default 50 */
+  /**
+   * One call at least this slow demotes a fast route at once (it really blocked). Not below `fastMs`.
+   * @default 50
+   */
   blockMs?: number
-  /** Demotions after which a route stays in the blocking lane. @default 3 */
+  /**
+   * Demotions after which a route stays in the blocking lane (0: never promote).
+   * @default 3
+   */
   maxDemotions?: number
+}
+
+/** Validate and fill in policy options (pure: `resolvePoolOptions` calls it before anything starts). */
+export function resolveLanePolicyOptions(o: LanePolicyOptions = {}): Required<LanePolicyOptions> {
+  const r = { window: o.window ?? 16, fastMs: o.fastMs ?? 0.5, blockMs: o.blockMs ?? 50, maxDemotions: o.maxDemotions ?? 3 }
+  const invalid = (problem: string) => new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`options.pool.policy.${problem}`])
+  if (!Number.isInteger(r.window) || r.window < 1) throw invalid(`window must be an integer ≥ 1, got ${r.window}`)
+  if (!Number.isInteger(r.maxDemotions) || r.maxDemotions < 0) throw invalid(`maxDemotions must be an integer ≥ 0, got ${r.maxDemotions}`)
+  for (const k of ['fastMs', 'blockMs'] as const) {
+    if (typeof r[k] !== 'number' || !(r[k] > 0)) throw invalid(`${k} must be a positive number, got ${r[k]}`)
+  }
+  if (r.blockMs < r.fastMs) throw invalid(`blockMs (${r.blockMs}) is below options.pool.policy.fastMs (${r.fastMs})`)
+  return r
 }
 
 interface RouteStats {
@@ -35,7 +53,7 @@ interface RouteStats {
   readonly cpu: number[]
   readonly wall: number[]
   calls: number
-  lane: Lane
+  lane: LaneName
   demotions: number
 }
 
@@ -73,20 +91,28 @@ function sum(xs: readonly number[]): number {
 
 /** A route's lane, the median of its recent call times (ms) and how often it was demoted. */
 export interface LaneSnapshot {
-  readonly lane: Lane
+  readonly lane: LaneName
   readonly medianMs: number
   readonly demotions: number
 }
 
-export class LaneRouter {
-  readonly #o: Required<LaneOptions>
-  readonly #stats = new Map<number, RouteStats>()
+const ALL_LANES: readonly LaneName[] = ['blocking', 'fast', 'cpu']
 
-  constructor(options: LaneOptions = {}) {
-    this.#o = { window: options.window ?? 16, fastMs: options.fastMs ?? 0.5, blockMs: options.blockMs ?? 50, maxDemotions: options.maxDemotions ?? 3 }
+export class LanePolicy {
+  readonly #o: Required<LanePolicyOptions>
+  readonly #stats = new Map<number, RouteStats>()
+  readonly #fast: boolean
+  readonly #cpu: boolean
+
+  /** `lanes`: the lanes the pool has; the blocking lane is always there. */
+  constructor(options: LanePolicyOptions = {}, lanes: readonly LaneName[] = ALL_LANES) {
+    this.#o = resolveLanePolicyOptions(options)
+    this.#fast = lanes.includes('fast')
+    this.#cpu = lanes.includes('cpu')
   }
 
-  lane(route: number): Lane {
+  /** The lane for the next call of `route`: one of the lanes the pool has. */
+  lane(route: number): LaneName {
     return this.#stats.get(route)?.lane ?? 'blocking'
   }
 
@@ -95,6 +121,7 @@ export class LaneRouter {
    * not quick (each reading of the thread clock is a system call).
    */
   wantsCpu(route: number): boolean {
+    if (!this.#cpu) return false
     const s = this.#stats.get(route)
     return s !== undefined && s.lane !== 'fast' && s.recent.length > 0 && medianOf(s.recent) >= this.#o.fastMs
   }
@@ -103,7 +130,7 @@ export class LaneRouter {
    * A call of `route` took `ms` in its worker (`cpuMs` of CPU, when measured). Returns the lane
    * for the next call.
    */
-  observe(route: number, ms: number, cpuMs?: number): Lane {
+  observe(route: number, ms: number, cpuMs?: number): LaneName {
     let s = this.#stats.get(route)
     if (s === undefined) {
       s = { recent: [], next: 0, cpu: [], wall: [], calls: 0, lane: 'blocking', demotions: 0 }
@@ -126,7 +153,7 @@ export class LaneRouter {
       if (cpuShare !== undefined && cpuShare < CPU_LEAVE) s.lane = 'blocking'
       return s.lane
     }
-    if (s.lane === 'blocking' && cpuShare !== undefined && cpuShare >= CPU_ENTER && medianOf(s.recent) >= this.#o.fastMs) {
+    if (this.#cpu && s.lane === 'blocking' && cpuShare !== undefined && cpuShare >= CPU_ENTER && medianOf(s.recent) >= this.#o.fastMs) {
       s.lane = 'cpu'
       return s.lane
     }
@@ -140,7 +167,7 @@ export class LaneRouter {
         s.recent.length = 0
         s.next = 0
       }
-    } else if (s.demotions < this.#o.maxDemotions && s.calls >= this.#o.window && medianOf(s.recent) < this.#o.fastMs) {
+    } else if (this.#fast && s.demotions < this.#o.maxDemotions && s.calls >= this.#o.window && medianOf(s.recent) < this.#o.fastMs) {
       s.lane = 'fast'
       s.calls = 0
     }

@@ -1,0 +1,117 @@
+/** The contract every lane keeps, run against each lane with a stub worker (stub-worker.mjs). */
+import { setImmediate as turn } from 'node:timers/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RouteCall, RouteResult } from '../protocol.ts'
+import { BlockingLane } from './blocking.ts'
+import { CpuLane } from './cpu.ts'
+import { FastLane } from './fast.ts'
+import type { Lane } from './lane.ts'
+import type { LaneWorkers } from './workers.ts'
+
+const HOLD = -1
+const EXIT = -2
+
+/** Workers running the stub, and the gate that releases calls held with `HOLD`. */
+function stub(): LaneWorkers & { release(): void } {
+  const sharedBuffer = new SharedArrayBuffer(4)
+  const gate = new Int32Array(sharedBuffer)
+  return {
+    filename: new URL('./stub-worker.mjs', import.meta.url).href,
+    workerData: { appModule: 'unused', sharedBuffer },
+    onError: () => {},
+    release() {
+      Atomics.store(gate, 0, 1)
+      Atomics.notify(gate, 0)
+    },
+  }
+}
+
+const call = (index: number): RouteCall => ({ index, req: { method: 'GET', path: '/', params: {}, query: '', headers: {}, body: null } })
+const indexOf = (r: RouteResult) => (JSON.parse(r.response.body as string) as { index: number }).index
+
+const lanes: Record<string, (w: LaneWorkers) => Lane> = {
+  blocking: (w) => new BlockingLane(w, { minThreads: 2, maxThreads: 2, maxQueue: 64, idleTimeout: 30_000 }),
+  fast: (w) => new FastLane(w, { threads: 2, maxQueue: 64, idleTimeout: 30_000 }),
+  cpu: (w) => new CpuLane(w, { threads: 2, maxQueue: 64, idleTimeout: 30_000 }),
+}
+
+describe.each(Object.entries(lanes))('the %s lane', (name, make) => {
+  let lane: Lane
+  beforeAll(() => {
+    lane = make(stub())
+  })
+  afterAll(() => lane.destroy())
+
+  it('is named, and warm-up runs one task per started worker', async () => {
+    expect(lane.name).toBe(name)
+    await lane.warm('routes')
+    expect(lane.stats).toEqual({ threads: 2, queueSize: 0, completed: 2 })
+  })
+
+  it('answers each of many concurrent calls with its own result, and accepts calls while idle', async () => {
+    const ns = Array.from({ length: 40 }, (_, i) => i)
+    expect((await Promise.all(ns.map((n) => lane.run(call(n))))).map(indexOf)).toEqual(ns)
+    expect(lane.accepting).toBe(true)
+  })
+
+  it('a call whose worker dies rejects; the next call is answered', async () => {
+    await expect(lane.run(call(EXIT))).rejects.toThrow()
+    expect(indexOf(await lane.run(call(7)))).toBe(7)
+  })
+
+  it('close lets a running call finish, then stops', async () => {
+    const workers = stub()
+    const own = make(workers)
+    const held = own.run(call(HOLD))
+    await turn()
+    const closed = own.close()
+    workers.release()
+    expect(indexOf(await held)).toBe(HOLD)
+    await closed
+  })
+})
+
+describe('the blocking lane', () => {
+  it('runs offloaded tasks', async () => {
+    const lane = new BlockingLane(stub(), { minThreads: 1, maxThreads: 1, maxQueue: 4, idleTimeout: 30_000 })
+    try {
+      expect(await lane.runTask({ kind: 'task', module: 'm', name: 'sum', args: [2, 3] })).toBe(5)
+      expect(lane.utilization).toBeGreaterThanOrEqual(0)
+    } finally {
+      await lane.destroy()
+    }
+  })
+})
+
+describe('the fast lane', () => {
+  it('concurrent calls share worker messages', async () => {
+    const lane = new FastLane(stub(), { threads: 2, maxQueue: 64, idleTimeout: 30_000 })
+    try {
+      const ns = Array.from({ length: 100 }, (_, i) => i)
+      expect((await Promise.all(ns.map((n) => lane.run(call(n))))).map(indexOf)).toEqual(ns)
+      expect(lane.stats.completed).toBeLessThan(ns.length)
+    } finally {
+      await lane.destroy()
+    }
+  })
+
+  it('stops accepting calls while its queue is not empty (a slow call holds it), and accepts again after', async () => {
+    const workers = stub()
+    const lane = new FastLane(workers, { threads: 1, maxQueue: 64, idleTimeout: 30_000 })
+    try {
+      const calls = [lane.run(call(HOLD))]
+      // One batch per turn of the loop while the worker is held: 32 fill it, the next one queues.
+      for (let i = 0; i < 33 && lane.accepting; i++) {
+        calls.push(lane.run(call(i)))
+        await turn()
+      }
+      expect(lane.accepting).toBe(false)
+      expect(lane.stats.queueSize).toBeGreaterThan(0)
+      workers.release()
+      await Promise.all(calls)
+      expect(lane.accepting).toBe(true)
+    } finally {
+      await lane.destroy()
+    }
+  })
+})

@@ -1,0 +1,101 @@
+/**
+ * A lane's workers: the piscina options every lane shares, and what the pool needs to know about
+ * piscina's failures. Each lane (blocking.ts, fast.ts, cpu.ts) starts its own piscina here.
+ */
+import { Piscina } from 'piscina'
+import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from '../protocol.ts'
+import type { Lane, LaneName, LaneStats } from './lane.ts'
+
+/** What every lane's workers share: the worker entry, what each gets at start, who hears of failures. */
+export interface LaneWorkers {
+  /** URL of the worker entry piscina loads. */
+  readonly filename: string
+  readonly workerData: WorkerBoot
+  /** Told when a worker fails outside a call (while idle, or at start); piscina replaces it. */
+  readonly onError: (err: Error) => void
+}
+
+/** How many workers a lane keeps and how many calls may wait for one. */
+export interface LaneSize {
+  readonly minThreads: number
+  readonly maxThreads: number
+  readonly maxQueue: number
+  /** Milliseconds an idle worker above `minThreads` lives. */
+  readonly idleTimeout: number
+}
+
+/** A lane of `threads` workers, all started at once and kept (the fast and CPU lanes). */
+export interface FixedSize {
+  readonly threads: number
+  readonly maxQueue: number
+  readonly idleTimeout: number
+}
+
+/** The size of a lane that starts all its workers at once. */
+export function fixed({ threads, maxQueue, idleTimeout }: FixedSize): LaneSize {
+  return { minThreads: threads, maxThreads: threads, maxQueue, idleTimeout }
+}
+
+type PiscinaOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>
+
+/** Start a lane's piscina; `extra` adds lane-specific options (the fast lane's queueing and balancer). */
+export function startWorkers(workers: LaneWorkers, size: LaneSize, extra: Pick<PiscinaOptions, 'concurrentTasksPerWorker' | 'loadBalancer'> = {}): Piscina {
+  const { minThreads, maxThreads, maxQueue, idleTimeout } = size
+  // Keep 'sync' atomics (the default): a worker waits for its next task on a futex,
+  // which costs no CPU and hands over tasks faster than a message round trip.
+  const piscina = new Piscina({
+    filename: workers.filename,
+    workerData: workers.workerData,
+    minThreads,
+    maxThreads,
+    maxQueue,
+    idleTimeout,
+    ...extra,
+  })
+  // Without a listener, a worker dying while idle would crash the process; piscina replaces it.
+  piscina.on('error', workers.onError)
+  return piscina
+}
+
+/**
+ * A lane backed by one piscina, which the subclass starts (with `startWorkers`) in its
+ * constructor: calls go as plain route tasks unless the subclass says otherwise.
+ */
+export abstract class PiscinaLane implements Lane {
+  abstract readonly name: LaneName
+  protected abstract readonly piscina: Piscina
+
+  get accepting(): boolean {
+    return true
+  }
+
+  run(call: RouteCall): Promise<RouteResult> {
+    return this.piscina.run({ kind: 'route', ...call } satisfies WorkerTask) as Promise<RouteResult>
+  }
+
+  get stats(): LaneStats {
+    const p = this.piscina
+    return { threads: p.threads.length, queueSize: p.queueSize, completed: p.completed }
+  }
+
+  /** Load the app in `minThreads` workers (at least one), each checking it compiled the loop's routes. */
+  async warm(routes: string): Promise<void> {
+    const task: WorkerTask = { kind: 'warm', routes }
+    await Promise.all(Array.from({ length: Math.max(1, this.piscina.minThreads) }, () => this.piscina.run(task)))
+  }
+
+  close(): Promise<void> {
+    return this.piscina.close()
+  }
+
+  destroy(): Promise<void> {
+    return this.piscina.destroy()
+  }
+}
+
+const QUEUE_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy'])
+
+/** Whether piscina refused a task because the lane's queue is full (`maxQueue`), rather than failing it. */
+export function isQueueFull(err: unknown): boolean {
+  return err instanceof Error && QUEUE_FULL.has(err.message)
+}
