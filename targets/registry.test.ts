@@ -1,7 +1,8 @@
 /**
  * The suite every built-in target runs: registered under its own name by its own folder, a
  * framework string with installed versions, and a real server that starts on any free port,
- * answers `/health` and switches into each of its variants and back as the variant's data says.
+ * answers `/health` and switches into each of its variants and back as the variant's data says,
+ * and, where it offers one, an in-process dispatch that answers as its server does.
  */
 import { describe, expect, it } from 'vitest'
 import { targets } from './index.ts'
@@ -47,6 +48,25 @@ describe.each(Object.entries(targets).map(([key, spec]) => ({ key, spec, name: s
       for (const k of Object.keys(v.env)) expect(k).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/)
       expect(v.switch.path).toMatch(/^\//)
       expect(v.scenarios.length).toBeGreaterThan(0)
+    }
+  })
+
+  // Only targets that offer it (the micro-benchmarks drive the reference's).
+  const open = spec.inProcess
+  if (open !== undefined) it('in-process dispatch answers as the server would, and closes', async () => {
+    const framework = await open()
+    try {
+      // The sync route through the pool and the async one on this thread: the same response.
+      const asyncOutcome = await framework.asyncRoute()
+      expect(asyncOutcome).toMatchObject({ response: { status: 200, body: JSON.stringify(framework.direct()) } })
+      expect(await framework.syncRoute()).toMatchObject({ response: (asyncOutcome as { response: unknown }).response })
+      expect(framework.coercions.map((c) => c.name)).toEqual(['dict', 'model', 'str', 'none', 'created', 'bytes'])
+      for (const c of framework.coercions) expect(c.call()).toMatchObject({ status: expect.any(Number) })
+      expect(await framework.extractJsonBody()).toMatchObject({ name: 'widget', qty: 3 })
+      expect(framework.lane.threads).toBeGreaterThan(0)
+      expect(framework.lane.tasksPerWorker).toBeGreaterThan(1)
+    } finally {
+      await framework.close()
     }
   })
 

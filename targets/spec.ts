@@ -56,6 +56,29 @@ export interface TargetVariant {
   readonly switch: VariantSwitch
 }
 
+/**
+ * The target's framework driven without HTTP, for the micro-benchmarks (harness/bench/micro.ts).
+ * Each call is one unit the benchmarks time, called many times over; the target decides what
+ * runs, the harness only measures. Members are plain functions, so they can be handed to a
+ * benchmark unbound.
+ */
+export interface InProcessDispatch {
+  /** The floor under every dispatch path: the handler's return value made by a direct function call. */
+  readonly direct: () => unknown
+  /** One request to an async route through the framework's in-process pipeline (extract → call → coerce), on this thread. */
+  readonly asyncRoute: () => unknown
+  /** One request to a sync route through the worker pool's offload path: a round trip to a worker. */
+  readonly syncRoute: () => Promise<unknown>
+  /** The framework's coercion of one handler return value to a response, one call per kind of value. */
+  readonly coercions: readonly { readonly name: string; readonly call: () => unknown }[]
+  /** Extraction of a validated JSON body from a new request context. */
+  readonly extractJsonBody: () => unknown
+  /** The shape of the pool lane `syncRoute` runs in, so a bare-piscina floor can be given the same. */
+  readonly lane: { readonly threads: number; readonly tasksPerWorker: number }
+  /** Stop the workers (tasks still running are abandoned). */
+  readonly close: () => Promise<void>
+}
+
 export interface TargetSpec {
   /** The name `unblocked serve <name>` and `--targets` take; the name of its folder under targets/. */
   readonly name: string
@@ -67,6 +90,8 @@ export interface TargetSpec {
   start(port: number, host: string, options?: StartOptions): Promise<RunningTarget>
   /** Configurations the bench measures in this target's process, switched per trial. @default none */
   readonly variants?: readonly TargetVariant[]
+  /** Present when the framework can be driven in-process for the micro-benchmarks. */
+  readonly inProcess?: () => Promise<InProcessDispatch>
 }
 
 /**

@@ -49,4 +49,6 @@ export const target: TargetSpec = {
       switch: { path: BLOCKING_ENDPOINT, variant: { enabled: false }, host: { enabled: true } },
     },
   ],
+
+  inProcess: async () => (await import('./in-process.ts')).openInProcess(),
 }
