@@ -5,7 +5,7 @@ import { conformance, type ConformanceFlags } from './conformance.ts'
 import { checkReportCommand, report, type ReportFlags } from './report-command.ts'
 import { serve } from './serve.ts'
 import { UsageError } from './usage-error.ts'
-import { targets } from './targets.ts'
+import { targets } from '../targets/index.ts'
 
 export function buildCli(): Command {
   const program = new Command('unblocked')

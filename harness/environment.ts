@@ -1,9 +1,10 @@
 /** The facts about the machine and software that every result records. */
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import os from 'node:os'
-import { dirname, join } from 'node:path'
+import { projectVersion } from '../targets/shared/package-version.ts'
+
+// Moved to targets/ (targets report their framework versions without importing the harness).
+export { packageVersion } from '../targets/shared/package-version.ts'
 
 export interface Environment {
   readonly node: string
@@ -27,7 +28,6 @@ function gitCommit(): string | null {
 }
 
 export function environment(): Environment {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
   return {
     node: process.version,
     platform: process.platform,
@@ -36,28 +36,8 @@ export function environment(): Environment {
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     cores: os.availableParallelism(),
     memoryBytes: os.totalmem(),
-    unblocked: pkg.version,
+    unblocked: projectVersion(),
     gitCommit: gitCommit(),
     hostname: os.hostname(),
-  }
-}
-
-/**
- * The installed version of a package, read from its package.json (found by walking up from the
- * resolved entry point, since not every package exports its package.json).
- */
-export function packageVersion(name: string): string {
-  const require = createRequire(import.meta.url)
-  let dir = dirname(require.resolve(name))
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string }
-      if (pkg.name === name && pkg.version) return pkg.version
-    } catch {
-      // no package.json here
-    }
-    const up = dirname(dir)
-    if (up === dir) return 'unknown'
-    dir = up
   }
 }

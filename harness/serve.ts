@@ -1,5 +1,6 @@
 /** `unblocked serve <target>`: run one built-in target until SIGINT/SIGTERM. */
-import { targets, type RunningTarget } from './targets.ts'
+import { targets } from '../targets/index.ts'
+import type { RunningTarget } from '../targets/spec.ts'
 import { UsageError } from './usage-error.ts'
 
 export interface ServeOptions {

@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { writeResults } from '../harness/bench-command.ts'
 import { buildSettings } from '../harness/bench/profiles.ts'
-import { planTargets, runBench, runPlans, type TargetPlan } from '../harness/bench/runner.ts'
+import { planTargets, type TargetPlan } from '../harness/bench/plan.ts'
+import { runBench, runPlans } from '../harness/bench/runner.ts'
 import type { BenchResults } from '../harness/bench/results.ts'
 
 const TINY = fileURLToPath(new URL('./fixtures/tiny-target.mjs', import.meta.url))
@@ -82,9 +83,9 @@ it('a variant runs in its host\'s process, switched before each of its trials an
   const host: TargetPlan = { ...tiny('host', 'ok'), scenarios: ['json-async'], verify: false }
   const variant: TargetPlan = {
     name: 'host-wrong', command: '(the host process)', framework: 'node:http fixture', scenarios: ['json-async'], verify: false,
-    variant: { of: 'host', path: '/mode', before: { mode: 'wrong' }, after: { mode: 'ok' } },
+    variant: { of: 'host', switch: { path: '/mode', variant: { mode: 'wrong' }, host: { mode: 'ok' } } },
   }
-  const broken: TargetPlan = { ...variant, name: 'host-broken', variant: { of: 'host', path: '/mode', before: { mode: 'nope' }, after: { mode: 'ok' } } }
+  const broken: TargetPlan = { ...variant, name: 'host-broken', variant: { of: 'host', switch: { path: '/mode', variant: { mode: 'nope' }, host: { mode: 'ok' } } } }
   const results = await runPlans({ ...settings(['host', 'host-wrong', 'host-broken']), trials: 2 }, [host, variant, broken])
   const cell = (t: string) => results.cells.find((c) => c.target === t)
   // Interleaved host, variant, host, variant: each trial measured the state it asked for.
@@ -102,6 +103,6 @@ it('the reference\'s detection-off variant is planned in the reference\'s own pr
   const plans = planTargets(s, [])
   expect(plans.map((p) => p.name)).toEqual(['reference', 'reference-nodetect', 'express'])
   expect(plans[0]?.command).toMatch(/^UNBLOCKED_BLOCKING=switchable exec /)
-  expect(plans[1]?.variant).toEqual({ of: 'reference', path: '/diagnostics/blocking', before: { enabled: false }, after: { enabled: true } })
+  expect(plans[1]?.variant).toEqual({ of: 'reference', switch: { path: '/diagnostics/blocking', variant: { enabled: false }, host: { enabled: true } } })
   expect(planTargets({ ...s, scenarios: ['cpu-sync'] }, []).map((p) => p.name)).toEqual(['reference', 'express'])
 })

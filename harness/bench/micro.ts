@@ -8,18 +8,8 @@ import { once } from 'node:events'
 import { Worker } from 'node:worker_threads'
 import { Piscina } from 'piscina'
 import { Bench } from 'tinybench'
-import { compileApp } from '../../impl/app.ts'
-import { coerce } from '../../impl/coerce.ts'
-import { FAST_LANE_TASKS_PER_WORKER, WorkerPool } from '../../impl/dispatch/pool.ts'
-import { runRoute } from '../../impl/dispatch/pipeline.ts'
-import { inlineOffloader } from '../../impl/dispatch/tasks.ts'
-import { RequestContext, type RequestData } from '../../impl/extract/context.ts'
-import { json } from '../../impl/extract/builtins.ts'
-import { SharedMemory } from '../../impl/shared/memory.ts'
-import def from '../../targets/reference/app.ts'
-import { values } from '../../targets/reference/controllers/coerce.ts'
-import { Item } from '../../targets/reference/schemas.ts'
 import { median } from '../../scenarios/stats.ts'
+import { targets } from '../../targets/index.ts'
 
 export interface MicroResult {
   readonly name: string
@@ -42,10 +32,6 @@ export interface MicroReport {
   readonly offloadVsPiscina: number | undefined
   /** The ratio in each round, in order. */
   readonly offloadVsPiscinaRounds: readonly number[]
-}
-
-function request(route: { method: string; path: string }, body: Uint8Array | null = null): RequestData {
-  return { method: route.method, path: route.path, params: {}, query: '', headers: {}, body }
 }
 
 /**
@@ -89,6 +75,9 @@ function summarize(bench: Bench, groups: Map<string, MicroResult['group']>): Mic
   })
 }
 
+/** The framework measured: its target's in-process dispatch (`InProcessDispatch`, targets/spec.ts). */
+const MICRO_TARGET = 'reference'
+
 const OFFLOAD = 'sync handler through the offload path (WorkerPool.runRoute)'
 const PISCINA = 'bare piscina.run round trip'
 
@@ -99,28 +88,20 @@ const PISCINA = 'bare piscina.run round trip'
  * ratio is nearest the median.
  */
 export async function runMicro(timeMs: number, rounds = 1): Promise<MicroReport> {
-  const shared = new SharedMemory()
-  const app = compileApp(def, shared)
-  const route = (id: string) => {
-    const r = app.routes.find((x) => x.id === id)
-    if (r === undefined) throw new Error(`no route ${id}`)
-    return r
-  }
-  const asyncDict = route('CoerceAsync.dict')
-  const syncDict = route('CoerceSync.dict')
-  const pool = new WorkerPool(def.module, shared, app.routes, { minThreads: 1, maxThreads: 1 })
-  // The floor has the fast lane's shape (the lane a quick sync handler runs in), so the ratio is
-  // what the framework adds on top of piscina, not a difference between two pool configurations.
-  const lane = pool.options.fastLaneThreads
-  const piscina = new Piscina({ filename: new URL('./micro/echo-worker.mjs', import.meta.url).href, minThreads: lane, maxThreads: lane, concurrentTasksPerWorker: FAST_LANE_TASKS_PER_WORKER, idleTimeout: 60_000 })
-  const raw = new Worker(new URL('./micro/raw-worker.mjs', import.meta.url))
+  const open = targets[MICRO_TARGET]?.inProcess
+  if (open === undefined) throw new Error(`the ${MICRO_TARGET} target offers no in-process dispatch`)
+  const framework = await open()
+  const closing: (() => Promise<unknown>)[] = [() => framework.close()]
   try {
-    await Promise.all([pool.warm(), piscina.run(null), once(raw, 'online')])
-    const asyncReq = request(asyncDict)
-    const syncReq = request(syncDict)
+    // The floor has the fast lane's shape (the lane a quick sync handler runs in), so the ratio is
+    // what the framework adds on top of piscina, not a difference between two pool configurations.
+    const { threads, tasksPerWorker } = framework.lane
+    const piscina = new Piscina({ filename: new URL('./micro/echo-worker.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: tasksPerWorker, idleTimeout: 60_000 })
+    closing.push(() => piscina.destroy())
+    const raw = new Worker(new URL('./micro/raw-worker.mjs', import.meta.url))
+    closing.push(() => raw.terminate())
+    await Promise.all([piscina.run(null), once(raw, 'online')])
     const payload = { kind: 'dict', n: 1 }
-    const extractor = json(Item)
-    const body = Buffer.from('{"name":"widget","qty":3}')
     const groups = new Map<string, MicroResult['group']>()
 
     // -- in-process: dispatch on the loop, coercion, extraction ----------------------------------
@@ -129,19 +110,16 @@ export async function runMicro(timeMs: number, rounds = 1): Promise<MicroReport>
       groups.set(name, group)
       local.add(name, batched(local, fn))
     }
-    add('direct function call', 'floor', () => values.dict())
-    add('async handler through the framework (in-process pipeline)', 'dispatch', () => runRoute(asyncDict, asyncReq, app.container, inlineOffloader))
-    for (const name of ['dict', 'model', 'str', 'none', 'created', 'bytes'] as const) {
-      const make = values[name]
-      add(`coerce ${name}`, 'coercion', () => coerce(make(), 'micro'))
-    }
-    add('extract a validated JSON body', 'extraction', () => extractor.extract(new RequestContext({ ...syncReq, body }, app.container, inlineOffloader)))
+    add('direct function call', 'floor', framework.direct)
+    add('async handler through the framework (in-process pipeline)', 'dispatch', framework.asyncRoute)
+    for (const c of framework.coercions) add(`coerce ${c.name}`, 'coercion', c.call)
+    add('extract a validated JSON body', 'extraction', framework.extractJsonBody)
     await local.run()
     const results = summarize(local, groups)
 
     // -- round trips, paired ------------------------------------------------------------------------
     const trips: [string, MicroResult['group'], () => unknown][] = [
-      [OFFLOAD, 'dispatch', () => pool.runRoute(syncDict, syncReq)],
+      [OFFLOAD, 'dispatch', framework.syncRoute],
       [PISCINA, 'floor', () => piscina.run(payload)],
       [
         'raw worker_threads postMessage round trip',
@@ -181,6 +159,6 @@ export async function runMicro(timeMs: number, rounds = 1): Promise<MicroReport>
       offloadVsPiscinaRounds: ratios.map(round2),
     }
   } finally {
-    await Promise.allSettled([pool.destroy(), piscina.destroy(), raw.terminate()])
+    await Promise.allSettled(closing.map(async (close) => close()))
   }
 }

@@ -1,4 +1,5 @@
 /** Bench profiles and their overrides, validated when the settings are built. */
+import { targets as builtInTargets } from '../../targets/index.ts'
 import { SCENARIOS } from './scenarios.ts'
 
 export interface BenchSettings {
@@ -25,8 +26,6 @@ export interface BenchSettings {
 export class SettingsError extends Error {
   override readonly name = 'SettingsError'
 }
-
-export const BUILT_IN_TARGETS = ['reference', 'express', 'fastify', 'fastify-piscina'] as const
 
 /**
  * default: ≈5 minutes on a 2-core machine (29 cells × 3 trials of 2 s, 1 s warm-up per cell, full
@@ -64,9 +63,10 @@ export function buildSettings(o: Overrides, externalTargets: readonly string[] =
   const scenarios = csv(o.scenarios) ?? SCENARIOS.map((s) => s.id)
   const unknown = scenarios.filter((id) => !SCENARIOS.some((s) => s.id === id))
   if (unknown.length > 0) throw new SettingsError(`unknown scenario ${unknown.join(', ')}; scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}`)
-  const builtIns = csv(o.targets) ?? [...BUILT_IN_TARGETS]
-  const bad = builtIns.filter((t) => !(BUILT_IN_TARGETS as readonly string[]).includes(t) && !externalTargets.includes(t))
-  if (bad.length > 0) throw new SettingsError(`unknown target ${bad.join(', ')}; built-in targets: ${BUILT_IN_TARGETS.join(', ')} (add others with --target name=command)`)
+  const known = Object.keys(builtInTargets)
+  const builtIns = csv(o.targets) ?? known
+  const bad = builtIns.filter((t) => !known.includes(t) && !externalTargets.includes(t))
+  if (bad.length > 0) throw new SettingsError(`unknown target ${bad.join(', ')}; built-in targets: ${known.join(', ')} (add others with --target name=command)`)
   const targets = [...builtIns, ...externalTargets.filter((t) => !builtIns.includes(t))]
   return {
     profile,

@@ -6,7 +6,6 @@
  * with like. A target that fails to start or dies is recorded and the run goes on. Emits events;
  * the progress display only listens.
  */
-import { fileURLToPath } from 'node:url'
 import { checkConformance } from '../../scenarios/conformance.ts'
 import { selectCases } from '../../scenarios/runner.ts'
 import { ALL_CASES } from '../../scenarios/suites/index.ts'
@@ -17,81 +16,19 @@ import { LoadGenerator } from './loadgen.ts'
 import type { LoadJob } from './loadgen-protocol.ts'
 import { runMicro } from './micro.ts'
 import { cpuPlan, pin } from './pinning.ts'
+import { planTargets, type TargetPlan } from './plan.ts'
 import type { BenchSettings } from './profiles.ts'
 import { groupCpuMs, rssSampler } from './proc-stats.ts'
 import { computeRatios, SCHEMA_VERSION, summarizeCell, type BenchResults, type Cell, type TargetRecord, type Trial } from './results.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
 import { scenarioBlocks, trialOrder } from './schedule.ts'
-import { switchVariant, type Variant } from './variant.ts'
+import { switchVariant } from './variant.ts'
 
 export interface BenchEvents {
   phase?(name: string, detail: string): void
   trialStart?(info: { target: string; scenario: string; trial: number; trials: number; done: number; total: number; etaSec: number }): void
   trialEnd?(info: { target: string; scenario: string; trial: Trial }): void
   targetFailed?(name: string, why: string): void
-}
-
-const BIN = fileURLToPath(new URL('../../bin/unblocked.mjs', import.meta.url))
-
-export interface TargetPlan {
-  readonly name: string
-  readonly command: string
-  readonly framework: string
-  readonly scenarios: readonly string[]
-  readonly verify: boolean
-  /** Runs in another target's process, switched for its trials (see variant.ts). */
-  readonly variant?: Variant
-}
-
-/**
- * The same V8 flags for every built-in Node target, so the runtime is identical and only the
- * framework differs. `--single-threaded-gc`: by default every isolate's garbage collector hands
- * work to one process-wide pool of helper threads; with several busy worker isolates on two cores,
- * those helpers and the isolates' own threads wait on each other. Measured on this project's
- * machine with two worker threads hashing (allocation-heavy, like `/cpu/sync`): throughput over
- * one thread 1.12–1.82× (median 1.24) with the default, 1.55–1.84× (median 1.62) with the flag.
- */
-export const NODE_FLAGS = '--single-threaded-gc'
-
-function builtInCommand(name: string, env = ''): string {
-  // `exec` replaces the shell, so the target's pid is the process group we measure and signal.
-  return `${env}exec "${process.execPath}" ${NODE_FLAGS} "${BIN}" serve ${name} --port {port}`
-}
-
-const FRAMEWORK: Record<string, () => string> = {
-  reference: () => `unblocked ${environment().unblocked} (piscina ${versionOf('piscina')}, find-my-way ${versionOf('find-my-way')})`,
-  express: () => `express ${versionOf('express')}`,
-  fastify: () => `fastify ${versionOf('fastify')}`,
-  'fastify-piscina': () => `fastify ${versionOf('fastify')} + piscina ${versionOf('piscina')}`,
-}
-
-export function planTargets(settings: BenchSettings, external: readonly ExternalTarget[]): TargetPlan[] {
-  const plans: TargetPlan[] = []
-  // Blocking detection's cost, measured in the same run and the same process: the reference
-  // with detection switched off for the variant's trials (PUT /diagnostics/blocking).
-  const nodetect = settings.targets.includes('reference') && settings.scenarios.includes('json-async') && !external.some((e) => e.name === 'reference')
-  for (const name of settings.targets) {
-    const ext = external.find((e) => e.name === name)
-    if (ext) {
-      plans.push({ name, command: ext.command, framework: ext.framework, scenarios: settings.scenarios, verify: true })
-      continue
-    }
-    const hostsNodetect = name === 'reference' && nodetect
-    const command = builtInCommand(name, hostsNodetect ? 'UNBLOCKED_BLOCKING=switchable ' : '')
-    const framework = FRAMEWORK[name]?.() ?? name
-    plans.push({ name, command, framework, scenarios: settings.scenarios, verify: true })
-    if (hostsNodetect) {
-      plans.push({
-        name: 'reference-nodetect',
-        command: `${command} (the same process, blocking detection switched off for these trials)`,
-        framework: `${framework}, blocking detection off`,
-        scenarios: ['json-async'],
-        verify: false,
-        variant: { of: name, path: '/diagnostics/blocking', before: { enabled: false }, after: { enabled: true } },
-      })
-    }
-  }
-  return plans
 }
 
 /** Seconds one trial takes beyond its warm-up and measured time (pinning, connecting, reading /proc). */

@@ -3,7 +3,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createExpressApp } from './app.ts'
 
-export async function startExpress(port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startServer(port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = await new Promise((resolve, reject) => {
     const s = createExpressApp().listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)))
   })

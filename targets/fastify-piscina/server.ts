@@ -19,7 +19,7 @@ function sendCoerced(reply: FastifyReply, v: Coerced): FastifyReply {
   return reply.send()
 }
 
-export async function startFastifyPiscina(port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startServer(port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
   const shared = new SharedArrayBuffer(3 * 4)
   // The same pool shape as the reference (full and warm, bounded queue), so the two compare fairly.
   const threads = Math.max(16, 4 * availableParallelism())
@@ -63,8 +63,13 @@ export async function startFastifyPiscina(port: number, host: string): Promise<{
   app.addHook('onClose', async () => {
     await pool.close()
   })
-  // Start workers before listening, as the reference does, so neither pays start-up in a measurement.
-  await Promise.all(Array.from({ length: threads }, () => run('echo', null)))
-  const url = await app.listen({ port, host })
-  return { url, close: () => app.close() }
+  try {
+    // Start workers before listening, as the reference does, so neither pays start-up in a measurement.
+    await Promise.all(Array.from({ length: threads }, () => run('echo', null)))
+    const url = await app.listen({ port, host })
+    return { url, close: () => app.close() }
+  } catch (err) {
+    await app.close() // and the pool with it (onClose)
+    throw err
+  }
 }

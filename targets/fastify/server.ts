@@ -2,7 +2,7 @@
 import Fastify from 'fastify'
 import { registerInlineSyncRoutes, registerLoopRoutes } from './routes.ts'
 
-export async function startFastify(port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startServer(port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 })
   registerLoopRoutes(app)
   registerInlineSyncRoutes(app)
