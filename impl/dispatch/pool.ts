@@ -11,7 +11,7 @@ import type { Offloader, TaskRef } from './offload-types.ts'
 import { Batcher } from './batch.ts'
 import { CpuAllowance, packingBalancer } from './cpus.ts'
 import { LaneRouter, type LaneSnapshot } from './lanes.ts'
-import { errorResponse, type Outcome } from './pipeline.ts'
+import type { Outcome } from '../error-response.ts'
 import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from './protocol.ts'
 
 export interface PoolOptions {
@@ -169,7 +169,7 @@ export class WorkerPool implements Offloader {
 
   /** Run a sync handler in a worker. Never rejects: pool failures become responses. */
   async runRoute(route: CompiledRoute, req: RequestData): Promise<Outcome> {
-    if (this.#closing) return { response: errorResponse(new HttpError('UNB_ERR_POOL_CLOSED')) }
+    if (this.#closing) return { response: new HttpError('UNB_ERR_POOL_CLOSED').toResponse() }
     const which = this.#lanes.lane(route.index)
     try {
       const call: RouteCall = { index: route.index, req, ...(this.#lanes.wantsCpu(route.index) && { cpu: true }) }
@@ -191,13 +191,13 @@ export class WorkerPool implements Offloader {
     const message = err instanceof Error ? err.message : String(err)
     if (QUEUE_FULL.has(message)) {
       const e = new HttpError('UNB_ERR_POOL_SATURATED', [this.#piscina.queueSize], { headers: { 'retry-after': '1' } })
-      return { response: errorResponse(e) }
+      return { response: e.toResponse() }
     }
     // The worker died mid-request (process.exit, an uncaught error, or it failed to start).
     const e = new UnblockedError('UNB_ERR_POOL_WORKER_DIED', [routeId, message], { cause: err })
     const stack = err instanceof Error ? err.stack : undefined
     return {
-      response: errorResponse(e),
+      response: e.toResponse(),
       failure: { code: e.code, route: routeId, message: e.message, ...(stack === undefined ? {} : { stack }) },
     }
   }

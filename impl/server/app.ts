@@ -14,7 +14,8 @@ import type { Logger } from '../log.ts'
 import type { WireResponse } from '../response.ts'
 import type { WorkerPool } from '../dispatch/pool.ts'
 import type { BlockingMonitor } from '../diagnostics/monitor.ts'
-import { errorResponse, outcomeOfError, runRoute, type Outcome } from '../dispatch/pipeline.ts'
+import { runRoute } from '../dispatch/pipeline.ts'
+import { outcomeOfError, type Outcome } from '../error-response.ts'
 import { discardRest, hasBody, readBody } from './body.ts'
 
 const Switch = z.strictObject({ enabled: z.boolean() })
@@ -96,7 +97,7 @@ export class App {
           hit.allow.length > 0
             ? new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, path], { headers: { allow: hit.allow.join(', ') } })
             : new HttpError('UNB_ERR_ROUTE_NOT_FOUND', [method, path])
-        write(res, errorResponse(err))
+        write(res, err.toResponse())
         return
       }
       const route = hit.route
@@ -128,7 +129,7 @@ export class App {
     } catch (err) {
       // Only a bug in the framework itself lands here; answer rather than hang the client.
       this.#log.error({ err }, 'unhandled error in the request pipeline')
-      if (!res.headersSent) write(res, errorResponse(new UnblockedError('UNB_ERR_HANDLER_FAILED', ['the server'])))
+      if (!res.headersSent) write(res, new UnblockedError('UNB_ERR_HANDLER_FAILED', ['the server']).toResponse())
       else res.destroy()
     } finally {
       if (--this.#inFlight === 0) this.#drained?.()
@@ -153,7 +154,7 @@ export class App {
     if (method !== 'PUT' || !monitor.switchable) {
       discardRest(req)
       const allow = monitor.switchable ? 'GET, PUT' : 'GET'
-      return { response: errorResponse(new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, monitor.endpoint], { headers: { allow } })) }
+      return { response: new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, monitor.endpoint], { headers: { allow } }).toResponse() }
     }
     try {
       const body = hasBody(req) ? await readBody(req, this.#bodyLimit) : new Uint8Array()
