@@ -1,13 +1,16 @@
 /**
  * The preset (hono's `hono.ts` to our `App` core): check every option, compile the app, create
  * the shared memory region, the worker pool and blocking detection with defaults, warm the pool,
- * and hand the parts to `App`.
+ * and hand the parts to `App` — with the diagnostics endpoint when `blocking.endpoint` is set.
  */
 import { type AppDefinition, compileApp } from './app.ts'
 import { UnblockedError } from './errors.ts'
 import { resolvePoolOptions, WorkerPool, type PoolOptions } from './dispatch/pool.ts'
 import { createLogger, type Logger } from './log.ts'
 import { App } from './server/app.ts'
+import type { BuiltinEndpoint } from './server/parts.ts'
+import { DetectionSwitch } from './diagnostics/detection.ts'
+import { DiagnosticsEndpoint } from './diagnostics/endpoint.ts'
 import { BlockingMonitor } from './diagnostics/monitor.ts'
 import { resolveBlockingOptions, type BlockingOptions, type ResolvedBlockingOptions } from './diagnostics/options.ts'
 import { DEFAULT_BODY_LIMIT } from './server/body.ts'
@@ -71,7 +74,12 @@ export async function createApp(def: AppDefinition, options: AppOptions = {}): P
   const pool = new WorkerPool(def.module, shared, compiled.routes, o.pool, (err) => logger.error({ err }, 'worker pool error; the worker is replaced'))
   try {
     await Promise.all([pool.warm(), monitor?.start()])
-    const app = new App({ compiled, pool, logger, bodyLimit: o.bodyLimit, ...(monitor && { monitor }) })
+    const detection = monitor === undefined ? undefined : new DetectionSwitch(monitor)
+    const endpoints: BuiltinEndpoint[] = []
+    if (detection !== undefined && o.blocking.endpoint !== undefined) {
+      endpoints.push(new DiagnosticsEndpoint({ path: o.blocking.endpoint, detection, switchable: o.blocking.switchable, poolStats: () => pool.stats, bodyLimit: o.bodyLimit }))
+    }
+    const app = new App({ compiled, pool, logger, bodyLimit: o.bodyLimit, ...(detection && { detection }), endpoints })
     monitor?.arm()
     return app
   } catch (err) {
