@@ -1,13 +1,18 @@
 /**
- * The preset (hono's `hono.ts` to our `App` core): compile the app, create the shared memory
- * region and the worker pool with defaults, warm the pool, and hand the parts to `App`.
+ * The preset (hono's `hono.ts` to our `App` core): check every option, compile the app, create
+ * the shared memory region, the worker pool and blocking detection with defaults, warm the pool,
+ * and hand the parts to `App` — with the diagnostics endpoint when `blocking.endpoint` is set.
  */
 import { type AppDefinition, compileApp } from './app.ts'
 import { UnblockedError } from './errors.ts'
-import { WorkerPool, type PoolOptions } from './dispatch/pool.ts'
+import { resolvePoolOptions, WorkerPool, type PoolOptions } from './dispatch/pool.ts'
 import { createLogger, type Logger } from './log.ts'
 import { App } from './server/app.ts'
-import { BlockingMonitor, type BlockingOptions } from './diagnostics/monitor.ts'
+import type { BuiltinEndpoint } from './server/parts.ts'
+import { DetectionSwitch } from './diagnostics/detection.ts'
+import { DiagnosticsEndpoint } from './diagnostics/endpoint.ts'
+import { BlockingMonitor } from './diagnostics/monitor.ts'
+import { resolveBlockingOptions, type BlockingOptions, type ResolvedBlockingOptions } from './diagnostics/options.ts'
 import { DEFAULT_BODY_LIMIT } from './server/body.ts'
 import { DEFAULT_SHARED_BYTES, SharedMemory } from './shared/memory.ts'
 
@@ -20,35 +25,65 @@ export interface AppOptions {
   sharedBytes?: number
   /** @default a pino logger at `LOG_LEVEL` (info) */
   logger?: Logger
-  /** Blocking detection on the loop: delay histogram, attribution, tripwires. On by default. */
+  /**
+   * Blocking detection on the loop: delay histogram, attribution, tripwires. On by default.
+   * @example { endpoint: '/diagnostics/blocking' } // also serve what it saw
+   */
   blocking?: BlockingOptions
+}
+
+interface ResolvedAppOptions {
+  readonly pool: Required<PoolOptions>
+  readonly bodyLimit: number
+  readonly sharedBytes: number
+  readonly logger: Logger | undefined
+  readonly blocking: ResolvedBlockingOptions
+}
+
+const invalid = (message: string): UnblockedError => new UnblockedError('UNB_ERR_OPTIONS_INVALID', [message])
+
+/** Every option checked, pure: nothing is allocated or started until all of them are valid. */
+function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
+  if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 0) throw invalid(`options.bodyLimit must be a non-negative integer, got ${bodyLimit}`)
+  const sharedBytes = options.sharedBytes ?? DEFAULT_SHARED_BYTES
+  if (!Number.isSafeInteger(sharedBytes) || sharedBytes < 0) throw invalid(`options.sharedBytes must be a non-negative integer, got ${sharedBytes}`)
+  const logger = options.logger
+  if (logger !== undefined && !(['info', 'warn', 'error'] as const).every((level) => typeof logger?.[level] === 'function')) {
+    throw invalid('options.logger must have info, warn and error methods')
+  }
+  return { pool: resolvePoolOptions(options.pool), bodyLimit, sharedBytes, logger, blocking: resolveBlockingOptions(options.blocking) }
 }
 
 /**
  * Compile an app and start its worker pool (the `LaurenFactory.create()` analog). Rejects with a
- * coded error when the app is misconfigured (scope violations, unknown providers, bad routes).
+ * coded error when the app is misconfigured (invalid options, scope violations, unknown
+ * providers, bad routes); a rejected call leaves no thread running.
  *
  * @example
  * const app = await createApp(definition)
  * await app.listen(8000)
  */
 export async function createApp(def: AppDefinition, options: AppOptions = {}): Promise<App> {
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
-  if (!Number.isInteger(bodyLimit) || bodyLimit < 0) {
-    throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`options.bodyLimit must be a non-negative integer, got ${bodyLimit}`])
-  }
-  const logger = options.logger ?? createLogger()
-  const shared = new SharedMemory(undefined, options.sharedBytes ?? DEFAULT_SHARED_BYTES)
+  const o = resolveAppOptions(options)
+  const logger = o.logger ?? createLogger()
+  const shared = new SharedMemory(undefined, o.sharedBytes)
   const compiled = compileApp(def, shared)
-  const pool = new WorkerPool(def.module, shared, compiled.routes, options.pool, (err) => logger.error({ err }, 'worker pool error; the worker is replaced'))
-  const monitor = new BlockingMonitor(compiled.routes, logger, options.blocking)
+  // Built before the pool, though with valid options it cannot throw: nothing below may leave threads behind.
+  const monitor = o.blocking.enabled ? new BlockingMonitor(compiled.routes, logger, o.blocking) : undefined
+  const pool = new WorkerPool(def.module, shared, compiled.routes, o.pool, (err) => logger.error({ err }, 'worker pool error; the worker is replaced'))
   try {
-    await Promise.all([pool.warm(), monitor.start()])
+    await Promise.all([pool.warm(), monitor?.start()])
+    const detection = monitor === undefined ? undefined : new DetectionSwitch(monitor)
+    const endpoints: BuiltinEndpoint[] = []
+    if (detection !== undefined && o.blocking.endpoint !== undefined) {
+      endpoints.push(new DiagnosticsEndpoint({ path: o.blocking.endpoint, detection, switchable: o.blocking.switchable, poolStats: () => pool.stats, bodyLimit: o.bodyLimit }))
+    }
+    const app = new App({ compiled, pool, logger, bodyLimit: o.bodyLimit, ...(detection && { detection }), endpoints })
+    monitor?.arm()
+    return app
   } catch (err) {
-    await Promise.allSettled([pool.destroy(), monitor.stop()])
+    await Promise.allSettled([pool.destroy(), monitor?.stop()])
     throw err
   }
-  const app = new App({ compiled, pool, logger, bodyLimit, monitor })
-  monitor.arm()
-  return app
 }

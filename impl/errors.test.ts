@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { JSON_TYPE } from './coerce.ts'
 import { ERRORS, HttpError, UnblockedError, validationError } from './errors.ts'
 
 describe('error catalogue', () => {
@@ -33,5 +34,26 @@ describe('error catalogue', () => {
     })
     expect(JSON.stringify(body)).not.toContain('at ')
     expect(new HttpError('UNB_ERR_POOL_SATURATED', [3], { headers: { 'retry-after': '1' } }).headers).toEqual({ 'retry-after': '1' })
+  })
+
+  it('an HttpError produces its response: status, its headers, JSON content type, the body', () => {
+    const e = new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', ['PUT', '/x'], { headers: { allow: 'GET' } })
+    expect(e.toResponse()).toEqual({
+      status: 405,
+      headers: { allow: 'GET', 'content-type': JSON_TYPE },
+      body: '{"error":{"code":"UNB_ERR_ROUTE_METHOD_NOT_ALLOWED","message":"method PUT is not allowed on /x"}}',
+    })
+    const v = validationError([{ location: 'body', field: 'qty', problem: 'expected an integer' }])
+    expect(JSON.parse(v.toResponse().body as string)).toEqual(v.toBody())
+    expect(v.toResponse().status).toBe(422)
+  })
+
+  it('an UnblockedError produces a JSON response too: its status, or 500 without one', () => {
+    expect(new UnblockedError('UNB_ERR_POOL_CLOSED').toResponse()).toEqual({
+      status: 503,
+      headers: { 'content-type': JSON_TYPE },
+      body: '{"error":{"code":"UNB_ERR_POOL_CLOSED","message":"the server is shutting down"}}',
+    })
+    expect(new UnblockedError('UNB_ERR_DI_CYCLE', ['A → A']).toResponse().status).toBe(500)
   })
 })

@@ -4,8 +4,16 @@
  * Every error the framework raises or answers with has a stable code
  * `UNB_ERR_<AREA>_<PROBLEM>`, a message template and, where it maps to one, an HTTP status.
  * Codes are never reused or renamed; `docs/errors.md` lists the same codes and a test keeps
- * the two in step.
+ * the two in step. Each error knows the response it produces (`toResponse`, hono's
+ * `HTTPException#getResponse`); error-response.ts maps anything thrown to one.
  */
+import type { WireResponse } from './response.ts'
+
+/**
+ * coerce.ts's `JSON_TYPE`, not imported from there: coerce.ts imports this module. A test keeps
+ * the two equal.
+ */
+const JSON_TYPE = 'application/json; charset=utf-8'
 
 export interface ErrorSpec {
   /** HTTP status the error answers with, or `undefined` for start-up / programming errors. */
@@ -32,6 +40,7 @@ export const ERRORS = {
   UNB_ERR_HANDLER_FAILED: { status: 500, message: 'the handler for %s failed' },
   UNB_ERR_MODEL_INVALID: { message: 'invalid %s: %s' },
   UNB_ERR_RESPONSE_UNSERIALIZABLE: { status: 500, message: 'the value returned by %s cannot be serialized: %s' },
+  UNB_ERR_RESPONSE_STREAM_FAILED: { message: 'the response body stream of %s failed after its head was sent: %s' },
 
   UNB_ERR_BLOCKING_CALL: {
     status: 500,
@@ -63,6 +72,11 @@ function format(template: string, args: readonly unknown[]): string {
   return template.replace(/%s/g, () => String(args[i++] ?? ''))
 }
 
+/** The JSON body every error response carries: a code and a message, never a stack trace. */
+export interface ErrorBody {
+  readonly error: { readonly code: ErrorCode; readonly message: string; readonly issues?: readonly FieldIssue[] }
+}
+
 /** Base of every error unblocked throws: a stable code, a status where one applies, and `cause`. */
 export class UnblockedError extends Error {
   readonly code: ErrorCode
@@ -74,6 +88,21 @@ export class UnblockedError extends Error {
     this.name = 'UnblockedError'
     this.code = code
     this.status = spec.status
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message } }
+  }
+
+  /**
+   * The response this error answers with: its status (500 for errors without one) and its JSON
+   * body. Whether a 5xx should be sent as is or logged first is `outcomeOfError`'s business.
+   *
+   * @example
+   * write(res, new UnblockedError('UNB_ERR_POOL_CLOSED').toResponse()) // 503 {"error": {...}}
+   */
+  toResponse(): WireResponse {
+    return { status: this.status ?? 500, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(this.toBody()) }
   }
 }
 
@@ -106,14 +135,21 @@ export class HttpError extends UnblockedError {
     this.headers = options.headers ?? {}
   }
 
-  /** The JSON body every error response carries: never a stack trace. */
-  toBody(): { error: { code: ErrorCode; message: string; issues?: readonly FieldIssue[] } } {
-    const error: { code: ErrorCode; message: string; issues?: readonly FieldIssue[] } = {
-      code: this.code,
-      message: this.message,
-    }
-    if (this.issues !== undefined) error.issues = this.issues
-    return { error }
+  /** The JSON body every error response carries, with the field issues of a 422; never a stack trace. */
+  override toBody(): ErrorBody {
+    return this.issues === undefined ? super.toBody() : { error: { code: this.code, message: this.message, issues: this.issues } }
+  }
+
+  /**
+   * The response this error produces (hono's `HTTPException#getResponse`): its status, its
+   * headers (`allow`, `retry-after`, …) and the JSON body.
+   *
+   * @example
+   * new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', ['PUT', '/x'], { headers: { allow: 'GET' } }).toResponse()
+   * // { status: 405, headers: { allow: 'GET', 'content-type': 'application/json; charset=utf-8' }, body: '{"error":{...}}' }
+   */
+  override toResponse(): WireResponse {
+    return { status: this.status ?? 500, headers: { ...this.headers, 'content-type': JSON_TYPE }, body: JSON.stringify(this.toBody()) }
   }
 }
 

@@ -2,18 +2,39 @@
  * The framework's own response type and the wire form every response takes before it is written.
  *
  * A `WireResponse` is plain data (status, header pairs, bytes), so a response computed in a
- * worker thread crosses to the loop by structured clone without losing anything.
+ * worker thread crosses to the loop by structured clone without losing anything. On the loop, a
+ * response may instead carry a `BodyStream`, written chunk by chunk (server/respond.ts).
  */
 
-export interface WireResponse {
+/**
+ * A body that is all there. `null` means no body at all (204, 304). Text and JSON stay strings:
+ * Node writes a string body together with the head in one write (a Buffer body costs a separate
+ * writev), and a string crosses from a worker cheaper than bytes.
+ */
+export type WholeBody = Uint8Array | string | null
+
+/**
+ * A body produced as it is written, loop side only (it cannot cross threads): each chunk is
+ * written when the client can take it, with chunked transfer encoding. The writer calls
+ * `return()` when the client goes away, so a generator's `finally` runs; a stream that throws
+ * after the head was sent cuts the connection (a truncated body, never a complete-looking one).
+ *
+ * @example
+ * async function* lines(): BodyStream { for await (const row of rows()) yield `${JSON.stringify(row)}\n` }
+ */
+export type BodyStream = AsyncIterable<Uint8Array | string>
+
+/** What `write` in server/respond.ts accepts: a whole body or a stream. */
+export type ResponseBody = WholeBody | BodyStream
+
+/**
+ * Status, headers (lower-case names) and body. `WireResponse` alone has a whole body — the form
+ * that crosses from workers; `WireResponse<ResponseBody>` may stream.
+ */
+export interface WireResponse<Body extends ResponseBody = WholeBody> {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
-  /**
-   * `null` means no body at all (204, 304). Text and JSON stay strings: Node writes a string body
-   * together with the head in one write (a Buffer body costs a separate writev), and a string
-   * crosses from a worker cheaper than bytes.
-   */
-  readonly body: Uint8Array | string | null
+  readonly body: Body
 }
 
 export interface ResponseInit {

@@ -1,4 +1,5 @@
-/** Blocking events and the bounded buffer that keeps the most recent ones. */
+/** Blocking events, the bounded buffer that keeps the most recent ones, and the log that records them. */
+import type { Logger } from '../log.ts'
 
 export interface StackFrame {
   readonly fn: string
@@ -55,6 +56,47 @@ export class EventRing {
     return this.#total
   }
 }
+
+/** Records events: kept in a ring, each one logged as a warning. */
+export class EventLog {
+  readonly #ring: EventRing
+  readonly #log: Logger
+  #lastAt = 0
+
+  constructor(capacity: number, log: Logger) {
+    this.#ring = new EventRing(capacity)
+    this.#log = log
+  }
+
+  record(event: BlockingEvent, message?: string): void {
+    this.#lastAt = Date.now()
+    this.#ring.push(event)
+    this.#log.warn({ blocking: event }, message ?? `event loop blocked ${event.ms} ms${event.handler ? ` by ${event.handler}` : ''}`)
+  }
+
+  /** The most recent event. */
+  last(): BlockingEvent | undefined {
+    return this.#ring.list().at(-1)
+  }
+
+  /** When the last event was recorded (epoch ms; 0 before any). */
+  get lastAt(): number {
+    return this.#lastAt
+  }
+
+  /** Most recent last. */
+  list(): readonly BlockingEvent[] {
+    return this.#ring.list()
+  }
+
+  /** Events ever recorded, including those dropped from the ring. */
+  get total(): number {
+    return this.#ring.total
+  }
+}
+
+/** Tenths of a millisecond are as precise as these timings are. */
+export const ms1 = (x: number): number => Math.round(x * 10) / 10
 
 export function formatFrame(f: StackFrame): string {
   const name = f.cls && f.cls !== 'Object' && f.cls !== 'global' ? `${f.cls}.${f.fn || '<anonymous>'}` : f.fn || '<anonymous>'

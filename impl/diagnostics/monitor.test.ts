@@ -177,6 +177,10 @@ describe('detection switched while serving (switchable)', () => {
       const refused = await put(fixed, '{"enabled": false}')
       expect(refused.status).toBe(405)
       expect(refused.headers.get('allow')).toBe('GET')
+      const other = await request(`${s.url}/diagnostics/blocking`, { method: 'DELETE' })
+      expect(other.status).toBe(405)
+      expect(other.headers.get('allow')).toBe('GET, PUT')
+      expect(other.json().error.code).toBe('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED')
     } finally {
       await Promise.all([s.close(), fixed.close()])
     }

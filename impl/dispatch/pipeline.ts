@@ -4,47 +4,14 @@
  * what makes sync and async handlers behave identically.
  */
 import type { Container } from '../di/container.ts'
-import { HttpError, UnblockedError, type ErrorCode } from '../errors.ts'
-import { coerce, JSON_TYPE } from '../coerce.ts'
+import { coerce } from '../coerce.ts'
+import { outcomeOfError, type Outcome } from '../error-response.ts'
 import { RequestContext, type RequestData } from '../extract/context.ts'
-import type { WireResponse } from '../response.ts'
 import type { CompiledRoute } from '../routing/compile.ts'
 import type { Offloader } from './offload-types.ts'
 
-/** A server-side failure to log; never sent to the client. */
-export interface Failure {
-  readonly code: ErrorCode
-  readonly route: string
-  readonly message: string
-  readonly stack?: string
-}
-
-export interface Outcome {
-  readonly response: WireResponse
-  readonly failure?: Failure
-}
-
-export function errorResponse(err: HttpError | UnblockedError, status = err.status ?? 500): WireResponse {
-  const body = err instanceof HttpError ? err.toBody() : { error: { code: err.code, message: err.message } }
-  const headers = err instanceof HttpError ? { ...err.headers, 'content-type': JSON_TYPE } : { 'content-type': JSON_TYPE }
-  return { status, headers, body: JSON.stringify(body) }
-}
-
-function describe(err: unknown): { message: string; stack?: string } {
-  if (err instanceof Error) return err.stack === undefined ? { message: err.message } : { message: err.message, stack: err.stack }
-  return { message: String(err) }
-}
-
-/** Map anything thrown while handling `route` to a response, and to a log record for 5xx. */
-export function outcomeOfError(err: unknown, routeId: string): Outcome {
-  if (err instanceof HttpError && (err.status ?? 500) < 500) return { response: errorResponse(err) }
-  if (err instanceof UnblockedError && err.status !== undefined) {
-    return { response: errorResponse(err), failure: { code: err.code, route: routeId, ...describe(err) } }
-  }
-  // Anything else is the handler's own failure: a generic 500 for the client, the stack for the log.
-  const wrapped = new UnblockedError('UNB_ERR_HANDLER_FAILED', [routeId], { cause: err })
-  return { response: errorResponse(wrapped), failure: { code: wrapped.code, route: routeId, ...describe(err) } }
-}
+// The pipeline's result types, where the worker side (protocol.ts, worker.ts) imports them from.
+export type { Failure, Outcome } from '../error-response.ts'
 
 function isPromise(v: unknown): v is Promise<unknown> {
   return typeof (v as Promise<unknown> | null)?.then === 'function'

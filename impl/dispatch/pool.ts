@@ -15,7 +15,7 @@ import { FastLane } from './lanes/fast.ts'
 import type { Lane, LaneName, LaneStats } from './lanes/lane.ts'
 import { LanePolicy, resolveLanePolicyOptions, type LanePolicyOptions, type LaneSnapshot } from './lanes/policy.ts'
 import { isQueueFull, type LaneWorkers } from './lanes/workers.ts'
-import { errorResponse, type Outcome } from './pipeline.ts'
+import type { Outcome } from '../error-response.ts'
 
 export { FAST_LANE_TASKS_PER_WORKER } from './lanes/fast.ts'
 export type { LaneStats } from './lanes/lane.ts'
@@ -158,7 +158,7 @@ export class WorkerPool implements Offloader {
 
   /** Run a sync handler in a worker. Never rejects: pool failures become responses. */
   async runRoute(route: CompiledRoute, req: RequestData): Promise<Outcome> {
-    if (this.#closing) return { response: errorResponse(new HttpError('UNB_ERR_POOL_CLOSED')) }
+    if (this.#closing) return { response: new HttpError('UNB_ERR_POOL_CLOSED').toResponse() }
     const index = route.index
     const picked = this.#byName[this.#policy.lane(index)] ?? this.#blocking
     // A lane that cannot take the call now (the fast lane while a slow call holds it) hands it on.
@@ -173,13 +173,13 @@ export class WorkerPool implements Offloader {
   }
 
   #failure(err: unknown, routeId: string, lane: Lane): Outcome {
-    if (isQueueFull(err)) return { response: errorResponse(saturated(lane, err)) }
+    if (isQueueFull(err)) return { response: saturated(lane, err).toResponse() }
     // The worker died mid-request (process.exit, an uncaught error, or it failed to start).
     const message = err instanceof Error ? err.message : String(err)
     const e = new UnblockedError('UNB_ERR_POOL_WORKER_DIED', [routeId, message], { cause: err })
     const stack = err instanceof Error ? err.stack : undefined
     return {
-      response: errorResponse(e),
+      response: e.toResponse(),
       failure: { code: e.code, route: routeId, message: e.message, ...(stack === undefined ? {} : { stack }) },
     }
   }

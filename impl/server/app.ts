@@ -1,41 +1,23 @@
 /**
  * The running app: an HTTP server that routes each request and dispatches it by the handler's
- * compiled kind — async and inline handlers on the loop, sync handlers to the worker pool.
- * The core receives its parts (compiled app, pool, logger); `createApp` picks the defaults.
+ * compiled kind — async and inline handlers on the loop, sync handlers to the worker pool — and
+ * shuts down gracefully. The core receives its parts (parts.ts); `createApp` picks the defaults.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { z } from 'zod'
 import type { CompiledApp } from '../app.ts'
-import { JSON_TYPE } from '../coerce.ts'
+import { runRoute } from '../dispatch/pipeline.ts'
+import type { WorkerPool } from '../dispatch/pool.ts'
+import { failureOf, outcomeOfError, type Outcome } from '../error-response.ts'
 import { HttpError, UnblockedError } from '../errors.ts'
 import type { RequestData } from '../extract/context.ts'
 import type { Logger } from '../log.ts'
-import type { WireResponse } from '../response.ts'
-import type { WorkerPool } from '../dispatch/pool.ts'
-import type { BlockingMonitor } from '../diagnostics/monitor.ts'
-import { errorResponse, outcomeOfError, runRoute, type Outcome } from '../dispatch/pipeline.ts'
+import type { ResponseBody } from '../response.ts'
 import { discardRest, hasBody, readBody } from './body.ts'
+import type { AppParts, BuiltinEndpoint, Detection } from './parts.ts'
+import { write, type StreamEnd } from './respond.ts'
 
-const Switch = z.strictObject({ enabled: z.boolean() })
-
-export interface AppParts {
-  readonly compiled: CompiledApp
-  readonly pool: WorkerPool
-  readonly logger: Logger
-  readonly bodyLimit: number
-  /** Blocking detection for loop-side handlers; absent when turned off. */
-  readonly monitor?: BlockingMonitor
-}
-
-function write(res: ServerResponse, r: WireResponse): void {
-  const headers: Record<string, string | number> = { ...r.headers }
-  const body = r.body
-  if (body !== null) headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength
-  res.writeHead(r.status, headers)
-  if (body === null) res.end()
-  else res.end(body)
-}
+export type { AppParts } from './parts.ts'
 
 function pick(all: IncomingMessage['headers'], names: readonly string[]): Record<string, string | string[] | undefined> {
   const out: Record<string, string | string[] | undefined> = {}
@@ -43,28 +25,37 @@ function pick(all: IncomingMessage['headers'], names: readonly string[]): Record
   return out
 }
 
+function checkEndpoints(endpoints: readonly BuiltinEndpoint[]): readonly BuiltinEndpoint[] {
+  const paths = new Set<string>()
+  for (const e of endpoints) {
+    if (paths.has(e.path)) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`two built-in endpoints are at ${e.path}`])
+    paths.add(e.path)
+  }
+  return [...endpoints]
+}
+
 export class App {
   readonly compiled: CompiledApp
   readonly pool: WorkerPool
   readonly server: Server
+  /** Blocking detection (undefined when turned off): the observer requests report to, switchable. */
+  readonly detection: Detection | undefined
   readonly #log: Logger
   readonly #bodyLimit: number
-  /** Blocking detection as configured (undefined when turned off). */
-  readonly monitor: BlockingMonitor | undefined
-  /** The monitor while detection is on: requests report to this one (see `setDetection`). */
-  #detecting: BlockingMonitor | undefined
-  #switching: Promise<void> = Promise.resolve()
+  /** Built-in endpoints, none or one or two: a scan compares as cheaply as the single check it replaced. */
+  readonly #endpoints: readonly BuiltinEndpoint[]
   #inFlight = 0
   #drained: (() => void) | undefined
   #closing: Promise<void> | undefined
 
+  /** Throws `UNB_ERR_OPTIONS_INVALID` when two built-in endpoints share a path. */
   constructor(parts: AppParts) {
     this.compiled = parts.compiled
     this.pool = parts.pool
     this.#log = parts.logger
     this.#bodyLimit = parts.bodyLimit
-    this.monitor = parts.monitor?.enabled ? parts.monitor : undefined
-    this.#detecting = this.monitor
+    this.detection = parts.detection
+    this.#endpoints = checkEndpoints(parts.endpoints ?? [])
     this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
       this.#inFlight++
       void this.#serve(req, res)
@@ -85,8 +76,10 @@ export class App {
       const q = url.indexOf('?')
       const path = q < 0 ? url : url.slice(0, q)
       const method = req.method ?? 'GET'
-      if (this.monitor?.endpoint === path) {
-        this.#answer(res, await this.#diagnostics(req, method, this.monitor))
+      const builtin = this.#endpointAt(path)
+      if (builtin !== undefined) {
+        const streaming = this.#answer(res, await builtin.handle(req, method), `${method} ${path}`)
+        if (streaming !== undefined) await streaming
         return
       }
       const hit = this.compiled.router.find(method, path)
@@ -96,7 +89,7 @@ export class App {
           hit.allow.length > 0
             ? new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, path], { headers: { allow: hit.allow.join(', ') } })
             : new HttpError('UNB_ERR_ROUTE_NOT_FOUND', [method, path])
-        write(res, errorResponse(err))
+        write(res, err.toResponse())
         return
       }
       const route = hit.route
@@ -113,10 +106,10 @@ export class App {
       // A worker gets only the headers the route's extractors read: cloning them costs per header.
       const headers = route.kind !== 'sync' || route.headers === 'all' ? req.headers : pick(req.headers, route.headers)
       const data: RequestData = { method, path, params: hit.params, query: q < 0 ? '' : url.slice(q + 1), headers, body }
-      let outcome: Outcome
+      let outcome: Outcome<ResponseBody>
       if (route.kind === 'sync') outcome = await this.pool.runRoute(route, data)
       else {
-        const m = this.#detecting
+        const m = this.detection?.current
         m?.enter(route)
         try {
           outcome = await runRoute(route, data, this.compiled.container, this.pool, m)
@@ -124,76 +117,48 @@ export class App {
           m?.leave(route)
         }
       }
-      this.#answer(res, outcome)
+      const streaming = this.#answer(res, outcome, route.id)
+      if (streaming !== undefined) await streaming
     } catch (err) {
       // Only a bug in the framework itself lands here; answer rather than hang the client.
       this.#log.error({ err }, 'unhandled error in the request pipeline')
-      if (!res.headersSent) write(res, errorResponse(new UnblockedError('UNB_ERR_HANDLER_FAILED', ['the server'])))
+      if (!res.headersSent) write(res, new UnblockedError('UNB_ERR_HANDLER_FAILED', ['the server']).toResponse())
       else res.destroy()
     } finally {
       if (--this.#inFlight === 0) this.#drained?.()
     }
   }
 
-  /** Write the response; a server-side failure is logged, never sent. */
-  #answer(res: ServerResponse, outcome: Outcome): void {
-    if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
-    write(res, outcome.response)
-  }
-
-  /** The blocking-detection endpoint: GET reads it; PUT `{"enabled": boolean}` switches detection when the monitor is switchable. */
-  async #diagnostics(req: IncomingMessage, method: string, monitor: BlockingMonitor): Promise<Outcome> {
-    const snapshot = (): Outcome => ({
-      response: { status: 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify({ enabled: this.#detecting !== undefined, ...monitor.snapshot(), pool: this.pool.stats }) },
-    })
-    if (method === 'GET') {
-      req.resume()
-      return snapshot()
-    }
-    if (method !== 'PUT' || !monitor.switchable) {
-      discardRest(req)
-      const allow = monitor.switchable ? 'GET, PUT' : 'GET'
-      return { response: errorResponse(new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, monitor.endpoint], { headers: { allow } })) }
-    }
-    try {
-      const body = hasBody(req) ? await readBody(req, this.#bodyLimit) : new Uint8Array()
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(Buffer.from(body).toString('utf8'))
-      } catch (err) {
-        throw new HttpError('UNB_ERR_REQUEST_MALFORMED_JSON', [(err as Error).message])
-      }
-      const r = Switch.safeParse(parsed)
-      if (!r.success) throw new HttpError('UNB_ERR_REQUEST_VALIDATION', ['the body must be {"enabled": true} or {"enabled": false}'])
-      await this.setDetection(r.data.enabled)
-      return snapshot()
-    } catch (err) {
-      discardRest(req)
-      return outcomeOfError(err, `${method} ${monitor.endpoint}`)
-    }
+  #endpointAt(path: string): BuiltinEndpoint | undefined {
+    const all = this.#endpoints
+    for (let i = 0; i < all.length; i++) if ((all[i] as BuiltinEndpoint).path === path) return all[i]
+    return undefined
   }
 
   /**
-   * Switch blocking detection off or on while serving (the heartbeat, the watchdog, the
-   * tripwires, the handler timing). Requests already running finish with the monitor they began
-   * with. No-op without a monitor or when already in that state.
+   * Write the response; a server-side failure is logged, never sent. Returns a promise only for a
+   * streamed body (the request is in flight until it ends); a whole body costs no promise.
    */
-  setDetection(enabled: boolean): Promise<void> {
-    // One switch at a time: two overlapping PUTs must not start two watchdogs.
-    const next = this.#switching.then(async () => {
-      const m = this.monitor
-      if (m === undefined || enabled === (this.#detecting !== undefined)) return
-      if (enabled) {
-        await m.start()
-        m.arm()
-        this.#detecting = m
-      } else {
-        this.#detecting = undefined
-        await m.stop()
+  #answer(res: ServerResponse, outcome: Outcome<ResponseBody>, where: string): Promise<void> | undefined {
+    if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
+    const streaming = write(res, outcome.response)
+    return streaming === undefined ? undefined : this.#streamed(res, streaming, where)
+  }
+
+  /** A streamed body that failed is the handler's failure: answered 500 if nothing was sent yet, else logged (the writer cut the connection). */
+  async #streamed(res: ServerResponse, streaming: Promise<StreamEnd>, where: string): Promise<void> {
+    try {
+      await streaming
+    } catch (err) {
+      if (!res.headersSent) {
+        const outcome = outcomeOfError(err, where)
+        if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
+        write(res, outcome.response)
+        return
       }
-    })
-    this.#switching = next.catch(() => {})
-    return next
+      const failure = failureOf('UNB_ERR_RESPONSE_STREAM_FAILED', where, err)
+      this.#log.error({ failure }, new UnblockedError('UNB_ERR_RESPONSE_STREAM_FAILED', [where, failure.message]).message)
+    }
   }
 
   /** Start listening. @default host '127.0.0.1' */
@@ -209,7 +174,7 @@ export class App {
 
   /**
    * Graceful shutdown: stop accepting, let in-flight requests finish (up to `graceMs`), close
-   * idle keep-alive connections, then close the worker pool.
+   * idle keep-alive connections, then stop blocking detection and close the worker pool.
    */
   close(graceMs = 10_000): Promise<void> {
     this.#closing ??= this.#close(graceMs)
@@ -229,7 +194,7 @@ export class App {
     }
     this.server.closeAllConnections()
     await closed
-    await this.monitor?.stop()
+    await this.detection?.close()
     await this.pool.close()
   }
 }
