@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { loadExternalTargets } from './bench/config.ts'
 import { progressDisplay } from './bench/progress.ts'
 import { buildSettings, SettingsError, type Overrides } from './bench/profiles.ts'
-import type { BenchResults } from './bench/results.ts'
 import { runBench } from './bench/runner.ts'
+import type { BenchResults } from './results/schema.ts'
 import { renderAll } from '../reports/render.ts'
 import { UsageError } from './usage-error.ts'
 
@@ -41,8 +41,12 @@ export async function writeResults(results: BenchResults, outRoot: string): Prom
 function summary(r: BenchResults): string {
   const lines = [`\nbench ${r.state} in ${Math.round(r.durationMs / 1000)} s (${r.settings.profile} profile, ${r.settings.trials} trial(s) × ${r.settings.durationSec} s)`]
   for (const t of r.targets) {
-    if (t.state !== 'ok') lines.push(`  ✗ ${t.name}: ${t.state}${t.error ? ` — ${t.error.split('\n')[0]}` : ''}`)
-    else if (t.mustFailures && t.mustFailures.length > 0) lines.push(`  ! ${t.name} fails ${t.mustFailures.length} MUST case(s): ${t.mustFailures.slice(0, 4).join(', ')}${t.mustFailures.length > 4 ? ', …' : ''}`)
+    if (t.state !== 'ok') {
+      lines.push(`  ✗ ${t.name}: ${t.state}${t.error ? ` — ${t.error.split('\n')[0]}` : ''}`)
+      continue
+    }
+    const must = t.verification.state === 'ok' ? t.verification.mustFailures : []
+    if (must.length > 0) lines.push(`  ! ${t.name} fails ${must.length} MUST case(s): ${must.slice(0, 4).join(', ')}${must.length > 4 ? ', …' : ''}`)
   }
   lines.push('requirements (ratios measured in this run):')
   for (const x of r.ratios) {

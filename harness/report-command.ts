@@ -1,9 +1,13 @@
-/** `unblocked report`: render a saved run, or compare two runs. Renderers read only results.json. */
+/**
+ * `unblocked report`: render a saved run, or compare two runs. Renderers read only results.json,
+ * validated here (parseResults) before any of them sees it.
+ */
 import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import type { BenchResults } from './bench/results.ts'
 import { compareRuns, renderComparison } from '../reports/compare.ts'
 import { renderAll } from '../reports/render.ts'
+import { parseResults, ResultsFileError } from './results/parse.ts'
+import type { BenchResults } from './results/schema.ts'
 import { UsageError } from './usage-error.ts'
 
 export interface ReportFlags {
@@ -14,15 +18,20 @@ export interface ReportFlags {
   minChange: string
 }
 
-async function load(path: string): Promise<BenchResults> {
-  let parsed: unknown
+/** A results.json from disk, validated; every way it can be unreadable is a UsageError naming the file. */
+export async function loadResults(path: string): Promise<BenchResults> {
+  let json: unknown
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'))
+    json = JSON.parse(await readFile(path, 'utf8'))
   } catch (err) {
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`)
   }
-  if ((parsed as { schemaVersion?: unknown }).schemaVersion !== 1) throw new UsageError(`${path} is not an unblocked results.json (schemaVersion 1)`)
-  return parsed as BenchResults
+  try {
+    return parseResults(json, path)
+  } catch (err) {
+    if (err instanceof ResultsFileError) throw new UsageError(err.message)
+    throw err
+  }
 }
 
 export async function report(files: string[], flags: ReportFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
@@ -30,7 +39,8 @@ export async function report(files: string[], flags: ReportFlags, out: NodeJS.Wr
     if (files.length !== 2) throw new UsageError('--compare needs two files: <base results.json> <head results.json>')
     const minChange = Number(flags.minChange)
     if (!Number.isFinite(minChange) || minChange < 0) throw new UsageError(`--min-change must be a non-negative number, got "${flags.minChange}"`)
-    const [base, head] = await Promise.all(files.map(load)) as [BenchResults, BenchResults]
+    const [basePath = '', headPath = ''] = files
+    const [base, head] = await Promise.all([loadResults(basePath), loadResults(headPath)])
     const changes = compareRuns(base, head, minChange)
     const md = renderComparison(changes, base, head)
     out.write(md)
@@ -39,8 +49,8 @@ export async function report(files: string[], flags: ReportFlags, out: NodeJS.Wr
     return flags.failOnRegression && regressions > 0 ? 1 : 0
   }
   if (files.length !== 1) throw new UsageError('give one results.json to render (or --compare <base> <head>)')
-  const file = files[0] as string
-  const results = await load(file)
+  const [file = ''] = files
+  const results = await loadResults(file)
   const dir = resolve(flags.out ?? dirname(file))
   for (const path of await renderAll(results, dir)) out.write(`wrote ${path}\n`)
   return 0

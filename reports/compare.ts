@@ -2,9 +2,10 @@
  * Comparing two bench runs. A change is a regression only when it exceeds the trial-to-trial
  * noise: the head's median must be worse than the base's by more than the larger of the two
  * runs' min–max spreads (and by at least `minChangePct`, so a run whose trials happen to agree
- * closely does not flag a 1% change).
+ * closely does not flag a 1% change). Both runs come validated (`parseResults`, in
+ * `unblocked report`); only ok cells are compared.
  */
-import type { BenchResults, Cell } from '../harness/bench/results.ts'
+import type { BenchResults, CellOk } from '../harness/results/schema.ts'
 import { escapeMarkdownCell as cell } from './escape.ts'
 
 export interface MetricChange {
@@ -22,18 +23,18 @@ export interface MetricChange {
 
 interface Metric {
   name: MetricChange['metric']
-  value: (c: Cell) => number | undefined
-  spread: (c: Cell) => [number, number] | undefined
+  value: (c: CellOk) => number | undefined
+  spread: (c: CellOk) => readonly [number, number] | undefined
   higherIsBetter: boolean
 }
 
 const METRICS: Metric[] = [
-  { name: 'rps', value: (c) => c.median?.rps, spread: (c) => c.spread?.rps, higherIsBetter: true },
-  { name: 'p99', value: (c) => c.median?.p99, spread: (c) => c.spread?.p99, higherIsBetter: false },
-  { name: 'ping p99', value: (c) => c.median?.ping?.p99, spread: (c) => c.spread?.pingP99, higherIsBetter: false },
+  { name: 'rps', value: (c) => c.median.rps, spread: (c) => c.spread.rps, higherIsBetter: true },
+  { name: 'p99', value: (c) => c.median.p99, spread: (c) => c.spread.p99, higherIsBetter: false },
+  { name: 'ping p99', value: (c) => c.median.ping?.p99, spread: (c) => c.spread.pingP99, higherIsBetter: false },
 ]
 
-const width = (s: [number, number] | undefined): number => (s === undefined ? 0 : Math.abs(s[1] - s[0]))
+const width = (s: readonly [number, number] | undefined): number => (s === undefined ? 0 : Math.abs(s[1] - s[0]))
 
 export function compareRuns(base: BenchResults, head: BenchResults, minChangePct = 5): MetricChange[] {
   const out: MetricChange[] = []

@@ -1,7 +1,7 @@
 /** Render a bench run into its folder: index.html, summary.md, conformance.junit.xml. */
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { BenchResults } from '../harness/bench/results.ts'
+import type { BenchResults } from '../harness/results/schema.ts'
 import { RENDERERS } from './reporter.ts'
 
 export async function renderAll(results: BenchResults, dir: string, names: readonly string[] = Object.keys(RENDERERS)): Promise<string[]> {

@@ -1,19 +1,8 @@
 /**
- * One interface for every renderer of a bench run (vitest's reporters pattern): each reads only
- * results.json's content and returns the files it produces; nothing else is written. The HTML
- * renderer is heavy (it inlines chart.js) and is loaded only when asked for.
+ * The renderers of a bench run by name (see renderer.ts for the interface). The HTML renderer is
+ * heavy (it inlines chart.js), so every renderer is loaded only when asked for.
  */
-import type { BenchResults } from '../harness/bench/results.ts'
-
-export interface RenderedFile {
-  readonly name: string
-  readonly content: string
-}
-
-export interface Renderer {
-  readonly name: string
-  render(results: BenchResults): RenderedFile[] | Promise<RenderedFile[]>
-}
+import type { Renderer } from './renderer.ts'
 
 export const RENDERERS: Record<string, () => Promise<Renderer>> = {
   html: async () => (await import('./bench/html.ts')).htmlRenderer,

@@ -31,9 +31,9 @@ export function progressDisplay(out: NodeJS.WriteStream = process.stderr): Bench
       const t = i.trial
       if (t.state !== 'ok') {
         end()
-        out.write(`  ✗ ${i.scenario} · ${i.target} · trial ${t.trial}: ${t.error}\n`)
+        out.write(`  ✗ ${i.scenario} · ${i.target} · trial ${t.trial}: ${t.state === 'skipped' ? t.reason : t.error}\n`)
       } else if (!tty) {
-        out.write(`  ${i.scenario} · ${i.target} · ${Math.round(t.rps ?? 0)} req/s, p99 ${t.latency?.p99} ms${t.ping ? `, ping p99 ${t.ping.p99} ms` : ''}${t.loadgenSaturated ? ' (load generator saturated)' : ''}\n`)
+        out.write(`  ${i.scenario} · ${i.target} · ${Math.round(t.rps)} req/s, p99 ${t.latency.p99} ms${t.ping ? `, ping p99 ${t.ping.p99} ms` : ''}${t.loadgenSaturated ? ' (load generator saturated)' : ''}\n`)
       }
     },
     targetFailed(name, why) {

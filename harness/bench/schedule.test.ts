@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import type { Cell } from './results.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
 import { scenarioBlocks, trialOrder } from './schedule.ts'
 
 const scenario = (id: string, group?: string): Scenario => ({ id, description: id, method: 'GET', path: '/', connections: 1, check: () => true, cpus: 'split', ...(group && { group }) })
-const cell = (target: string, scenario: string): Cell => ({ target, scenario, state: 'ok', trials: [] })
+interface Cell {
+  readonly target: string
+  readonly scenario: string
+}
+const cell = (target: string, scenario: string): Cell => ({ target, scenario })
 const names = (cells: Cell[]) => cells.map((c) => `${c.target}/${c.scenario}`)
 
 describe('scenario blocks', () => {

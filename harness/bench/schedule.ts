@@ -5,7 +5,6 @@
  * json-async) or one scenario on two targets compares measurements seconds apart. Targets, and a
  * target's scenarios, rotate each trial, so no cell always goes first after a switch.
  */
-import type { Cell } from './results.ts'
 import type { Scenario } from './scenarios.ts'
 
 /** Scenarios in run order, grouped: a group runs where its first member stands. */
@@ -30,7 +29,7 @@ const rotate = <T>(xs: readonly T[], by: number): T[] => xs.map((_, i) => xs[(i 
  * The cells of one block in the order trial `trial` (1-based) runs them. `unitOf` groups targets
  * whose cells must run back to back: a variant with the target whose process it runs in.
  */
-export function trialOrder(cells: readonly Cell[], trial: number, unitOf: (target: string) => string = (t) => t): Cell[] {
+export function trialOrder<C extends { readonly target: string }>(cells: readonly C[], trial: number, unitOf: (target: string) => string = (t) => t): C[] {
   const units = [...new Set(cells.map((c) => unitOf(c.target)))]
   return rotate(units, trial - 1).flatMap((u) => rotate(cells.filter((c) => unitOf(c.target) === u), trial - 1))
 }

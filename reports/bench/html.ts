@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { conformanceOf, type BenchResults } from '../../harness/bench/results.ts'
-import type { CaseResult } from '../../scenarios/types.ts'
+import type { BenchResults, CaseResult } from '../../harness/results/schema.ts'
 import { escapeHtml as h } from '../escape.ts'
-import type { Renderer } from '../reporter.ts'
+import type { Renderer } from '../renderer.ts'
 import { bytes, fmt, perTrial, VERDICT_COLORS } from './format.ts'
+import { conformanceOf, mustFailuresOf } from './verification.ts'
 
 const require = createRequire(import.meta.url)
 
@@ -53,20 +53,21 @@ function pageData(r: BenchResults): PageData {
       cases[`${t.name}|${c.id}`] = { target: t.name, id: c.id, level: c.level, description: c.description, verdict: c.verdict, reason: c.reason, ...(c.expected && { expected: c.expected }), ...(c.actual && { actual: c.actual }), ...(c.data && { data: { ...c.data, pingTimeline: undefined } }) }
     }
   }
+  const medianOf = (c: BenchResults['cells'][number]) => (c.state === 'ok' ? c.median : undefined)
   const pingTimelines = r.cells
-    .filter((c) => c.scenario === 'ping-under-sync-blocking' && c.median?.ping)
-    .map((c) => ({ target: c.target, p99: c.median?.ping?.p99 ?? 0, points: (c.trials.find((t) => t.state === 'ok' && t.ping)?.ping?.timeline ?? []).map(([at, ms]) => [at, ms] as [number, number]) }))
-  const cpu = r.cells.filter((c) => c.scenario === 'cpu-sync').map((c) => ({ target: c.target, rps: c.median?.rps ?? null, cores: c.median?.targetCpuCores ?? null }))
+    .filter((c) => c.scenario === 'ping-under-sync-blocking' && medianOf(c)?.ping)
+    .map((c) => ({ target: c.target, p99: medianOf(c)?.ping?.p99 ?? 0, points: (c.trials.flatMap((t) => (t.state === 'ok' && t.ping ? [t.ping] : []))[0]?.timeline ?? []).map(([at, ms]) => [at, ms] as [number, number]) }))
+  const cpu = r.cells.filter((c) => c.scenario === 'cpu-sync').map((c) => ({ target: c.target, rps: medianOf(c)?.rps ?? null, cores: medianOf(c)?.targetCpuCores ?? null }))
   const memory = targets
-    .map((t) => ({ target: t, mib: Math.max(0, ...r.cells.filter((c) => c.target === t).map((c) => (c.median?.targetPeakRssBytes ?? 0) / 2 ** 20)) }))
+    .map((t) => ({ target: t, mib: Math.max(0, ...r.cells.filter((c) => c.target === t).map((c) => (medianOf(c)?.targetPeakRssBytes ?? 0) / 2 ** 20)) }))
     .filter((m) => m.mib > 0)
     .map((m) => ({ ...m, mib: Math.round(m.mib) }))
-  const micro = r.micro?.state === 'ok' ? r.micro.results.filter((m) => m.meanUs !== undefined).map((m) => ({ name: m.name, group: m.group, meanUs: m.meanUs as number })) : []
+  const micro = r.micro.state === 'ok' ? r.micro.results.flatMap((m) => (m.state === 'ok' ? [{ name: m.name, group: m.group, meanUs: m.meanUs }] : [])) : []
   return {
     targets,
     cores: r.environment.cores,
     scenarios: r.scenarios.map((s) => ({ id: s.id })),
-    cells: r.cells.map((c) => ({ target: c.target, scenario: c.scenario, ...(c.median && { median: c.median }), ...(c.spread && { spread: c.spread }) })),
+    cells: r.cells.map((c) => ({ target: c.target, scenario: c.scenario, ...(c.state === 'ok' && { median: c.median, spread: c.spread }) })),
     pingTimelines,
     cpu,
     memory,
@@ -102,9 +103,9 @@ function ratiosTable(r: BenchResults): string {
 
 function cellsTable(r: BenchResults): string {
   const rows = r.cells.map((c) => {
+    if (c.state !== 'ok') return `<tr class="bad"><td>${h(c.scenario)}</td><td>${h(c.target)}</td><td colspan="8">${h(c.state)}: ${h(c.state === 'errored' ? c.error : c.reason)}</td></tr>`
     const m = c.median
-    if (c.state !== 'ok' || m === undefined) return `<tr class="bad"><td>${h(c.scenario)}</td><td>${h(c.target)}</td><td colspan="8">${h(c.state)}: ${h(c.error ?? '')}</td></tr>`
-    return `<tr><td>${h(c.scenario)}</td><td>${h(c.target)}</td><td class="num">${fmt(m.rps)}</td><td class="num">${fmt(c.spread?.rps[0])}–${fmt(c.spread?.rps[1])}</td><td class="num">${fmt(m.p50)}</td><td class="num">${fmt(m.p99)}</td><td class="num">${m.ping ? fmt(m.ping.p99) : ''}</td><td class="num">${m.errors + m.timeouts} / ${m.non2xx} / ${m.mismatches}</td><td class="num">${fmt(m.targetCpuCores, 2)}</td><td class="num">${bytes(m.targetPeakRssBytes)}</td></tr>`
+    return `<tr><td>${h(c.scenario)}</td><td>${h(c.target)}</td><td class="num">${fmt(m.rps)}</td><td class="num">${fmt(c.spread.rps[0])}–${fmt(c.spread.rps[1])}</td><td class="num">${fmt(m.p50)}</td><td class="num">${fmt(m.p99)}</td><td class="num">${m.ping ? fmt(m.ping.p99) : ''}</td><td class="num">${m.errors + m.timeouts} / ${m.non2xx} / ${m.mismatches}</td><td class="num">${fmt(m.targetCpuCores, 2)}</td><td class="num">${bytes(m.targetPeakRssBytes)}</td></tr>`
   })
   return `<table><thead><tr><th>scenario</th><th>target</th><th>req/s</th><th>min–max</th><th>p50 ms</th><th>p99 ms</th><th>ping p99 ms</th><th>errors / non-2xx / mismatches</th><th>CPU cores</th><th>peak RSS</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
 }
@@ -125,7 +126,11 @@ ${Object.entries(VERDICT_COLORS).map(([v, c]) => `.v-${v}{background:${c}}`).joi
 
 export function renderHtml(r: BenchResults): string {
   const e = r.environment
-  const targetRows = r.targets.map((t) => `<tr><td>${h(t.name)}</td><td>${h(t.framework)}</td><td>${h(t.state)}${t.error ? `: ${h(t.error.split('\n')[0] ?? '')}` : ''}</td><td>${t.mustFailures === undefined ? 'not verified' : t.mustFailures.length === 0 ? 'none' : h(t.mustFailures.join(', '))}</td></tr>`)
+  const targetRows = r.targets.map((t) => {
+    const must = mustFailuresOf(t)
+    const error = t.state === 'ok' ? '' : t.error
+    return `<tr><td>${h(t.name)}</td><td>${h(t.framework)}</td><td>${h(t.state)}${error ? `: ${h(error.split('\n')[0] ?? '')}` : ''}</td><td>${must === undefined ? 'not verified' : must.length === 0 ? 'none' : h(must.join(', '))}</td></tr>`
+  })
   const scenarioCharts = r.scenarios
     .map((s) => `<div><h3>${h(s.id)}</h3><p class="note">${h(s.description)} · ${s.connections} connections</p><div class="chart"><canvas id="rps-${h(s.id)}"></canvas></div></div>`)
     .join('')

@@ -1,8 +1,8 @@
 /** conformance.junit.xml: one file, a <testsuite> per target and suite, from the verification step. */
 import { create } from 'xmlbuilder2'
-import { conformanceOf } from '../../harness/bench/results.ts'
 import { addSuites } from '../conformance/junit.ts'
-import type { Renderer } from '../reporter.ts'
+import type { Renderer } from '../renderer.ts'
+import { conformanceOf } from './verification.ts'
 
 export const junitRenderer: Renderer = {
   name: 'junit',

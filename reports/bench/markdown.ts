@@ -1,9 +1,10 @@
 /** summary.md: verdicts and key numbers as Markdown tables, for a CI job summary or a PR comment. */
-import { conformanceOf, type BenchResults } from '../../harness/bench/results.ts'
+import type { BenchResults } from '../../harness/results/schema.ts'
 import { VERDICTS } from '../../scenarios/types.ts'
 import { escapeMarkdownCell as cell } from '../escape.ts'
-import type { Renderer } from '../reporter.ts'
+import type { Renderer } from '../renderer.ts'
 import { bytes, fmt, perTrial } from './format.ts'
+import { conformanceOf, mustFailuresOf, verificationOf } from './verification.ts'
 
 export function renderSummary(r: BenchResults): string {
   const L: string[] = []
@@ -19,37 +20,39 @@ export function renderSummary(r: BenchResults): string {
   for (const t of r.targets) {
     const report = conformanceOf(t)
     if (report === undefined) {
-      const why = t.state !== 'ok' ? cell(t.state) : t.conformance && 'error' in t.conformance ? cell(`verification failed: ${t.conformance.error}`) : 'not verified'
+      const v = verificationOf(t)
+      const why = t.state !== 'ok' ? cell(t.state) : v?.state === 'errored' ? cell(`verification failed: ${v.error}`) : 'not verified'
       L.push(`| ${cell(t.name)} | ${VERDICTS.map(() => '—').join(' | ')} | ${why} |`)
       continue
     }
     const c = report.counts
-    L.push(`| ${cell(t.name)} | ${VERDICTS.map((v) => c[v]).join(' | ')} | ${t.mustFailures && t.mustFailures.length > 0 ? t.mustFailures.map((id) => `\`${id}\``).join(', ') : 'none'} |`)
+    const must = mustFailuresOf(t) ?? []
+    L.push(`| ${cell(t.name)} | ${VERDICTS.map((v) => c[v]).join(' | ')} | ${must.length > 0 ? must.map((id) => `\`${id}\``).join(', ') : 'none'} |`)
   }
   L.push('')
 
   L.push('### Load (median of trials; min–max in brackets)', '', '| scenario | target | req/s | p50 ms | p99 ms | ping p99 ms | errors | non-2xx | mismatches | CPU cores | peak RSS |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   for (const s of r.scenarios) {
     for (const c of r.cells.filter((x) => x.scenario === s.id)) {
-      if (c.state !== 'ok' || c.median === undefined) {
-        L.push(`| ${s.id} | ${cell(c.target)} | ${c.state}: ${cell(c.error ?? '')} | | | | | | | | |`)
+      if (c.state !== 'ok') {
+        L.push(`| ${s.id} | ${cell(c.target)} | ${c.state}: ${cell(c.state === 'errored' ? c.error : c.reason)} | | | | | | | | |`)
         continue
       }
       const m = c.median
-      const rps = `${fmt(m.rps)} [${fmt(c.spread?.rps[0])}–${fmt(c.spread?.rps[1])}]`
+      const rps = `${fmt(m.rps)} [${fmt(c.spread.rps[0])}–${fmt(c.spread.rps[1])}]`
       L.push(`| ${s.id} | ${cell(c.target)} | ${rps} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${m.ping ? fmt(m.ping.p99) : ''} | ${m.errors + m.timeouts} | ${m.non2xx} | ${m.mismatches} | ${fmt(m.targetCpuCores, 2)} | ${bytes(m.targetPeakRssBytes)} |`)
     }
   }
   L.push('')
-  if (r.micro?.state === 'ok') {
+  if (r.micro.state === 'ok') {
     L.push('### Micro-benchmarks (µs per call)', '', '| benchmark | mean | p99 | ±% |', '|---|---:|---:|---:|')
-    for (const m of r.micro.results) L.push(`| ${cell(m.name)} | ${fmt(m.meanUs, 3)} | ${fmt(m.p99Us, 3)} | ${fmt(m.rme, 2)} |`)
+    for (const m of r.micro.results) L.push(m.state === 'ok' ? `| ${cell(m.name)} | ${fmt(m.meanUs, 3)} | ${fmt(m.p99Us, 3)} | ${fmt(m.rme, 2)} |` : `| ${cell(m.name)} | ${fmt(undefined)} | ${fmt(undefined)} | ${fmt(undefined)} |`)
     L.push('')
   }
-  const failed = r.targets.filter((t) => t.state !== 'ok')
+  const failed = r.targets.flatMap((t) => (t.state === 'ok' ? [] : [t]))
   if (failed.length > 0) {
     L.push('### Targets that did not run to the end', '')
-    for (const t of failed) L.push(`- **${cell(t.name)}**: ${t.state} — ${cell(t.error ?? '')}`)
+    for (const t of failed) L.push(`- **${cell(t.name)}**: ${t.state} — ${cell(t.error)}`)
     L.push('')
   }
   return L.join('\n')

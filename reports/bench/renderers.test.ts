@@ -5,7 +5,7 @@ import { compareRuns, renderComparison } from '../compare.ts'
 import { embedJson, renderHtml } from './html.ts'
 import { junitRenderer } from './junit.ts'
 import { renderSummary } from './markdown.ts'
-import type { BenchResults } from '../../harness/bench/results.ts'
+import type { BenchResults } from '../../harness/results/schema.ts'
 
 describe('summary.md', () => {
   const md = renderSummary(fixture)
@@ -71,7 +71,7 @@ describe('comparing runs', () => {
   const slower = (factor: number): BenchResults => ({
     ...fixture,
     createdAt: '2026-11-22T00:00:00.000Z',
-    cells: fixture.cells.map((c) => (c.median && c.spread ? { ...c, median: { ...c.median, rps: c.median.rps * factor }, spread: { ...c.spread, rps: [c.spread.rps[0] * factor, c.spread.rps[1] * factor] as [number, number] } } : c)),
+    cells: fixture.cells.map((c) => (c.state === 'ok' ? { ...c, median: { ...c.median, rps: c.median.rps * factor }, spread: { ...c.spread, rps: [c.spread.rps[0] * factor, c.spread.rps[1] * factor] } } : c)),
   })
   it('flags a drop beyond the trial-to-trial noise as a regression', () => {
     const changes = compareRuns(fixture, slower(0.8))
