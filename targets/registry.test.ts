@@ -29,6 +29,17 @@ describe('registry', () => {
   })
 })
 
+// Every declared variant (targets without one have nothing to check here).
+const variants = Object.values(targets).flatMap((spec) => (spec.variants ?? []).map((v) => ({ host: spec.name, v, name: v.name })))
+
+describe.each(variants)('variant $name of $host', ({ v }) => {
+  it('can be started by the bench (env names are shell identifiers) and switched at a path', () => {
+    for (const k of Object.keys(v.env)) expect(k).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    expect(v.switch.path).toMatch(/^\//)
+    expect(v.scenarios.length).toBeGreaterThan(0)
+  })
+})
+
 describe.each(Object.entries(targets).map(([key, spec]) => ({ key, spec, name: spec.name })))('target $name', ({ key, spec }) => {
   it('is registered under its name by its own folder', async () => {
     expect(key).toBe(spec.name)
@@ -41,14 +52,6 @@ describe.each(Object.entries(targets).map(([key, spec]) => ({ key, spec, name: s
     expect(framework).toMatch(/\S/)
     expect(framework).toMatch(/\d+\.\d+\.\d+/)
     expect(framework).not.toContain('unknown')
-  })
-
-  it('declares variants the bench can start (env names are shell identifiers)', () => {
-    for (const v of spec.variants ?? []) {
-      for (const k of Object.keys(v.env)) expect(k).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/)
-      expect(v.switch.path).toMatch(/^\//)
-      expect(v.scenarios.length).toBeGreaterThan(0)
-    }
   })
 
   // Only targets that offer it (the micro-benchmarks drive the reference's).
