@@ -1,9 +1,13 @@
-/** The `unblocked` command line. Each subcommand lives in its own module. */
+/**
+ * The `unblocked` command line. Each subcommand lives in its own module and is loaded only when
+ * it runs: `serve` is the process the bench measures, and loading the bench, the conformance
+ * suites and the renderers into it made every target's main thread carry their modules (more to
+ * load, a bigger heap for every garbage collection).
+ */
 import { Command, CommanderError } from 'commander'
-import { bench, type BenchFlags } from './bench-command.ts'
-import { conformance, type ConformanceFlags } from './conformance.ts'
-import { checkReportCommand, report, type ReportFlags } from './report-command.ts'
-import { serve } from './serve.ts'
+import type { BenchFlags } from './bench-command.ts'
+import type { ConformanceFlags } from './conformance.ts'
+import type { ReportFlags } from './report-command.ts'
 import { UsageError } from './usage-error.ts'
 import { targets } from '../targets/index.ts'
 
@@ -19,7 +23,7 @@ export function buildCli(): Command {
     .option('-p, --port <port>', 'port to listen on (default: $PORT, else 8000)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .action(async (name: string, opts: { port?: string; host: string }) => {
-      await serve(name, opts)
+      await (await import('./serve.ts')).serve(name, opts)
     })
 
   program
@@ -38,7 +42,7 @@ export function buildCli(): Command {
     .option('--markdown <file>', 'write a Markdown summary')
     .option('--strict', 'treat WARN as failure (exit code and JUnit)')
     .action(async (flags: ConformanceFlags) => {
-      process.exitCode = await conformance(flags)
+      process.exitCode = await (await import('./conformance.ts')).conformance(flags)
     })
 
   program
@@ -53,7 +57,7 @@ export function buildCli(): Command {
     .option('--target <name=command...>', 'an external target started by a command with {port} (repeatable)')
     .option('--out <dir>', 'output root', 'reports/out')
     .action(async (flags: BenchFlags) => {
-      process.exitCode = await bench(flags)
+      process.exitCode = await (await import('./bench-command.ts')).bench(flags)
     })
 
   program
@@ -66,7 +70,7 @@ export function buildCli(): Command {
     .option('--min-change <pct>', 'smallest change (%) that can count as a regression', '5')
     .option('--markdown <file>', 'also write the comparison as Markdown')
     .action(async (files: string[], flags: ReportFlags) => {
-      process.exitCode = await report(files, flags)
+      process.exitCode = await (await import('./report-command.ts')).report(files, flags)
     })
 
   program
@@ -74,7 +78,7 @@ export function buildCli(): Command {
     .description('open a rendered index.html in headless Chromium: no console errors, every chart drawn; saves a screenshot beside it')
     .argument('<index.html>')
     .action(async (file: string) => {
-      process.exitCode = await checkReportCommand(file)
+      process.exitCode = await (await import('./report-command.ts')).checkReportCommand(file)
     })
 
   return program

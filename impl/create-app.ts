@@ -5,7 +5,7 @@
  */
 import { type AppDefinition, compileApp } from './app.ts'
 import { UnblockedError } from './errors.ts'
-import { resolvePoolOptions, WorkerPool, type PoolOptions } from './dispatch/pool.ts'
+import { resolvePoolOptions, WorkerPool, type PoolOptions, type ResolvedPoolOptions } from './dispatch/pool.ts'
 import { createLogger, type Logger } from './log.ts'
 import { App } from './server/app.ts'
 import type { BuiltinEndpoint } from './server/parts.ts'
@@ -33,7 +33,7 @@ export interface AppOptions {
 }
 
 interface ResolvedAppOptions {
-  readonly pool: Required<PoolOptions>
+  readonly pool: ResolvedPoolOptions
   readonly bodyLimit: number
   readonly sharedBytes: number
   readonly logger: Logger | undefined

@@ -6,8 +6,8 @@
  * (batch.ts), packed onto as many workers as the process has CPUs now (cpus.ts).
  */
 import type { Piscina } from 'piscina'
-import { Batcher } from '../batch.ts'
-import { CpuAllowance, packingBalancer } from '../cpus.ts'
+import { Batcher } from './batch.ts'
+import { CpuAllowance, packingBalancer } from './cpus.ts'
 import type { RouteCall, RouteResult, WorkerTask } from '../protocol.ts'
 import { fixed, PiscinaLane, startWorkers, type FixedSize, type LaneWorkers } from './workers.ts'
 

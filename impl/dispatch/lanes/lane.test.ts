@@ -16,7 +16,7 @@ function stub(): LaneWorkers & { release(): void } {
   const sharedBuffer = new SharedArrayBuffer(4)
   const gate = new Int32Array(sharedBuffer)
   return {
-    filename: new URL('./stub-worker.mjs', import.meta.url).href,
+    filename: new URL('../../../test/fixtures/stub-lane-worker.mjs', import.meta.url).href,
     workerData: { appModule: 'unused', sharedBuffer },
     onError: () => {},
     release() {
