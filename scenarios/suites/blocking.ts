@@ -9,6 +9,7 @@ import type { Reply, TargetClient } from '../client.ts'
 import { probeDuring, type ProbeResult } from '../prober.ts'
 import type { CaseDef, CaseContext, Outcome } from '../types.ts'
 import { round } from '../stats.ts'
+import { heavyDigest } from './heavy-digest.ts'
 
 /** Worst acceptable ping latency while blocking work runs elsewhere, ms. */
 export const PING_LIMIT_MS = 100
@@ -62,15 +63,6 @@ function keepsLoopFree(id: string, path: string, description: string): CaseDef {
   }
 }
 
-/** Rounds for the heavy CPU request: about `targetMs` of SHA-256 work on this machine. */
-function heavyRounds(targetMs = 300): number {
-  const n = 20_000
-  const t0 = performance.now()
-  sha256Chain(n)
-  const perRound = (performance.now() - t0) / n
-  return Math.min(3_000_000, Math.max(50_000, Math.round(targetMs / perRound)))
-}
-
 function cpuCase(mode: 'sync' | 'offload'): CaseDef {
   return {
     id: `blocking.cpu-${mode}`,
@@ -84,8 +76,9 @@ function cpuCase(mode: 'sync' | 'offload'): CaseDef {
         const r = await client.request(`/cpu/${mode}?n=${k}`)
         c.mustMatch(r, { status: 200, type: 'application/json', json: { digest: want } })
       }
-      const heavy = heavyRounds()
-      const want = sha256Chain(heavy) // computed before probing, so the prober's process is idle
+      // About 300 ms of work, and its digest: computed in a worker that has exited before the probe
+      // starts, so neither its CPU nor its garbage is in the prober's process while it measures.
+      const { rounds: heavy, digest: want } = await heavyDigest({ targetMs: 300 })
       c.data.heavyK = heavy
       const { probe, result } = await probeDuring(client, () => client.request(`/cpu/${mode}?n=${heavy}`, { timeoutMs: Math.max(timeoutMs, 30_000) }))
       Object.assign(c.data, probeData(probe))
