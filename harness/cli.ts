@@ -37,6 +37,7 @@ export function buildCli(): Command {
     .option('--list', 'list the selected cases and exit')
     .option('--timeout <ms>', 'per-request timeout', '5000')
     .option('--startup-timeout <ms>', 'how long --spawn waits for GET /health', '30000')
+    .option('--attempts <n>', 'runs a failing timing case (a latency or parallelism bound) gets; it fails only if all fail, and is marked unstable if they disagree', '3')
     .option('--json <file>', 'write the JSON report')
     .option('--junit <file>', 'write JUnit XML')
     .option('--markdown <file>', 'write a Markdown summary')

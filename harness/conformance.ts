@@ -22,15 +22,16 @@ export interface ConformanceFlags {
   list?: boolean
   timeout: string
   startupTimeout: string
+  attempts: string
   json?: string
   junit?: string
   markdown?: string
   strict?: boolean
 }
 
-function positiveInt(flag: string, raw: string): number {
+function positiveInt(flag: string, raw: string, unit = ' (milliseconds)'): number {
   const n = Number(raw)
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (milliseconds), got "${raw}"`)
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer${unit}, got "${raw}"`)
   return n
 }
 
@@ -66,6 +67,7 @@ export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableS
   if (flags.target !== undefined && !/^https?:\/\/[^/]+/.test(flags.target)) throw new UsageError(`--target must be an http(s) URL, got "${flags.target}"`)
   const timeoutMs = positiveInt('--timeout', flags.timeout)
   const startupTimeoutMs = positiveInt('--startup-timeout', flags.startupTimeout)
+  const attempts = positiveInt('--attempts', flags.attempts, '')
 
   let spawned: SpawnedTarget | undefined
   const abort = new AbortController()
@@ -93,6 +95,7 @@ export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableS
       target: { url, ...(flags.name !== undefined && { name: flags.name }), ...(spawned && { command: spawned.command }) },
       cases,
       timeoutMs,
+      attempts,
       environment: { ...environment() },
       onCaseEnd: (r, i, n) => terminal.onCaseEnd(r, i, n),
       signal: abort.signal,

@@ -1,4 +1,5 @@
 /** Run the selected cases against a URL and assemble the report (the programmatic API). */
+import { DEFAULT_ATTEMPTS } from './attempts.ts'
 import { TargetClient } from './client.ts'
 import { countVerdicts, runCases, type RunEvents } from './runner.ts'
 import { CONTRACT_VERSION, type CaseDef, type ConformanceReport, type TargetInfo } from './types.ts'
@@ -9,6 +10,8 @@ export interface ConformanceOptions extends RunEvents {
   cases: readonly CaseDef[]
   /** Per-request timeout, ms. @default 5000 */
   timeoutMs?: number
+  /** Attempts a failing timing case gets before its failure stands (attempts.ts). @default 3 */
+  attempts?: number
   environment?: Record<string, unknown>
   targetGone?: () => string | undefined
   signal?: AbortSignal
@@ -16,6 +19,7 @@ export interface ConformanceOptions extends RunEvents {
 
 export async function checkConformance(opts: ConformanceOptions): Promise<ConformanceReport> {
   const timeoutMs = opts.timeoutMs ?? 5_000
+  const attempts = opts.attempts ?? DEFAULT_ATTEMPTS
   const client = new TargetClient(opts.target.url, timeoutMs)
   const startedAt = new Date().toISOString()
   const t0 = performance.now()
@@ -28,6 +32,7 @@ export async function checkConformance(opts: ConformanceOptions): Promise<Confor
   try {
     const cases = await runCases(client, opts.cases, {
       timeoutMs,
+      attempts,
       ...(opts.onCaseStart && { onCaseStart: opts.onCaseStart }),
       ...(opts.onCaseEnd && { onCaseEnd: opts.onCaseEnd }),
       ...(opts.targetGone && { targetGone: opts.targetGone }),
@@ -39,7 +44,7 @@ export async function checkConformance(opts: ConformanceOptions): Promise<Confor
       startedAt,
       durationMs: round(performance.now() - t0),
       environment: opts.environment ?? {},
-      settings: { timeoutMs, cases: opts.cases.length },
+      settings: { timeoutMs, attempts, cases: opts.cases.length },
       cases,
       counts: countVerdicts(cases),
     }

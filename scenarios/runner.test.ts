@@ -66,6 +66,79 @@ describe('runner', () => {
   })
 })
 
+describe('attempts: a failing timing case is run again, and fails only if every attempt fails', () => {
+  const client = {} as TargetClient
+  /** A timing case (unless `timing` is false) whose n-th run gives `script[n]`; counts its runs. */
+  function scripted(script: readonly ('pass' | 'fail' | 'warn')[], timing = true) {
+    let runs = 0
+    const c: CaseDef = {
+      ...mk('blocking.fake', 'MUST', async () => {
+        const step = script[runs++] ?? 'pass'
+        const data = { worstPingMs: 100 + runs, pingTimeline: [[0, 1, 1]] }
+        if (step === 'pass') return { kind: 'pass', data }
+        return { kind: 'fail', level: step === 'fail' ? 'MUST' : 'SHOULD', reason: `worst ping latency ${100 + runs} ms ≥ 100 ms`, data }
+      }),
+      ...(timing && { timing: true as const }),
+    }
+    return { c, runs: () => runs }
+  }
+
+  it('fail, then pass → PASS, unstable, with both attempts and their numbers in data', async () => {
+    const { c, runs } = scripted(['fail', 'pass'])
+    const [r] = await runCases(client, [c], { timeoutMs: 100 })
+    expect(runs()).toBe(2)
+    expect(r).toMatchObject({ verdict: 'PASS', reason: '', unstable: true })
+    expect(r?.data?.attempts).toEqual([
+      { verdict: 'FAIL', reason: 'worst ping latency 101 ms ≥ 100 ms', worstPingMs: 101, durationMs: expect.any(Number) },
+      { verdict: 'PASS', reason: '', worstPingMs: 102, durationMs: expect.any(Number) },
+    ])
+    expect(r?.data?.worstPingMs).toBe(102) // the rest of data is the attempt that stands
+  })
+
+  it('fail × 3 → FAIL with 3 attempts, not unstable; a WARN is tried again too', async () => {
+    const { c, runs } = scripted(['fail', 'fail', 'fail', 'pass'])
+    const [r] = await runCases(client, [c], { timeoutMs: 100 })
+    expect(runs()).toBe(3)
+    expect(r?.verdict).toBe('FAIL')
+    expect(r?.unstable).toBeUndefined()
+    expect((r?.data?.attempts as unknown[]).length).toBe(3)
+    const warned = scripted(['warn', 'pass'])
+    expect((await runCases(client, [warned.c], { timeoutMs: 100 }))[0]).toMatchObject({ verdict: 'PASS', unstable: true })
+  })
+
+  it('a case that is not timing-based is never run again', async () => {
+    const { c, runs } = scripted(['fail', 'pass'], false)
+    const [r] = await runCases(client, [c], { timeoutMs: 100 })
+    expect(runs()).toBe(1)
+    expect(r?.verdict).toBe('FAIL')
+    expect(r?.data?.attempts).toBeUndefined()
+  })
+
+  it('attempts: 1 → no re-run; a pass on the first attempt → no re-run', async () => {
+    const once = scripted(['fail', 'pass'])
+    expect((await runCases(client, [once.c], { timeoutMs: 100, attempts: 1 }))[0]?.verdict).toBe('FAIL')
+    expect(once.runs()).toBe(1)
+    const first = scripted(['pass'])
+    const [r] = await runCases(client, [first.c], { timeoutMs: 100 })
+    expect([first.runs(), r?.unstable, r?.data?.attempts]).toEqual([1, undefined, undefined])
+  })
+
+  it('the cases judged by a time bound are the timing ones', () => {
+    expect(ALL_CASES.filter((c) => c.timing).map((c) => c.id)).toEqual([
+      'blocking.sync-parallel',
+      'blocking.sync-keeps-loop-free',
+      'blocking.async-wait-keeps-loop-free',
+      'blocking.saturation',
+      'blocking.cpu-sync',
+      'blocking.cpu-offload',
+    ])
+  })
+
+  it.each([0, 1.5, Number.NaN])('attempts: %s is rejected', async (attempts) => {
+    await expect(runCases(client, [], { timeoutMs: 100, attempts })).rejects.toThrow(`options.attempts must be a positive integer, got ${attempts}`)
+  })
+})
+
 describe('the contract document', () => {
   const doc = readFileSync(new URL('./contract-v1.md', import.meta.url), 'utf8')
   it('names every case the suites run', () => {

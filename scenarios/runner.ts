@@ -2,9 +2,10 @@
  * Runs cases one after another (blocking cases measure latency, so nothing else may run beside
  * them) and turns each outcome into a verdict. A target that stops answering does not hang the
  * run: once a case errors and `/health` fails too, the remaining cases are reported as ERROR
- * without being sent.
+ * without being sent. A timing case that fails is run again, up to `attempts` times (attempts.ts).
  */
 import picomatch from 'picomatch'
+import { DEFAULT_ATTEMPTS, retryable, settle } from './attempts.ts'
 import { TransportError, type TargetClient } from './client.ts'
 import { round } from './stats.ts'
 import { SUITES, type CaseDef, type CaseResult, type Outcome, type Suite, type Verdict } from './types.ts'
@@ -36,6 +37,11 @@ export interface RunEvents {
 
 export interface RunOptions extends RunEvents {
   timeoutMs: number
+  /**
+   * Attempts a timing case (`CaseDef.timing`) gets when it fails; it fails only if every one
+   * does. Other cases run once. A positive integer. @default 3
+   */
+  attempts?: number
   /** Returns why the target is known to be gone (e.g. its process exited), else undefined. */
   targetGone?: () => string | undefined
   signal?: AbortSignal
@@ -83,27 +89,37 @@ async function stillAnswers(client: TargetClient, timeoutMs: number): Promise<st
 }
 
 export async function runCases(client: TargetClient, cases: readonly CaseDef[], opts: RunOptions): Promise<CaseResult[]> {
+  const attempts = opts.attempts ?? DEFAULT_ATTEMPTS
+  if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`options.attempts must be a positive integer, got ${attempts}`)
   const results: CaseResult[] = []
   let down: string | undefined
+  /** One run of `c`; a thrown error is an ERROR result, and marks the target down if it no longer answers. */
+  const once = async (c: CaseDef): Promise<CaseResult> => {
+    const t0 = performance.now()
+    try {
+      return resultOf(c, await c.run({ client, timeoutMs: opts.timeoutMs }), performance.now() - t0)
+    } catch (err) {
+      const transport = err instanceof TransportError
+      const message = err instanceof Error ? err.message : String(err)
+      const result = errorResult(c, transport ? message : `the case could not complete: ${message}`, performance.now() - t0, transport ? { transport: err.kind } : undefined)
+      const why = opts.targetGone?.() ?? (await stillAnswers(client, opts.timeoutMs))
+      if (why !== undefined) down = `the target stopped answering during ${c.id} (${why})`
+      return result
+    }
+  }
+  const stopped = (): boolean => down !== undefined || opts.signal?.aborted === true || opts.targetGone?.() !== undefined
   for (const [i, c] of cases.entries()) {
     opts.onCaseStart?.(c, i, cases.length)
     const gone = opts.targetGone?.()
     if (opts.signal?.aborted) down ??= 'the run was interrupted'
     if (gone !== undefined) down ??= gone
     let result: CaseResult
-    const t0 = performance.now()
     if (down !== undefined) {
       result = errorResult(c, `not run: ${down}`, 0)
     } else {
-      try {
-        result = resultOf(c, await c.run({ client, timeoutMs: opts.timeoutMs }), performance.now() - t0)
-      } catch (err) {
-        const transport = err instanceof TransportError
-        const message = err instanceof Error ? err.message : String(err)
-        result = errorResult(c, transport ? message : `the case could not complete: ${message}`, performance.now() - t0, transport ? { transport: err.kind } : undefined)
-        const why = opts.targetGone?.() ?? (await stillAnswers(client, opts.timeoutMs))
-        if (why !== undefined) down = `the target stopped answering during ${c.id} (${why})`
-      }
+      const tries = [await once(c)]
+      while (c.timing && tries.length < attempts && retryable(tries.at(-1) as CaseResult) && !stopped()) tries.push(await once(c))
+      result = settle(tries)
     }
     results.push(result)
     opts.onCaseEnd?.(result, i, cases.length)

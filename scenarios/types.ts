@@ -51,6 +51,11 @@ export interface CaseDef {
   readonly description: string
   /** The endpoint is optional in the contract: a 404 gives UNIMPLEMENTED. */
   readonly optional?: boolean
+  /**
+   * The verdict depends on a time bound (a ping latency, a finishing time): a FAIL or WARN is
+   * run again, up to the run's attempts, and stands only if every attempt fails (attempts.ts).
+   */
+  readonly timing?: true
   run(ctx: CaseContext): Promise<Outcome>
 }
 
@@ -64,8 +69,12 @@ export interface CaseResult {
   readonly reason: string
   readonly expected?: Observed
   readonly actual?: Observed
+  /** For a case run more than once (a timing case that failed): every attempt in `attempts`. */
   readonly data?: Record<string, unknown>
+  /** All attempts together, ms. */
   readonly durationMs: number
+  /** A timing case whose attempts disagreed (e.g. FAIL, then PASS): the verdict held, but not every time. */
+  readonly unstable?: true
 }
 
 export interface TargetInfo {

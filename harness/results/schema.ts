@@ -15,7 +15,8 @@ import { z } from 'zod'
 /**
  * 2: state-keyed unions for trials (`crashed` and `skipped` added), cells (`reason` on skipped
  * cells), targets (`verification` replaces `conformance` and `mustFailures`) and micro results;
- * `micro` always present. 1: the first format.
+ * `micro` always present; later, optional `unstable` on a conformance case (additive: files
+ * with and without it read the same). 1: the first format.
  */
 export const SCHEMA_VERSION = 2
 
@@ -41,6 +42,7 @@ export const CaseResultSchema = z.object({
   actual: Observed.optional(),
   data: z.record(z.string(), z.unknown()).optional(),
   durationMs: ms,
+  unstable: z.literal(true).optional(),
 })
 
 export const ConformanceSchema = z.object({

@@ -1,9 +1,11 @@
 /**
  * JUnit XML for CI test viewers: one testsuite per suite. FAIL and ERROR are failures; WARN is a
  * failure only in strict mode (otherwise a pass with the warning in system-out); INFO and
- * UNIMPLEMENTED are skipped with their message.
+ * UNIMPLEMENTED are skipped with their message. An unstable case (its attempts disagreed) has the
+ * properties `unstable` and `attempts`, and its attempts in system-out.
  */
 import { create } from 'xmlbuilder2'
+import { attemptsOf, unstableNote } from '../../scenarios/attempts.ts'
 import { SUITES, type CaseResult, type ConformanceReport } from '../../scenarios/types.ts'
 
 function detail(r: CaseResult): string {
@@ -12,6 +14,11 @@ function detail(r: CaseResult): string {
   if (r.actual) parts.push(`actual:   ${JSON.stringify(r.actual)}`)
   if (r.data) parts.push(`data:     ${JSON.stringify({ ...r.data, pingTimeline: undefined })}`)
   return parts.join('\n')
+}
+
+function attemptLines(r: CaseResult, note: string): string {
+  const attempts = attemptsOf(r)
+  return [note, ...attempts.map((a, i) => `attempt ${i + 1}/${attempts.length}: ${a.verdict}${a.reason ? ` ${a.reason}` : ''}`)].join('\n')
 }
 
 function isFailure(r: CaseResult, strict: boolean): boolean {
@@ -44,9 +51,16 @@ export function addSuites(root: XmlNode, report: ConformanceReport, opts: { stri
     })
     for (const r of inSuite) {
       const tc = ts.ele('testcase', { classname: `unblocked.${opts.name}.${suite}`, name: `${r.id} [${r.level}]`, time: (r.durationMs / 1000).toFixed(3) })
+      const note = unstableNote(r)
+      if (note !== undefined) {
+        const props = tc.ele('properties')
+        props.ele('property', { name: 'unstable', value: 'true' })
+        props.ele('property', { name: 'attempts', value: attemptsOf(r).length })
+      }
       if (isFailure(r, opts.strict)) tc.ele('failure', { type: r.verdict, message: clean(`${r.verdict}: ${r.reason}`) }).txt(clean(detail(r)))
       else if (r.verdict === 'INFO' || r.verdict === 'UNIMPLEMENTED') tc.ele('skipped', { message: clean(`${r.verdict}: ${r.reason}`) })
-      else if (r.verdict === 'WARN') tc.ele('system-out').txt(clean(`WARN: ${detail(r)}`))
+      const out = [r.verdict === 'WARN' && !isFailure(r, opts.strict) ? `WARN: ${detail(r)}` : '', note === undefined ? '' : attemptLines(r, note)].filter(Boolean)
+      if (out.length > 0) tc.ele('system-out').txt(clean(out.join('\n')))
     }
   }
   return totals

@@ -1,4 +1,5 @@
 /** A Markdown summary of one conformance run, fit for a CI job summary or a PR comment. */
+import { unstableNote } from '../../scenarios/attempts.ts'
 import { VERDICTS, type CaseResult, type ConformanceReport } from '../../scenarios/types.ts'
 import { escapeMarkdownCell as cell } from '../escape.ts'
 
@@ -22,8 +23,14 @@ export function renderMarkdown(report: ConformanceReport): string {
     }
     lines.push('')
   }
+  const unstable = report.cases.filter((r) => r.unstable === true)
+  if (unstable.length > 0) {
+    lines.push('### Unstable', '', 'Timing cases whose attempts disagreed: the verdict is the last attempt\'s.', '', '| case | level | verdict | attempts |', '|---|---|---|---|')
+    for (const r of unstable) lines.push(`| \`${r.id}\` | ${r.level} | ${ICON[r.verdict]} ${r.verdict} | ${cell(unstableNote(r) ?? '')} |`)
+    lines.push('')
+  }
   lines.push('<details><summary>All cases</summary>', '', '| case | level | verdict | ms |', '|---|---|---|---:|')
-  for (const r of report.cases) lines.push(`| \`${r.id}\` | ${r.level} | ${ICON[r.verdict]} ${r.verdict} | ${r.durationMs} |`)
+  for (const r of report.cases) lines.push(`| \`${r.id}\` | ${r.level} | ${ICON[r.verdict]} ${r.verdict}${r.unstable ? ' (unstable)' : ''} | ${r.durationMs} |`)
   lines.push('', '</details>', '')
   return lines.join('\n')
 }

@@ -93,3 +93,44 @@ it('the terminal reporter prints a line per case and explains failures', () => {
   expect(text).toContain('1 PASS, 1 FAIL, 1 WARN, 1 INFO, 1 UNIMPLEMENTED, 1 ERROR')
   expect(text).toMatch(/Explained:[\s\S]*FAIL coercion\.sync\.str/)
 })
+
+describe('an unstable case (a timing case whose attempts disagreed) is shown in every output', () => {
+  const attempts = [
+    { verdict: 'FAIL', reason: 'worst ping latency 124 ms ≥ 100 ms: the event loop was blocked', worstPingMs: 124, durationMs: 700 },
+    { verdict: 'PASS', reason: '', worstPingMs: 14, durationMs: 690 },
+  ]
+  const flaky = c('blocking.cpu-sync', 'PASS', { data: { worstPingMs: 14, attempts }, durationMs: 1390, unstable: true })
+  const withFlaky: ConformanceReport = { ...report, cases: [c('coercion.sync.dict', 'PASS'), flaky], counts: { PASS: 2, FAIL: 0, WARN: 0, INFO: 0, UNIMPLEMENTED: 0, ERROR: 0 } }
+  const note = 'unstable: 1 of 2 attempts failed: worst ping latency 124 ms ≥ 100 ms: the event loop was blocked'
+
+  it('terminal: on its line and in the summary, with each attempt', () => {
+    let text = ''
+    const t = new TerminalReporter({ write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream, false)
+    withFlaky.cases.forEach((r, i) => t.onCaseEnd(r, i, 2))
+    t.onFinish(withFlaky)
+    expect(text).toContain(`[2/2] PASS          blocking.cpu-sync 1390 ms  (${note})`)
+    expect(text).toContain('2 PASS (1 unstable)')
+    expect(text).toContain('attempt 1/2: FAIL worst ping latency 124 ms')
+    expect(text).not.toContain('Explained:')
+  })
+
+  it('Markdown: an Unstable section, and the mark in the table of all cases', () => {
+    const md = renderMarkdown(withFlaky)
+    expect(md).toContain('### Unstable')
+    expect(md).toContain('| `blocking.cpu-sync` | MUST | ✅ PASS (unstable) | 1390 |')
+    expect(md).toContain('unstable: 1 of 2 attempts failed: worst ping latency 124 ms ≥ 100 ms: the event loop was blocked')
+  })
+
+  it('JUnit: a pass with the properties unstable and attempts, and the attempts in system-out', () => {
+    const xml = renderJunit(withFlaky)
+    expect(xml).toContain('<property name="unstable" value="true"/>')
+    expect(xml).toContain('<property name="attempts" value="2"/>')
+    expect(xml).toMatch(/<system-out>unstable: 1 of 2 attempts failed: [^<]*\nattempt 1\/2: FAIL worst ping latency 124 ms/)
+    expect(xml).not.toContain('<failure')
+  })
+
+  it('JSON: the flag and the attempts', () => {
+    const json = JSON.parse(renderJson(withFlaky)) as ConformanceReport
+    expect(json.cases[1]).toMatchObject({ unstable: true, data: { attempts } })
+  })
+})

@@ -1,5 +1,6 @@
 /** The terminal reporter: a line per case as it completes, then counts and the failures explained. */
 import { styleText } from 'node:util'
+import { attemptsOf, unstableNote } from '../../scenarios/attempts.ts'
 import type { CaseDef } from '../../scenarios/types.ts'
 import { VERDICTS, type CaseResult, type ConformanceReport, type Verdict } from '../../scenarios/types.ts'
 
@@ -29,19 +30,34 @@ export class TerminalReporter {
     const tag = this.#paint(COLOR[r.verdict], r.verdict.padEnd(13))
     const progress = this.#paint('gray', `[${String(i + 1).padStart(String(n).length)}/${n}]`)
     const reason = r.verdict === 'PASS' ? '' : `  ${this.#paint('gray', r.reason)}`
-    this.#out.write(`${progress} ${tag} ${r.id} ${this.#paint('gray', `${r.durationMs} ms`)}${reason}\n`)
+    const note = unstableNote(r)
+    const unstable = note === undefined ? '' : `  ${this.#paint('yellow', `(${note})`)}`
+    this.#out.write(`${progress} ${tag} ${r.id} ${this.#paint('gray', `${r.durationMs} ms`)}${reason}${unstable}\n`)
   }
 
   onFinish(report: ConformanceReport): void {
     const counts = VERDICTS.filter((v) => report.counts[v] > 0).map((v) => this.#paint(COLOR[v], `${report.counts[v]} ${v}`))
-    this.#out.write(`\n${counts.join(', ')} in ${(report.durationMs / 1000).toFixed(1)} s\n`)
+    const unstable = report.cases.filter((r) => r.unstable === true)
+    const note = unstable.length > 0 ? ` (${this.#paint('yellow', `${unstable.length} unstable`)})` : ''
+    this.#out.write(`\n${counts.join(', ')}${note} in ${(report.durationMs / 1000).toFixed(1)} s\n`)
     const bad = report.cases.filter((r) => r.verdict === 'FAIL' || r.verdict === 'ERROR' || r.verdict === 'WARN')
-    if (bad.length === 0) return
-    this.#out.write('\nExplained:\n')
+    if (bad.length > 0) this.#out.write('\nExplained:\n')
     for (const r of bad) {
       this.#out.write(`\n  ${this.#paint(COLOR[r.verdict], r.verdict)} ${r.id} [${r.level}] — ${r.description}\n    ${r.reason}\n`)
       if (r.expected) this.#out.write(`    expected: ${JSON.stringify(r.expected)}\n`)
       if (r.actual) this.#out.write(`    actual:   ${JSON.stringify(r.actual)}\n`)
+      this.#attempts(r)
     }
+    const heldUnstable = unstable.filter((r) => !bad.includes(r))
+    if (heldUnstable.length > 0) this.#out.write('\nUnstable (a timing case that failed on some attempts):\n')
+    for (const r of heldUnstable) {
+      this.#out.write(`\n  ${this.#paint(COLOR[r.verdict], r.verdict)} ${r.id} [${r.level}] — ${unstableNote(r)}\n`)
+      this.#attempts(r)
+    }
+  }
+
+  #attempts(r: CaseResult): void {
+    const attempts = attemptsOf(r)
+    attempts.forEach((a, i) => this.#out.write(`    attempt ${i + 1}/${attempts.length}: ${a.verdict}${a.reason ? ` ${a.reason}` : ''}\n`))
   }
 }
