@@ -45,10 +45,14 @@ const serveCmd = (target: string) => `"${process.execPath}" "${BIN}" serve ${tar
 const verdicts = (r: ConformanceReport) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]))
 
 describe('against the reference target', () => {
-  it('every MUST and SHOULD case passes; exit 0', { retry: 1 }, async () => {
+  // No retry of the test: the timing cases get the CLI's attempts (--attempts, default 3), so a
+  // machine hiccup during one attempt leaves the case PASS, marked unstable.
+  it('every MUST and SHOULD case passes; exit 0', async () => {
     const run = await cli(['--spawn', serveCmd('reference'), '--name', 'reference'])
     const bad = run.report.cases.filter((c) => !['PASS', 'INFO', 'UNIMPLEMENTED'].includes(c.verdict))
     expect(bad.map((c) => `${c.id}: ${c.verdict} ${c.reason}`)).toEqual([])
+    for (const c of run.report.cases.filter((r) => r.unstable)) expect(`${c.id}: ${c.verdict}`).toBe(`${c.id}: PASS`)
+    expect(run.report.settings.attempts).toBe(3)
     expect(run.code).toBe(0)
     expect(run.report.contract).toBe('v1')
     expect(run.report.counts.PASS).toBeGreaterThanOrEqual(74)
@@ -76,13 +80,13 @@ describe.each(['express', 'fastify'])('against the %s baseline (handlers on the 
   })
 })
 
-// One retry here and for the reference above: these include latency verdicts (a ping answered within
-// 100 ms while a worker hashes), and this file shares two cores with the other test files running at
-// the same time. A loop starved by them once read 104 ms in CI; a real regression fails twice.
-it('fastify-piscina passes the blocking cases', { retry: 1 }, async () => {
+// Latency verdicts (a ping within 100 ms while a worker hashes) rely on the CLI's attempts, not on a
+// retry of the test: a case FAILs only if all its attempts do, and an unstable one still ended PASS.
+it('fastify-piscina passes the blocking cases', async () => {
   const run = await cli(['--spawn', serveCmd('fastify-piscina'), '--suite', 'blocking'])
   const failing = run.report.cases.filter((c) => c.verdict === 'FAIL' || c.verdict === 'ERROR')
   expect(failing.map((c) => `${c.id}: ${c.reason}`)).toEqual([])
+  for (const c of run.report.cases.filter((r) => r.unstable)) expect(`${c.id}: ${c.verdict}`).toBe(`${c.id}: PASS`)
 })
 
 describe('against broken servers', () => {
@@ -146,6 +150,7 @@ describe('usage', () => {
   it.each([
     [['--target', 'ftp://x'], '--target must be an http(s) URL'],
     [['--target', 'http://127.0.0.1:1', '--timeout', '0'], '--timeout must be a positive integer'],
+    [['--target', 'http://127.0.0.1:1', '--attempts', '0'], '--attempts must be a positive integer, got "0"'],
     [['--suite', 'nope', '--list'], 'unknown suite nope'],
     [['--case', 'zzz.*', '--list'], 'no case matches'],
     [['--spawn', 'exit 3', '--startup-timeout', '5000'], 'the target process exited (code 3) before answering GET /health'],

@@ -149,14 +149,16 @@ describe('blocking behaviour', () => {
     expect(elapsed).toBeLessThan(900) // serial would be ≥ 1200 ms
   })
 
-  // One retry: a latency bound on two cores shared with parallel test files; a loop that really
-  // stalls behind the 400 ms blockers fails both tries.
-  it('/ping answers promptly while sync handlers block', { retry: 1 }, async () => {
+  // The bound is set by what the test must catch, not by how fast a ping usually is: a loop held by
+  // the 400 ms blockers keeps a ping sent 50 ms in waiting at least 350 ms. Under 250 ms leaves
+  // room for this process's own pauses (its GC, the VM's CPU taken by the host), which the pings
+  // measure too (up to 124 ms seen in CI). The conformance suites' blocking cases hold the 100 ms bound.
+  it('/ping answers promptly while sync handlers block', async () => {
     const blockers = Promise.all(Array.from({ length: 4 }, () => request(`${s.url}/block/sync?ms=400`)))
     await new Promise((r) => setTimeout(r, 50))
     const worst = await worstPing(s.url, 250)
     await blockers
-    expect(worst).toBeLessThan(150)
+    expect(worst).toBeLessThan(250)
   })
 
   it('/block/async-blocking really stalls the loop (the mistake, measured)', async () => {

@@ -71,11 +71,15 @@ describe('blocking detection (warn mode)', () => {
     expect(s.logs.some((l) => l.msg === `@inline handler BlockingController.inlineSlow ran ${events[0]?.ms} ms on the event loop; remove @inline so it runs in the worker pool`)).toBe(true)
   })
 
-  it('fast requests record nothing; the loop-delay histogram is exposed', async () => {
+  it('fast requests are not blamed for anything; the loop-delay histogram is exposed', async () => {
     const before = await snapshot(s)
     await Promise.all(Array.from({ length: 20 }, () => request(`${s.url}/fast`)))
     const after = await snapshot(s)
-    expect(newEvents(before, after)).toEqual([])
+    // The server shares this test's process: a pause of the whole process (its own GC, the VM's CPU
+    // taken by the host) is a stall the heartbeat rightly records, with no handler to name. What
+    // must not appear is an event pinned on the fast route, or one from a handler timing or a tripwire.
+    const blamed = newEvents(before, after).filter((e) => e.source !== 'heartbeat' || e.handler === 'BlockingController.fast' || e.route === '/fast')
+    expect(blamed).toEqual([])
     expect(after.loopDelay.max).toBeGreaterThanOrEqual(150) // the blocks above
     expect(after.loopDelay.p50).toBeGreaterThan(0)
     expect(after.thresholdMs).toBe(50)
