@@ -28,7 +28,7 @@ export interface Attempt {
 }
 
 /** Whether a timing case's result calls for another attempt. */
-export function retryable(r: CaseResult): boolean {
+export function callsForAnotherAttempt(r: CaseResult): boolean {
   return r.verdict === 'FAIL' || r.verdict === 'WARN'
 }
 
@@ -38,7 +38,7 @@ function attemptOf(r: CaseResult): Attempt {
 }
 
 /**
- * The result of a case run `tries.length` times (in order; every try but the last was retryable):
+ * The result of a case run `tries.length` times (in order; every try but the last called for another):
  * the last try's result — the one that held, or the last failure — with every attempt in
  * `data.attempts`, `unstable` when they disagree, and the duration of all of them.
  */

@@ -5,7 +5,7 @@
  * without being sent. A timing case that fails is run again, up to `attempts` times (attempts.ts).
  */
 import picomatch from 'picomatch'
-import { DEFAULT_ATTEMPTS, retryable, settle } from './attempts.ts'
+import { DEFAULT_ATTEMPTS, callsForAnotherAttempt, settle } from './attempts.ts'
 import { TransportError, type TargetClient } from './client.ts'
 import { round } from './stats.ts'
 import { SUITES, type CaseDef, type CaseResult, type Outcome, type Suite, type Verdict } from './types.ts'
@@ -118,7 +118,7 @@ export async function runCases(client: TargetClient, cases: readonly CaseDef[], 
       result = errorResult(c, `not run: ${down}`, 0)
     } else {
       const tries = [await once(c)]
-      while (c.timing && tries.length < attempts && retryable(tries.at(-1) as CaseResult) && !stopped()) tries.push(await once(c))
+      while (c.timing && tries.length < attempts && callsForAnotherAttempt(tries.at(-1) as CaseResult) && !stopped()) tries.push(await once(c))
       result = settle(tries)
     }
     results.push(result)

@@ -45,7 +45,7 @@ const serveCmd = (target: string) => `"${process.execPath}" "${BIN}" serve ${tar
 const verdicts = (r: ConformanceReport) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]))
 
 describe('against the reference target', () => {
-  // No retry of the test: the timing cases get the CLI's attempts (--attempts, default 3), so a
+  // The test runs once: the timing cases get the CLI's attempts (--attempts, default 3), so a
   // machine hiccup during one attempt leaves the case PASS, marked unstable.
   it('every MUST and SHOULD case passes; exit 0', async () => {
     const run = await cli(['--spawn', serveCmd('reference'), '--name', 'reference'])
@@ -80,8 +80,8 @@ describe.each(['express', 'fastify'])('against the %s baseline (handlers on the 
   })
 })
 
-// Latency verdicts (a ping within 100 ms while a worker hashes) rely on the CLI's attempts, not on a
-// retry of the test: a case FAILs only if all its attempts do, and an unstable one still ended PASS.
+// Latency verdicts (a ping within 100 ms while a worker hashes) rely on the CLI's attempts; the test
+// runs once: a case FAILs only if all its attempts do, and an unstable one still ended PASS.
 it('fastify-piscina passes the blocking cases', async () => {
   const run = await cli(['--spawn', serveCmd('fastify-piscina'), '--suite', 'blocking'])
   const failing = run.report.cases.filter((c) => c.verdict === 'FAIL' || c.verdict === 'ERROR')

@@ -20,7 +20,7 @@ it.runIf(process.env.CI)('CI has the FastAPI packages (.ci/run installs them)', 
   expect(available).toBe(true)
 })
 
-// The latency verdicts rely on the CLI's attempts (--attempts, default 3), not on a retry of the test.
+// The latency verdicts rely on the CLI's attempts (--attempts, default 3): the test itself runs once.
 it.skipIf(!available)('FastAPI passes every MUST and SHOULD case', () => {
   const json = join(mkdtempSync(join(tmpdir(), 'unblocked-fastapi-')), 'report.json')
   const cmd = `${PY} -m uvicorn app:app --app-dir examples/fastapi --host 127.0.0.1 --port {port} --log-level warning`
