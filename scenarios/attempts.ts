@@ -61,7 +61,7 @@ export function attemptsOf(r: CaseResult): readonly Attempt[] {
   return Array.isArray(a) ? (a as Attempt[]) : []
 }
 
-/** One line for an unstable result: `unstable: 1 of 2 attempts failed: worst ping latency 124 ms ≥ 100 ms: …`. */
+/** One line for an unstable result: `unstable: 1 of 2 attempts failed: pings waited up to 124 ms (bound 100 ms) while …`. */
 export function unstableNote(r: CaseResult): string | undefined {
   if (r.unstable !== true) return undefined
   const attempts = attemptsOf(r)

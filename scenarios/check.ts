@@ -4,6 +4,7 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import type { Reply } from './client.ts'
+import { oneLine } from './one-line.ts'
 import type { Observed, Outcome } from './types.ts'
 
 const EXCERPT = 300
@@ -24,6 +25,16 @@ export function observe(reply: Reply, headerNames: readonly string[] = []): Obse
     if (v !== undefined) headers[name] = v
   }
   return { status: reply.status, headers, body: excerpt(reply.body) }
+}
+
+/** A body excerpt for a one-line reason (`excerpt`, then `oneLine`). */
+export function quoteBody(body: Buffer): string {
+  return oneLine(excerpt(body))
+}
+
+/** The status and a body excerpt of `reply`, for a reason: `404 "Cannot GET /x"`, `200 (no body)`. */
+export function statusAndBody(reply: Reply): string {
+  return `${reply.status} ${reply.body.length === 0 ? '(no body)' : JSON.stringify(quoteBody(reply.body))}`
 }
 
 /** `text/plain; charset=UTF-8` → `{ essence: 'text/plain', charset: 'utf-8' }`. */
@@ -57,26 +68,26 @@ export function compare(reply: Reply, want: Expectation): string[] {
     if (reply.body.length > 0) problems.push(`a body of ${reply.body.length} bytes, expected none`)
   } else if (want.type !== undefined) {
     const mt = mediaType(reply.headers['content-type'])
-    if (mt.essence !== want.type) problems.push(`content-type ${reply.headers['content-type'] ?? '(none)'}, expected ${want.type}`)
-    else if (mt.charset !== undefined && mt.charset !== 'utf-8' && mt.charset !== 'utf8') problems.push(`charset ${mt.charset}, expected utf-8`)
+    if (mt.essence !== want.type) problems.push(`content-type ${oneLine(reply.headers['content-type'] ?? '(none)')}, expected ${want.type}`)
+    else if (mt.charset !== undefined && mt.charset !== 'utf-8' && mt.charset !== 'utf8') problems.push(`charset ${oneLine(mt.charset)}, expected utf-8`)
   }
   for (const [name, value] of Object.entries(want.headers ?? {})) {
-    if (reply.headers[name] !== value) problems.push(`header ${name}: ${reply.headers[name] ?? '(absent)'}, expected ${value}`)
+    if (reply.headers[name] !== value) problems.push(`header ${name}: ${oneLine(reply.headers[name] ?? '(absent)')}, expected ${value}`)
   }
   if (want.json !== undefined) {
     let parsed: unknown
     try {
       parsed = JSON.parse(reply.body.toString('utf8'))
-      if (!isDeepStrictEqual(parsed, want.json)) problems.push(`JSON body ${excerpt(reply.body)}, expected ${JSON.stringify(want.json)}`)
+      if (!isDeepStrictEqual(parsed, want.json)) problems.push(`JSON body ${quoteBody(reply.body)}, expected ${JSON.stringify(want.json)}`)
     } catch {
-      problems.push(`body is not JSON: ${excerpt(reply.body)}`)
+      problems.push(`body is not JSON: ${quoteBody(reply.body)}`)
     }
   }
   if (want.text !== undefined && !reply.body.equals(Buffer.from(want.text, 'utf8'))) {
-    problems.push(`body ${JSON.stringify(excerpt(reply.body))}, expected exactly ${JSON.stringify(want.text)}`)
+    problems.push(`body ${JSON.stringify(quoteBody(reply.body))}, expected exactly ${JSON.stringify(want.text)}`)
   }
   if (want.bytes !== undefined && !reply.body.equals(want.bytes)) {
-    problems.push(`body ${excerpt(reply.body)}, expected ${excerpt(want.bytes)}`)
+    problems.push(`body ${quoteBody(reply.body)}, expected ${excerpt(want.bytes)}`)
   }
   return problems
 }

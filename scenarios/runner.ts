@@ -7,6 +7,7 @@
 import picomatch from 'picomatch'
 import { DEFAULT_ATTEMPTS, callsForAnotherAttempt, settle } from './attempts.ts'
 import { TransportError, type TargetClient } from './client.ts'
+import { oneLine } from './one-line.ts'
 import { round } from './stats.ts'
 import { SUITES, type CaseDef, type CaseResult, type Outcome, type Suite, type Verdict } from './types.ts'
 
@@ -54,15 +55,20 @@ export function verdictOf(c: CaseDef, o: Outcome): Verdict {
     case 'info':
       return 'INFO'
     case 'unimplemented':
-      return c.optional ? 'UNIMPLEMENTED' : 'FAIL'
+      // An INFO case has nothing to judge: a missing endpoint leaves nothing to record either.
+      return c.optional || c.level === 'INFO' ? 'UNIMPLEMENTED' : 'FAIL'
     case 'fail':
       return o.level === 'MUST' ? 'FAIL' : 'WARN'
   }
 }
 
-function resultOf(c: CaseDef, o: Outcome, durationMs: number): CaseResult {
+/** A reason's cap: each piece of target text in it is already capped (one-line.ts); this bounds the whole line. */
+const REASON_MAX = 1000
+
+function resultOf(c: CaseDef, outcome: Outcome, durationMs: number): CaseResult {
   const base = { id: c.id, suite: c.suite, level: c.level, description: c.description, durationMs: round(durationMs) }
-  const verdict = verdictOf(c, o)
+  const verdict = verdictOf(c, outcome)
+  const o = 'reason' in outcome ? { ...outcome, reason: oneLine(outcome.reason, REASON_MAX) } : outcome
   switch (o.kind) {
     case 'pass':
       return { ...base, verdict, reason: '', ...(o.data && { data: o.data }) }
@@ -76,7 +82,7 @@ function resultOf(c: CaseDef, o: Outcome, durationMs: number): CaseResult {
 }
 
 function errorResult(c: CaseDef, reason: string, durationMs: number, data?: Record<string, unknown>): CaseResult {
-  return { id: c.id, suite: c.suite, level: c.level, description: c.description, verdict: 'ERROR', reason, durationMs: round(durationMs), ...(data && { data }) }
+  return { id: c.id, suite: c.suite, level: c.level, description: c.description, verdict: 'ERROR', reason: oneLine(reason, REASON_MAX), durationMs: round(durationMs), ...(data && { data }) }
 }
 
 async function stillAnswers(client: TargetClient, timeoutMs: number): Promise<string | undefined> {

@@ -35,7 +35,7 @@ export type Outcome =
       readonly actual?: Observed
       readonly data?: Record<string, unknown>
     }
-  /** An optional endpoint answered 404. */
+  /** The endpoint answered 404: UNIMPLEMENTED for an optional endpoint or an INFO case, else FAIL (runner.ts). */
   | { readonly kind: 'unimplemented'; readonly reason: string; readonly actual?: Observed }
 
 export interface CaseContext {

@@ -76,7 +76,7 @@ describe('the schema module', () => {
   })
 
   it('keeps an unstable case and its attempts (stable timing verdicts)', () => {
-    const attempts = [{ verdict: 'FAIL', reason: 'worst ping latency 124 ms ≥ 100 ms', worstPingMs: 124, durationMs: 700 }, { verdict: 'PASS', reason: '', worstPingMs: 12, durationMs: 690 }]
+    const attempts = [{ verdict: 'FAIL', reason: 'pings waited up to 124 ms (bound 100 ms)', worstPingMs: 124, durationMs: 700 }, { verdict: 'PASS', reason: '', worstPingMs: 12, durationMs: 690 }]
     const unstable = { id: 'blocking.cpu-sync', suite: 'blocking', level: 'MUST', description: 'd', verdict: 'PASS', reason: '', data: { attempts }, durationMs: 1390, unstable: true }
     expect(CaseResultSchema.parse(unstable)).toEqual(unstable)
     expect(CaseResultSchema.safeParse({ ...unstable, unstable: false }).success).toBe(false) // present only when it was

@@ -96,12 +96,12 @@ it('the terminal reporter prints a line per case and explains failures', () => {
 
 describe('an unstable case (a timing case whose attempts disagreed) is shown in every output', () => {
   const attempts = [
-    { verdict: 'FAIL', reason: 'worst ping latency 124 ms ≥ 100 ms: the event loop was blocked', worstPingMs: 124, durationMs: 700 },
+    { verdict: 'FAIL', reason: 'pings waited up to 124 ms (bound 100 ms) while 4 × GET /block/sync?ms=400 ran', worstPingMs: 124, durationMs: 700 },
     { verdict: 'PASS', reason: '', worstPingMs: 14, durationMs: 690 },
   ]
   const flaky = c('blocking.cpu-sync', 'PASS', { data: { worstPingMs: 14, attempts }, durationMs: 1390, unstable: true })
   const withFlaky: ConformanceReport = { ...report, cases: [c('coercion.sync.dict', 'PASS'), flaky], counts: { PASS: 2, FAIL: 0, WARN: 0, INFO: 0, UNIMPLEMENTED: 0, ERROR: 0 } }
-  const note = 'unstable: 1 of 2 attempts failed: worst ping latency 124 ms ≥ 100 ms: the event loop was blocked'
+  const note = 'unstable: 1 of 2 attempts failed: pings waited up to 124 ms (bound 100 ms) while 4 × GET /block/sync?ms=400 ran'
 
   it('terminal: on its line and in the summary, with each attempt', () => {
     let text = ''
@@ -110,7 +110,7 @@ describe('an unstable case (a timing case whose attempts disagreed) is shown in 
     t.onFinish(withFlaky)
     expect(text).toContain(`[2/2] PASS          blocking.cpu-sync 1390 ms  (${note})`)
     expect(text).toContain('2 PASS (1 unstable)')
-    expect(text).toContain('attempt 1/2: FAIL worst ping latency 124 ms')
+    expect(text).toContain('attempt 1/2: FAIL pings waited up to 124 ms')
     expect(text).not.toContain('Explained:')
   })
 
@@ -118,14 +118,14 @@ describe('an unstable case (a timing case whose attempts disagreed) is shown in 
     const md = renderMarkdown(withFlaky)
     expect(md).toContain('### Unstable')
     expect(md).toContain('| `blocking.cpu-sync` | MUST | ✅ PASS (unstable) | 1390 |')
-    expect(md).toContain('unstable: 1 of 2 attempts failed: worst ping latency 124 ms ≥ 100 ms: the event loop was blocked')
+    expect(md).toContain('unstable: 1 of 2 attempts failed: pings waited up to 124 ms \\(bound 100 ms\\) while 4 × GET /block/sync?ms=400 ran')
   })
 
   it('JUnit: a pass with the properties unstable and attempts, and the attempts in system-out', () => {
     const xml = renderJunit(withFlaky)
     expect(xml).toContain('<property name="unstable" value="true"/>')
     expect(xml).toContain('<property name="attempts" value="2"/>')
-    expect(xml).toMatch(/<system-out>unstable: 1 of 2 attempts failed: [^<]*\nattempt 1\/2: FAIL worst ping latency 124 ms/)
+    expect(xml).toMatch(/<system-out>unstable: 1 of 2 attempts failed: [^<]*\nattempt 1\/2: FAIL pings waited up to 124 ms/)
     expect(xml).not.toContain('<failure')
   })
 

@@ -1,5 +1,6 @@
 /** `errors.*`: handler exceptions, unknown paths and wrong methods. */
-import { Checker, observe } from '../check.ts'
+import { Checker, observe, statusAndBody } from '../check.ts'
+import { oneLine } from '../one-line.ts'
 import type { CaseDef } from '../types.ts'
 
 /** Traces from Node, Python, Go, Java and Rust. */
@@ -15,11 +16,11 @@ function exceptionCase(mode: 'sync' | 'async'): CaseDef {
       const c = new Checker()
       const reply = await client.request(`/error/${mode}`)
       const actual = observe(reply)
-      c.must(reply.status === 500, `answered ${reply.status}, expected 500`, { status: 500 }, actual)
+      c.must(reply.status === 500, `GET /error/${mode} answered ${statusAndBody(reply)}, expected 500`, { status: 500 }, actual)
       const health = await client.request('/health')
-      c.must(health.status === 200, `after the exception GET /health answered ${health.status}, expected 200`, { status: 200 }, observe(health))
-      const body = reply.body.toString('utf8')
-      c.should(!STACK_TRACE.test(body), 'the 500 body contains a stack trace', { status: 500, body: '(no stack trace)' }, actual)
+      c.must(health.status === 200, `after GET /error/${mode}, GET /health answered ${statusAndBody(health)}, expected 200`, { status: 200 }, observe(health))
+      const trace = STACK_TRACE.exec(reply.body.toString('utf8'))
+      c.should(trace === null, `the 500 body contains a stack-trace line: ${JSON.stringify(oneLine(trace?.[0] ?? '', 120))}`, { status: 500, body: '(no stack trace)' }, actual)
       return c.outcome()
     },
   }
@@ -36,7 +37,7 @@ export const errorsCases: CaseDef[] = [
     async run({ client }) {
       const c = new Checker()
       const reply = await client.request('/unblocked-no-such-route/42')
-      c.must(reply.status === 404, `answered ${reply.status}, expected 404`, { status: 404 }, observe(reply))
+      c.must(reply.status === 404, `GET /unblocked-no-such-route/42 answered ${reply.status}, expected 404`, { status: 404 }, observe(reply))
       return c.outcome()
     },
   },
@@ -49,9 +50,9 @@ export const errorsCases: CaseDef[] = [
       const c = new Checker()
       const reply = await client.request('/health', { method: 'PUT', body: '' })
       const actual = observe(reply, ['allow'])
-      c.must(reply.status === 405, `answered ${reply.status}, expected 405`, { status: 405 }, actual)
+      c.must(reply.status === 405, `PUT /health answered ${reply.status}, expected 405`, { status: 405 }, actual)
       const allow = (reply.headers.allow ?? '').split(',').map((m) => m.trim().toUpperCase())
-      c.should(allow.includes('GET'), `Allow header is ${reply.headers.allow === undefined ? 'absent' : `"${reply.headers.allow}"`}; expected it to list GET`, { status: 405, headers: { allow: 'GET' } }, actual)
+      c.should(allow.includes('GET'), `PUT /health answered with ${reply.headers.allow === undefined ? 'no Allow header' : `Allow: ${JSON.stringify(oneLine(reply.headers.allow))}`}, expected an Allow header listing GET`, { status: 405, headers: { allow: 'GET' } }, actual)
       return c.outcome()
     },
   },

@@ -7,10 +7,4 @@ describe('the cpu cases\' heavy digest, computed in a worker', () => {
     expect(await heavyDigest({ rounds: 3 })).toEqual({ rounds: 3, digest: 'a10d8cf5f23f3cf430cbc2bcef1d1dccc52602e9d10ff7b2ff90c6ee3f68b728' })
     expect((await heavyDigest({ rounds: 1000 })).digest).toBe(sha256Chain(1000))
   })
-
-  it('picks K for the requested work within the contract\'s bounds', async () => {
-    const { rounds, digest } = await heavyDigest({ targetMs: 1 })
-    expect(rounds).toBe(50_000) // 1 ms of work is under the floor
-    expect(digest).toBe(sha256Chain(50_000))
-  })
 })

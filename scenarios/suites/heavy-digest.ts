@@ -1,6 +1,6 @@
 /**
- * The heavy K of the cpu cases and its expected digest, computed in a worker thread that has exited
- * before the probe starts. Computed on the prober's own thread, the ~300 ms SHA-256 chain (a Hash
+ * The expected digest of the cpu cases' heavy K (K itself is calibrated on the target:
+ * calibrate-cpu.ts), computed in a worker thread that has exited before the probe starts. Computed on the prober's own thread, the ~300 ms SHA-256 chain (a Hash
  * object and two Buffers per round, 100,000–300,000 rounds) filled the prober's heap with garbage:
  * its young-generation collections took 12–22 ms each (--trace-gc of the CLI), and one landing at
  * the start of the probe stalled the prober for 15–53 ms while the target's worker hashed on one of
@@ -12,7 +12,7 @@
 import { Worker } from 'node:worker_threads'
 
 export interface HeavyDigest {
-  /** K: about `targetMs` of SHA-256 work on this machine, within [50,000, 3,000,000]. */
+  /** K. */
   readonly rounds: number
   /** sha256Chain(rounds), hex. */
   readonly digest: string
@@ -28,16 +28,11 @@ function chain(rounds) {
   for (let i = 0; i < rounds; i++) d = createHash('sha256').update(d).digest()
   return d.toString('hex')
 }
-const n = 20000
-const t0 = performance.now()
-chain(n)
-const perRound = (performance.now() - t0) / n
-const rounds = workerData.rounds ?? Math.min(3000000, Math.max(50000, Math.round(workerData.targetMs / perRound)))
-parentPort.postMessage({ rounds, digest: chain(rounds) })
+parentPort.postMessage({ rounds: workerData.rounds, digest: chain(workerData.rounds) })
 `
 
-/** About `targetMs` of SHA-256 rounds and their digest (or the digest of exactly `rounds`), off this thread. */
-export function heavyDigest(opts: { targetMs: number } | { rounds: number }): Promise<HeavyDigest> {
+/** sha256Chain(rounds), off this thread. */
+export function heavyDigest(opts: { rounds: number }): Promise<HeavyDigest> {
   return new Promise((resolve, reject) => {
     const w = new Worker(SOURCE, { eval: true, workerData: opts })
     let result: HeavyDigest | undefined

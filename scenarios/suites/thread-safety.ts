@@ -1,8 +1,8 @@
 /** `thread-safety.*`: shared state under parallel sync handlers, and DI scopes under concurrency. */
-import { Checker, observe } from '../check.ts'
-import type { TargetClient } from '../client.ts'
+import { Checker, observe, statusAndBody } from '../check.ts'
+import type { Reply, TargetClient } from '../client.ts'
 import { withConcurrency } from '../concurrency.ts'
-import type { CaseDef, Observed } from '../types.ts'
+import type { CaseDef, Observed, Outcome } from '../types.ts'
 
 export const COUNTER_REQUESTS = 2000
 export const COUNTER_CONCURRENCY = 64
@@ -13,18 +13,34 @@ interface CounterRun {
   statuses: Record<string, number>
   values: number[]
   final: number | undefined
+  /** The final GET, when it gave no number. */
+  unreadable?: Reply
   firstBad?: Observed
 }
 
-async function runCounter(client: TargetClient, kind: 'locked' | 'unsafe'): Promise<CounterRun> {
+/** A counter request that answered 404: the counter is missing, and nothing about it can be judged or recorded. */
+interface CounterMissing {
+  missing: string
+  reply: Reply
+}
+
+/** The outcome for a missing counter endpoint: FAIL for the locked counter, UNIMPLEMENTED for the INFO one (runner.ts). */
+function missingOutcome(m: CounterMissing): Outcome {
+  return { kind: 'unimplemented', reason: `${m.missing} answered 404: the endpoint is missing`, actual: observe(m.reply) }
+}
+
+async function runCounter(client: TargetClient, kind: 'locked' | 'unsafe'): Promise<CounterRun | CounterMissing> {
   const reset = await client.request(`/counter/${kind}`, { method: 'DELETE' })
-  if (reset.status >= 300) throw new Error(`DELETE /counter/${kind} answered ${reset.status}`)
+  if (reset.status === 404) return { missing: `DELETE /counter/${kind}`, reply: reset }
+  if (reset.status >= 300) throw new Error(`DELETE /counter/${kind} answered ${statusAndBody(reset)}`)
   const statuses: Record<string, number> = {}
   const values: number[] = []
   let firstBad: Observed | undefined
+  let notFound: Reply | undefined
   await withConcurrency(COUNTER_REQUESTS, COUNTER_CONCURRENCY, async () => {
     const r = await client.request(`/counter/${kind}`, { method: 'POST' })
     statuses[r.status] = (statuses[r.status] ?? 0) + 1
+    if (r.status === 404) notFound ??= r
     let n: unknown
     try {
       n = (JSON.parse(r.body.toString('utf8')) as { n?: unknown }).n
@@ -35,6 +51,8 @@ async function runCounter(client: TargetClient, kind: 'locked' | 'unsafe'): Prom
     else firstBad ??= observe(r)
   })
   const read = await client.request(`/counter/${kind}`)
+  if (read.status === 404) return { missing: `GET /counter/${kind}`, reply: read }
+  if (values.length === 0 && notFound !== undefined) return { missing: `POST /counter/${kind}`, reply: notFound }
   let final: number | undefined
   try {
     const n = (JSON.parse(read.body.toString('utf8')) as { n?: unknown }).n
@@ -43,6 +61,7 @@ async function runCounter(client: TargetClient, kind: 'locked' | 'unsafe'): Prom
     final = undefined
   }
   const run: CounterRun = { sent: COUNTER_REQUESTS, ok: values.length, statuses, values, final }
+  if (final === undefined) run.unreadable = read
   if (firstBad !== undefined) run.firstBad = firstBad
   return run
 }
@@ -71,7 +90,7 @@ function scopeCase(mode: 'sync' | 'async'): CaseDef {
       const c = new Checker()
       const replies = await Promise.all(Array.from({ length: 64 }, (_, i) => client.request(`/scope/${mode}/request?tag=t${i}`)))
       let wrong = 0
-      let first: { i: number; actual: Observed } | undefined
+      let first: { i: number; actual: Observed; reply: Reply } | undefined
       replies.forEach((r, i) => {
         let ok = false
         try {
@@ -82,11 +101,11 @@ function scopeCase(mode: 'sync' | 'async'): CaseDef {
         }
         if (!ok) {
           wrong++
-          first ??= { i, actual: observe(r) }
+          first ??= { i, actual: observe(r), reply: r }
         }
       })
       c.data.wrong = wrong
-      c.must(wrong === 0, `${wrong} of 64 requests did not read back their own tag with same: true (first: request ${first?.i})`, { status: 200, body: `{"tag":"t${first?.i}","same":true}` }, first?.actual)
+      c.must(wrong === 0, `${wrong} of 64 GET /scope/${mode}/request?tag=t<i> did not answer 200 {"tag":"t<i>","same":true} (first: tag t${first?.i}, answered ${first === undefined ? '' : statusAndBody(first.reply)})`, { status: 200, body: `{"tag":"t${first?.i}","same":true}` }, first?.actual)
       return c.outcome()
     },
   }
@@ -117,11 +136,14 @@ export const threadSafetyCases: CaseDef[] = [
     async run({ client }) {
       const c = new Checker()
       const run = await runCounter(client, 'locked')
+      if ('missing' in run) return missingOutcome(run)
       Object.assign(c.data, table(run))
       const distinct = new Set(run.values).size
-      c.must(run.ok === run.sent, `${run.sent - run.ok} of ${run.sent} increments failed (statuses ${JSON.stringify(run.statuses)})`, { status: 200 }, run.firstBad)
-      c.must(run.final === run.sent, `final count ${run.final ?? '(unreadable)'}, expected ${run.sent}: ${run.final === undefined ? '' : `${run.sent - run.final} updates lost`}`, { count: run.sent }, { count: run.final })
-      c.must(distinct === run.ok, `${run.ok - distinct} returned values were duplicates`, { distinct: run.ok }, { distinct })
+      const statuses = Object.entries(run.statuses).map(([status, n]) => `${n} × ${status}`).join(', ')
+      c.must(run.ok === run.sent, `${run.sent - run.ok} of ${run.sent} POST /counter/locked did not answer 2xx {"n":<number>} (statuses: ${statuses})`, { status: 200 }, run.firstBad)
+      const read = run.unreadable === undefined ? `${run.final}` : `no count (answered ${statusAndBody(run.unreadable)})`
+      c.must(run.final === run.sent, `after ${run.sent} POST /counter/locked, GET /counter/locked read ${read}, expected ${run.sent}`, { count: run.sent }, { count: run.final })
+      c.must(distinct === run.ok, `${run.ok} POST /counter/locked returned ${distinct} distinct values of n (${run.ok - distinct} repeated)`, { distinct: run.ok }, { distinct })
       return c.outcome()
     },
   },
@@ -132,14 +154,12 @@ export const threadSafetyCases: CaseDef[] = [
     description: `${COUNTER_REQUESTS} POST /counter/unsafe (read, sleep 1 ms, write; no lock): lost updates are evidence that sync handlers run in parallel`,
     async run({ client }) {
       const run = await runCounter(client, 'unsafe')
+      if ('missing' in run) return missingOutcome(run)
       const data = table(run)
-      const lost = data.lostUpdates as number | null
       const reason =
-        lost === null
-          ? 'final value unreadable'
-          : lost > 0
-            ? `${lost} of ${run.sent} updates lost: increments overlapped, so sync handlers ran in parallel`
-            : `no updates lost: increments never overlapped (sync handlers ran one at a time)`
+        run.final === undefined
+          ? `after ${run.sent} POST /counter/unsafe, GET /counter/unsafe answered ${statusAndBody(run.unreadable as Reply)}: no final value`
+          : `after ${run.sent} POST /counter/unsafe, GET /counter/unsafe read ${run.final}: ${run.sent - run.final} updates lost`
       return { kind: 'info', reason, data }
     },
   },
