@@ -58,3 +58,13 @@ describe('option messages', () => {
     return expect(p).rejects.toThrow('options.bodyLimit must be a non-negative integer, got -1')
   })
 })
+
+describe.runIf(process.platform === 'linux')('createApp called by the app module itself', () => {
+  it('fails with UNB_ERR_APP_IN_WORKER instead of every worker starting a pool of its own', async () => {
+    await stat('.')
+    const before = threads()
+    const mod = await import('../test/fixtures/self-starting-app.ts')
+    await expect(mod.started).rejects.toThrow(/createApp was called inside a worker of the pool \(while it loaded file:.*self-starting-app\.ts\)/)
+    expect(await threadsSettleTo(before)).toBe(before)
+  })
+})

@@ -5,6 +5,7 @@
  */
 import { type AppDefinition, compileApp } from './app.ts'
 import { UnblockedError } from './errors.ts'
+import { poolWorkerApp } from './dispatch/pool-worker.ts'
 import { resolvePoolOptions, WorkerPool, type PoolOptions, type ResolvedPoolOptions } from './dispatch/pool.ts'
 import { createLogger, type Logger } from './log.ts'
 import { App } from './server/app.ts'
@@ -64,7 +65,16 @@ function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
  * const app = await createApp(definition)
  * await app.listen(8000)
  */
-export async function createApp(def: AppDefinition, options: AppOptions = {}): Promise<App> {
+export function createApp(def: AppDefinition, options: AppOptions = {}): Promise<App> {
+  // Thrown, not a rejection (the one exception to "async APIs reject"): inside a pool worker the
+  // app module's own call must fail its import whether or not the module awaits it — a floating
+  // rejection would instead kill each replacement worker in turn, without a word.
+  const inWorker = poolWorkerApp()
+  if (inWorker !== undefined) throw new UnblockedError('UNB_ERR_APP_IN_WORKER', [inWorker])
+  return start(def, options)
+}
+
+async function start(def: AppDefinition, options: AppOptions): Promise<App> {
   const o = resolveAppOptions(options)
   const logger = o.logger ?? createLogger()
   const shared = new SharedMemory(undefined, o.sharedBytes)

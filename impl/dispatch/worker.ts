@@ -10,10 +10,12 @@ import { SharedMemory } from '../shared/memory.ts'
 import { ThreadClock } from '../shared/thread-clock.ts'
 import type { WireResponse } from '../response.ts'
 import { runRoute, type Outcome } from './pipeline.ts'
+import { markPoolWorker } from './pool-worker.ts'
 import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from './protocol.ts'
 import { inlineOffloader, loadTask } from './tasks.ts'
 
 const boot = workerData as WorkerBoot
+markPoolWorker(boot.appModule)
 const mod = (await import(boot.appModule)) as { default?: unknown }
 if (!isAppDefinition(mod.default)) {
   throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`${boot.appModule} has no defineApp() default export`])
