@@ -101,9 +101,11 @@ export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableS
       signal: abort.signal,
       ...(spawned && { targetGone: () => spawned?.gone() }),
     })
-    terminal.onFinish(report)
-    await writeOutputs(report, flags)
-    return exitCodeOf(report, flags.strict ?? false)
+    // The CLI's own peak memory: evidence that a hostile target cannot balloon it (issue 14).
+    const measured = { ...report, environment: { ...report.environment, cliMaxRssKb: process.resourceUsage().maxRSS } }
+    terminal.onFinish(measured)
+    await writeOutputs(measured, flags)
+    return exitCodeOf(measured, flags.strict ?? false)
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
