@@ -50,7 +50,7 @@ export async function writeOutputs(report: ConformanceReport, flags: Pick<Confor
   if (flags.markdown) await writeOut(flags.markdown, renderMarkdown(report))
 }
 
-/** Returns the exit code: 0 no FAIL/ERROR, 1 otherwise (2 is thrown as a UsageError). */
+/** Returns the exit code: 0 no FAIL/ERROR, 1 otherwise, 130 when interrupted (2 is thrown as a UsageError). */
 export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let cases
   try {
@@ -105,7 +105,7 @@ export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableS
     const measured = { ...report, environment: { ...report.environment, cliMaxRssKb: process.resourceUsage().maxRSS } }
     terminal.onFinish(measured)
     await writeOutputs(measured, flags)
-    return exitCodeOf(measured, flags.strict ?? false)
+    return abort.signal.aborted ? 130 : exitCodeOf(measured, flags.strict ?? false)
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

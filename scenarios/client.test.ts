@@ -94,7 +94,19 @@ describe('TargetClient', () => {
     expect((await failure(client.request('/small', { maxBytes: 4 }))).message).toBe('response body exceeded 4 bytes (content-length 11) for GET /small')
   })
 
+  it('the client signal aborts a request in flight as interrupted', async () => {
+    const stop = new AbortController()
+    const interruptible = new TargetClient(client.baseUrl, 5_000, { signal: stop.signal })
+    setTimeout(() => stop.abort(), 100)
+    const t0 = performance.now()
+    const err = await failure(interruptible.request('/dribble'))
+    expect(performance.now() - t0).toBeLessThan(1_000)
+    expect(err.kind).toBe('interrupted')
+    expect(err.message).toMatch(/^interrupted: GET http:\/\/127\.0\.0\.1:\d+\/dribble$/)
+    await interruptible.close()
+  })
+
   it('rejects a maxBytes that is not a positive integer', () => {
-    expect(() => new TargetClient('http://127.0.0.1:1', 100, 1, 0)).toThrow('maxBytes must be a positive integer, got 0')
+    expect(() => new TargetClient('http://127.0.0.1:1', 100, { maxBytes: 0 })).toThrow('maxBytes must be a positive integer, got 0')
   })
 })

@@ -2,7 +2,7 @@
  * HTTP to the target (undici). Every failure to get a proper HTTP answer is a `TransportError`
  * with a kind, which the runner turns into an ERROR verdict: refused, reset, timeout (no complete
  * answer within the request's total deadline), too-large (a body over the size cap), protocol (an
- * unparseable response).
+ * unparseable response), interrupted (the run's signal aborted it).
  *
  * A hostile target cannot hang or balloon the client: undici's headers/body timeouts are idle
  * timeouts (a body dribbled one byte a second never trips them), so every request also has a
@@ -10,7 +10,7 @@
  */
 import { Agent, errors as undiciErrors, request } from 'undici'
 
-export type TransportKind = 'refused' | 'reset' | 'timeout' | 'too-large' | 'protocol' | 'other'
+export type TransportKind = 'refused' | 'reset' | 'timeout' | 'too-large' | 'interrupted' | 'protocol' | 'other'
 
 /** The default response body cap: the suites' largest body is a few hundred bytes. */
 export const DEFAULT_MAX_BYTES = 1024 * 1024
@@ -72,17 +72,28 @@ function classify(err: unknown, method: string, url: string, timeoutMs: number, 
   return new TransportError('other', `${e.message ?? String(err)}: ${what}`, { cause: err })
 }
 
+export interface ClientOptions {
+  /** Connections per origin. @default 128 */
+  connections?: number
+  /** The response body cap of every request (see `RequestOptions.maxBytes`). @default DEFAULT_MAX_BYTES */
+  maxBytes?: number
+  /** Aborting it aborts every request in flight and every later one (kind 'interrupted'). */
+  signal?: AbortSignal
+}
+
 export class TargetClient {
   readonly baseUrl: string
   readonly timeoutMs: number
   readonly maxBytes: number
   readonly #agent: Agent
+  readonly #signal: AbortSignal | undefined
 
-  constructor(baseUrl: string, timeoutMs = 5_000, connections = 128, maxBytes = DEFAULT_MAX_BYTES) {
+  constructor(baseUrl: string, timeoutMs = 5_000, { connections = 128, maxBytes = DEFAULT_MAX_BYTES, signal }: ClientOptions = {}) {
     if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new RangeError(`maxBytes must be a positive integer, got ${maxBytes}`)
     this.baseUrl = baseUrl.replace(/\/$/, '')
     this.timeoutMs = timeoutMs
     this.maxBytes = maxBytes
+    this.#signal = signal
     // Several connections per origin: concurrent cases and the ping prober must not queue
     // behind each other in the client, or a client queue would look like a server stall.
     this.#agent = new Agent({ connections, pipelining: 1, connect: { timeout: timeoutMs } })
@@ -111,7 +122,7 @@ export class TargetClient {
         dispatcher: this.#agent,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        signal: deadline.signal,
+        signal: this.#signal ? AbortSignal.any([deadline.signal, this.#signal]) : deadline.signal,
       })
       const tooLarge = (seen: string): TransportError => {
         // Destroying drops the connection rather than draining the rest; the abort it reports is expected.
@@ -132,6 +143,7 @@ export class TargetClient {
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v
       return { status: res.statusCode, headers, body: Buffer.concat(chunks, received), ms: performance.now() - t0 }
     } catch (err) {
+      if (this.#signal?.aborted && !expired) throw new TransportError('interrupted', `interrupted: ${what}`, { cause: err })
       if (expired && !(err instanceof TransportError)) throw timedOut(timeout, received, what, err)
       throw classify(err, method, url, timeout, received)
     } finally {

@@ -1,7 +1,8 @@
 /**
  * The CLI never hangs, never balloons (issue 14): against targets that send an endless body, a
  * body at one byte a second, or a 1 GiB body, it finishes within the cases' timeouts, reports
- * the affected cases as ERROR naming the cap or the deadline, and its peak memory stays bounded.
+ * the affected cases as ERROR naming the cap or the deadline, and its peak memory stays bounded;
+ * the first SIGINT ends a run at once, with its reports written.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -85,3 +86,32 @@ describe.each([
     console.log(`${mode}: ${Math.round(run.ms)} ms, CLI peak RSS ${Math.round((rssKb as number) / 1024)} MB`)
   }, LIMIT_MS + 5_000)
 })
+
+it('the first SIGINT aborts the request in flight, writes the reports and exits 130 within seconds', async () => {
+  const base = join(out, 'interrupted')
+  const pidFile = `${base}.pid`
+  pidFiles.push(pidFile)
+  const command = `echo $$ > "${pidFile}"; exec "${process.execPath}" "${FIXTURE}" dribble`
+  const args = ['conformance', '--spawn', command, '--case', CASES.join(','), '--timeout', '30000', '--json', `${base}.json`, '--junit', `${base}.xml`]
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d
+  })
+  const exited = new Promise<number | null>((r) => child.once('exit', r))
+  // Wait until the first case is in flight (the CLI prints its start line once the target answers /health).
+  for (let i = 0; i < 100 && !stdout.includes('127.0.0.1'); i++) await new Promise((r) => setTimeout(r, 100))
+  await new Promise((r) => setTimeout(r, 500))
+  const t0 = performance.now()
+  child.kill('SIGINT')
+  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  const code = await exited
+  clearTimeout(killer)
+  expect(performance.now() - t0).toBeLessThan(5_000)
+  expect(code).toBe(130)
+  const report = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as ConformanceReport
+  expect(report.cases.map((c) => c.verdict)).toEqual(CASES.map(() => 'ERROR'))
+  expect(report.cases[0]?.reason).toMatch(/^interrupted: GET http:\/\/127\.0\.0\.1:\d+\/coerce\/sync\/dict$/)
+  for (const c of report.cases.slice(1)) expect(c.reason).toBe('not run: the run was interrupted')
+  expect(readFileSync(`${base}.xml`, 'utf8')).toContain('<testsuites')
+}, 30_000)
