@@ -50,7 +50,7 @@ export async function writeOutputs(report: ConformanceReport, flags: Pick<Confor
   if (flags.markdown) await writeOut(flags.markdown, renderMarkdown(report))
 }
 
-/** Returns the exit code: 0 no FAIL/ERROR, 1 otherwise (2 is thrown as a UsageError). */
+/** Returns the exit code: 0 no FAIL/ERROR, 1 otherwise, 130 when interrupted (2 is thrown as a UsageError). */
 export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let cases
   try {
@@ -101,9 +101,11 @@ export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableS
       signal: abort.signal,
       ...(spawned && { targetGone: () => spawned?.gone() }),
     })
-    terminal.onFinish(report)
-    await writeOutputs(report, flags)
-    return exitCodeOf(report, flags.strict ?? false)
+    // The CLI's own peak memory: evidence that a hostile target cannot balloon it (issue 14).
+    const measured = { ...report, environment: { ...report.environment, cliMaxRssKb: process.resourceUsage().maxRSS } }
+    terminal.onFinish(measured)
+    await writeOutputs(measured, flags)
+    return abort.signal.aborted ? 130 : exitCodeOf(measured, flags.strict ?? false)
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

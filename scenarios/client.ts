@@ -1,11 +1,19 @@
 /**
  * HTTP to the target (undici). Every failure to get a proper HTTP answer is a `TransportError`
- * with a kind, which the runner turns into an ERROR verdict: refused, reset, timeout, protocol
- * (an unparseable response).
+ * with a kind, which the runner turns into an ERROR verdict: refused, reset, timeout (no complete
+ * answer within the request's total deadline), too-large (a body over the size cap), protocol (an
+ * unparseable response), interrupted (the run's signal aborted it).
+ *
+ * A hostile target cannot hang or balloon the client: undici's headers/body timeouts are idle
+ * timeouts (a body dribbled one byte a second never trips them), so every request also has a
+ * total deadline that destroys it, and the body is read incrementally up to a cap.
  */
 import { Agent, errors as undiciErrors, request } from 'undici'
 
-export type TransportKind = 'refused' | 'reset' | 'timeout' | 'protocol' | 'other'
+export type TransportKind = 'refused' | 'reset' | 'timeout' | 'too-large' | 'interrupted' | 'protocol' | 'other'
+
+/** The default response body cap: the suites' largest body is a few hundred bytes. */
+export const DEFAULT_MAX_BYTES = 1024 * 1024
 
 export class TransportError extends Error {
   override readonly name = 'TransportError'
@@ -29,17 +37,31 @@ export interface RequestOptions {
   method?: string
   headers?: Record<string, string>
   body?: string | Uint8Array
-  /** Overrides the client's timeout for this request. */
+  /**
+   * The whole request — connect, headers, body — must finish within this; overrides the client's timeout.
+   * @default the client's `timeoutMs`
+   */
   timeoutMs?: number
+  /**
+   * The largest response body accepted; a bigger one (announced or received) drops the connection
+   * and fails the request with a `TransportError` of kind 'too-large'.
+   * @default the client's `maxBytes` (DEFAULT_MAX_BYTES)
+   */
+  maxBytes?: number
 }
 
-function classify(err: unknown, method: string, url: string, timeoutMs: number): TransportError {
+function timedOut(timeoutMs: number, received: number, what: string, cause?: unknown): TransportError {
+  return new TransportError('timeout', `no complete answer within ${timeoutMs} ms (${received} bytes of body received): ${what}`, { cause })
+}
+
+function classify(err: unknown, method: string, url: string, timeoutMs: number, received: number): TransportError {
+  if (err instanceof TransportError) return err
   const e = err as { code?: string; message?: string; cause?: { code?: string } }
   const code = e.code ?? e.cause?.code ?? ''
   const what = `${method} ${url}`
   if (code === 'ECONNREFUSED') return new TransportError('refused', `connection refused: ${what}`, { cause: err })
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new TransportError('timeout', `no answer within ${timeoutMs} ms: ${what}`, { cause: err })
+    return timedOut(timeoutMs, received, what, err)
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || err instanceof undiciErrors.SocketError) {
     return new TransportError('reset', `connection reset or closed before a full answer: ${what}`, { cause: err })
@@ -50,14 +72,28 @@ function classify(err: unknown, method: string, url: string, timeoutMs: number):
   return new TransportError('other', `${e.message ?? String(err)}: ${what}`, { cause: err })
 }
 
+export interface ClientOptions {
+  /** Connections per origin. @default 128 */
+  connections?: number
+  /** The response body cap of every request (see `RequestOptions.maxBytes`). @default DEFAULT_MAX_BYTES */
+  maxBytes?: number
+  /** Aborting it aborts every request in flight and every later one (kind 'interrupted'). */
+  signal?: AbortSignal
+}
+
 export class TargetClient {
   readonly baseUrl: string
   readonly timeoutMs: number
+  readonly maxBytes: number
   readonly #agent: Agent
+  readonly #signal: AbortSignal | undefined
 
-  constructor(baseUrl: string, timeoutMs = 5_000, connections = 128) {
+  constructor(baseUrl: string, timeoutMs = 5_000, { connections = 128, maxBytes = DEFAULT_MAX_BYTES, signal }: ClientOptions = {}) {
+    if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new RangeError(`maxBytes must be a positive integer, got ${maxBytes}`)
     this.baseUrl = baseUrl.replace(/\/$/, '')
     this.timeoutMs = timeoutMs
+    this.maxBytes = maxBytes
+    this.#signal = signal
     // Several connections per origin: concurrent cases and the ping prober must not queue
     // behind each other in the client, or a client queue would look like a server stall.
     this.#agent = new Agent({ connections, pipelining: 1, connect: { timeout: timeoutMs } })
@@ -66,8 +102,18 @@ export class TargetClient {
   async request(path: string, opts: RequestOptions = {}): Promise<Reply> {
     const method = opts.method ?? 'GET'
     const url = `${this.baseUrl}${path}`
+    const what = `${method} ${url}`
     const timeout = opts.timeoutMs ?? this.timeoutMs
+    const maxBytes = opts.maxBytes ?? this.maxBytes
     const t0 = performance.now()
+    // The total deadline: aborting destroys the request and its connection, wherever it is.
+    const deadline = new AbortController()
+    let expired = false
+    const timer = setTimeout(() => {
+      expired = true
+      deadline.abort()
+    }, timeout)
+    let received = 0
     try {
       const res = await request(url, {
         method: method as 'GET',
@@ -76,13 +122,32 @@ export class TargetClient {
         dispatcher: this.#agent,
         headersTimeout: timeout,
         bodyTimeout: timeout,
+        signal: this.#signal ? AbortSignal.any([deadline.signal, this.#signal]) : deadline.signal,
       })
-      const body = Buffer.from(await res.body.arrayBuffer())
+      const tooLarge = (seen: string): TransportError => {
+        // Destroying drops the connection rather than draining the rest; the abort it reports is expected.
+        res.body.on('error', () => {}).destroy()
+        const length = res.headers['content-length']
+        const announced = typeof length === 'string' ? ` (content-length ${length})` : ''
+        return new TransportError('too-large', `response body exceeded ${maxBytes} bytes${announced}${seen} for ${method} ${path}`)
+      }
+      const announced = Number(res.headers['content-length'])
+      if (Number.isFinite(announced) && announced > maxBytes) throw tooLarge('')
+      const chunks: Buffer[] = []
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        received += chunk.length
+        if (received > maxBytes) throw tooLarge(Number.isFinite(announced) ? '' : ` (${received} bytes received)`)
+        chunks.push(chunk)
+      }
       const headers: Record<string, string> = {}
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v
-      return { status: res.statusCode, headers, body, ms: performance.now() - t0 }
+      return { status: res.statusCode, headers, body: Buffer.concat(chunks, received), ms: performance.now() - t0 }
     } catch (err) {
-      throw classify(err, method, url, timeout)
+      if (this.#signal?.aborted && !expired) throw new TransportError('interrupted', `interrupted: ${what}`, { cause: err })
+      if (expired && !(err instanceof TransportError)) throw timedOut(timeout, received, what, err)
+      throw classify(err, method, url, timeout, received)
+    } finally {
+      clearTimeout(timer)
     }
   }
 

@@ -20,7 +20,7 @@ export interface ConformanceOptions extends RunEvents {
 export async function checkConformance(opts: ConformanceOptions): Promise<ConformanceReport> {
   const timeoutMs = opts.timeoutMs ?? 5_000
   const attempts = opts.attempts ?? DEFAULT_ATTEMPTS
-  const client = new TargetClient(opts.target.url, timeoutMs)
+  const client = new TargetClient(opts.target.url, timeoutMs, { ...(opts.signal && { signal: opts.signal }) })
   const startedAt = new Date().toISOString()
   const t0 = performance.now()
   let server: string | undefined

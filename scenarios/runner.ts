@@ -108,8 +108,12 @@ export async function runCases(client: TargetClient, cases: readonly CaseDef[], 
       const transport = err instanceof TransportError
       const message = err instanceof Error ? err.message : String(err)
       const result = errorResult(c, transport ? message : `the case could not complete: ${message}`, performance.now() - t0, transport ? { transport: err.kind } : undefined)
-      const why = opts.targetGone?.() ?? (await stillAnswers(client, opts.timeoutMs))
-      if (why !== undefined) down = `the target stopped answering during ${c.id} (${why})`
+      if (opts.signal?.aborted) {
+        down = 'the run was interrupted'
+      } else {
+        const why = opts.targetGone?.() ?? (await stillAnswers(client, opts.timeoutMs))
+        if (why !== undefined) down = `the target stopped answering during ${c.id} (${why})`
+      }
       return result
     }
   }

@@ -109,7 +109,7 @@ describe('against broken servers', () => {
   })
 
   it.each([
-    ['hang', 'timeout', /no answer within 500 ms/],
+    ['hang', 'timeout', /no complete answer within 500 ms/],
     ['reset', 'reset', /connection reset/],
     ['garbage', 'protocol', /unparseable HTTP response/],
   ])('a server that %s → ERROR within its timeout, the rest not run', async (mode, kind, reason) => {

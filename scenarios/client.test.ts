@@ -1,0 +1,112 @@
+/** The client's total deadline and body cap (issue 14): a hostile target can neither hang nor balloon a request. */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TargetClient, TransportError } from './client.ts'
+
+const KIB64 = Buffer.alloc(64 * 1024, 'x')
+let server: Server
+let client: TargetClient
+let closedEarly = 0
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    res.once('close', () => {
+      if (!res.writableFinished) closedEarly++
+    })
+    if (req.url === '/small') return res.end('{"ok":true}')
+    if (req.url === '/dribble') {
+      res.writeHead(200)
+      const tick = setInterval(() => res.write('x'), 50)
+      return res.once('close', () => clearInterval(tick))
+    }
+    if (req.url === '/endless') {
+      res.writeHead(200)
+      const more = (): void => {
+        while (!res.destroyed) if (!res.write(KIB64)) return void res.once('drain', more)
+      }
+      return more()
+    }
+    if (req.url === '/huge') {
+      res.writeHead(200, { 'content-length': String(1024 ** 3) })
+      return res.write(KIB64) // never finishes; the client must not wait for it
+    }
+    if (req.url === '/two-mib') {
+      res.writeHead(200, { 'content-length': String(2 * 1024 * 1024) })
+      return res.end(Buffer.alloc(2 * 1024 * 1024, 'y'))
+    }
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  client = new TargetClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 400)
+})
+afterAll(async () => {
+  await client.close()
+  server.closeAllConnections()
+  await new Promise((r) => server.close(r))
+})
+
+async function failure(p: Promise<unknown>): Promise<TransportError> {
+  const err = await p.then(() => undefined, (e: unknown) => e)
+  expect(err).toBeInstanceOf(TransportError)
+  return err as TransportError
+}
+
+describe('TargetClient', () => {
+  it('reads a small body as before', async () => {
+    const r = await client.request('/small')
+    expect(r.status).toBe(200)
+    expect(r.body.toString()).toBe('{"ok":true}')
+  })
+
+  it('regression: a body dribbled faster than the idle timeout still ends at the total deadline', async () => {
+    const t0 = performance.now()
+    const err = await failure(client.request('/dribble'))
+    expect(performance.now() - t0).toBeLessThan(1_500)
+    expect(err.kind).toBe('timeout')
+    expect(err.message).toMatch(/^no complete answer within 400 ms \(\d+ bytes of body received\): GET http:\/\/127\.0\.0\.1:\d+\/dribble$/)
+    expect(Number(/\((\d+) bytes/.exec(err.message)?.[1])).toBeGreaterThan(0)
+  })
+
+  it('a per-request timeoutMs overrides the client timeout', async () => {
+    const err = await failure(client.request('/dribble', { timeoutMs: 150 }))
+    expect(err.message).toMatch(/^no complete answer within 150 ms/)
+  })
+
+  it('regression: an endless chunked body stops at the cap and drops the connection', async () => {
+    const before = closedEarly
+    const err = await failure(client.request('/endless'))
+    expect(err.kind).toBe('too-large')
+    expect(err.message).toMatch(/^response body exceeded 1048576 bytes \(\d+ bytes received\) for GET \/endless$/)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(closedEarly).toBeGreaterThan(before)
+  })
+
+  it('an announced content-length over the cap fails at the headers, without reading the body', async () => {
+    const t0 = performance.now()
+    const err = await failure(client.request('/huge'))
+    expect(performance.now() - t0).toBeLessThan(300)
+    expect(err.kind).toBe('too-large')
+    expect(err.message).toBe('response body exceeded 1048576 bytes (content-length 1073741824) for GET /huge')
+  })
+
+  it('a per-request maxBytes overrides the cap either way', async () => {
+    expect((await client.request('/two-mib', { maxBytes: 3 * 1024 * 1024 })).body.length).toBe(2 * 1024 * 1024)
+    expect((await failure(client.request('/small', { maxBytes: 4 }))).message).toBe('response body exceeded 4 bytes (content-length 11) for GET /small')
+  })
+
+  it('the client signal aborts a request in flight as interrupted', async () => {
+    const stop = new AbortController()
+    const interruptible = new TargetClient(client.baseUrl, 5_000, { signal: stop.signal })
+    setTimeout(() => stop.abort(), 100)
+    const t0 = performance.now()
+    const err = await failure(interruptible.request('/dribble'))
+    expect(performance.now() - t0).toBeLessThan(1_000)
+    expect(err.kind).toBe('interrupted')
+    expect(err.message).toMatch(/^interrupted: GET http:\/\/127\.0\.0\.1:\d+\/dribble$/)
+    await interruptible.close()
+  })
+
+  it('rejects a maxBytes that is not a positive integer', () => {
+    expect(() => new TargetClient('http://127.0.0.1:1', 100, { maxBytes: 0 })).toThrow('maxBytes must be a positive integer, got 0')
+  })
+})
