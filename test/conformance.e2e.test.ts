@@ -10,35 +10,22 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { ConformanceReport } from '../scenarios/types.ts'
+import { BIN, runCli } from './cli.ts'
 
-const BIN = fileURLToPath(new URL('../bin/unblocked.mjs', import.meta.url))
 const FIXTURE = fileURLToPath(new URL('./fixtures/broken-target.mjs', import.meta.url))
 const out = mkdtempSync(join(tmpdir(), 'unblocked-conf-'))
 
 interface Run { code: number | null; stdout: string; ms: number; report: ConformanceReport }
 
-/** Run the CLI to completion (bounded by `limitMs`, after which it is killed and the test fails). */
-function cli(args: string[], limitMs = 120_000): Promise<Run> {
+/** Run `conformance` to completion (bounded by `limitMs`) and read its JSON report. */
+async function cli(args: string[], limitMs = 120_000): Promise<Run> {
   const json = join(out, `${Math.random().toString(36).slice(2)}.json`)
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now()
-    const child = spawn(process.execPath, [BIN, 'conformance', ...args, '--json', json], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`the CLI did not finish within ${limitMs} ms:\n${stdout}`))
-    }, limitMs)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      try {
-        resolve({ code, stdout, ms: performance.now() - t0, report: JSON.parse(readFileSync(json, 'utf8')) as ConformanceReport })
-      } catch (err) {
-        reject(new Error(`no JSON report (exit ${code}): ${String(err)}\n${stdout}`))
-      }
-    })
-  })
+  const run = await runCli(['conformance', ...args, '--json', json], limitMs)
+  try {
+    return { ...run, report: JSON.parse(readFileSync(json, 'utf8')) as ConformanceReport }
+  } catch (err) {
+    throw new Error(`no JSON report (exit ${run.code}): ${String(err)}\n${run.stdout}`)
+  }
 }
 
 const serveCmd = (target: string) => `"${process.execPath}" "${BIN}" serve ${target} --port {port}`

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url'
 import { create } from 'xmlbuilder2'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ConformanceReport } from '../scenarios/types.ts'
+import { BIN, runCli } from './cli.ts'
 
-const BIN = fileURLToPath(new URL('../bin/unblocked.mjs', import.meta.url))
 const FIXTURE = fileURLToPath(new URL('./fixtures/hostile-target.mjs', import.meta.url))
 const out = mkdtempSync(join(tmpdir(), 'unblocked-hostile-'))
 const CASES = ['coercion.sync.dict', 'coercion.sync.str', 'coercion.sync.bytes']
@@ -36,33 +36,20 @@ afterEach(() => {
 })
 
 /** Run the CLI against the fixture in `mode`; killed (and the test failed) after LIMIT_MS. */
-function cli(mode: string): Promise<Run> {
+async function cli(mode: string): Promise<Run> {
   const base = join(out, mode)
   const pidFile = `${base}.pid`
   pidFiles.push(pidFile)
   // --spawn runs the command in a shell that leads its own process group; `exec` keeps that pid.
   const command = `echo $$ > "${pidFile}"; exec "${process.execPath}" "${FIXTURE}" ${mode}`
   const args = ['conformance', '--spawn', command, '--case', CASES.join(','), '--timeout', String(TIMEOUT_MS), '--json', `${base}.json`, '--junit', `${base}.xml`]
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now()
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`the CLI did not finish within ${LIMIT_MS} ms:\n${stdout}`))
-    }, LIMIT_MS)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      try {
-        const report = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as ConformanceReport
-        resolve({ code, ms: performance.now() - t0, stdout, report, junit: readFileSync(`${base}.xml`, 'utf8') })
-      } catch (err) {
-        reject(new Error(`no report (exit ${code}): ${String(err)}\n${stdout}`))
-      }
-    })
-  })
+  const run = await runCli(args, LIMIT_MS)
+  try {
+    const report = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as ConformanceReport
+    return { ...run, report, junit: readFileSync(`${base}.xml`, 'utf8') }
+  } catch (err) {
+    throw new Error(`no report (exit ${run.code}): ${String(err)}\n${run.stdout}`)
+  }
 }
 
 describe.each([
