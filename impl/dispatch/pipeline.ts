@@ -10,9 +10,6 @@ import { RequestContext, type RequestData } from '../extract/context.ts'
 import type { CompiledRoute } from '../routing/compile.ts'
 import type { Offloader } from './offload-types.ts'
 
-// The pipeline's result types, where the worker side (protocol.ts, worker.ts) imports them from.
-export type { Failure, Outcome } from '../error-response.ts'
-
 function isPromise(v: unknown): v is Promise<unknown> {
   return typeof (v as Promise<unknown> | null)?.then === 'function'
 }

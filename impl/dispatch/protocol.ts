@@ -3,7 +3,7 @@
  * app compiler and the pipeline (piscina's `worker.ts` / `index.ts` split).
  */
 import type { RequestData } from '../extract/context.ts'
-import type { Outcome } from './pipeline.ts'
+import type { Outcome } from '../error-response.ts'
 
 /** What every worker receives at start (cloned per worker; the SharedArrayBuffer is shared). */
 export interface WorkerBoot {
