@@ -11,11 +11,31 @@ import { type CompiledRoute, compileRoutes } from './routing/compile.ts'
 import { Router } from './routing/router.ts'
 import { SharedMemory } from './shared/memory.ts'
 
+/** What a request hook sees of the request. */
+export interface RequestInfo {
+  readonly method: string
+  /** Path without the query string. */
+  readonly path: string
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+}
+
+/**
+ * Runs on the loop for every request that matched a route, before its extractors, inside the
+ * request's context — the place to set context variables (a request id, a tenant). Keep it quick:
+ * it runs on the loop whatever the handler's kind. Throw an `HttpError` to answer instead.
+ */
+export type RequestHook = (req: RequestInfo) => void | Promise<void>
+
 export interface AppDefinition {
   /** `import.meta.url` of the module whose default export is this definition. */
   readonly module: string
   /** Controller classes, each decorated with `@controller`. */
   readonly controllers: readonly Token[]
+  /**
+   * Request hooks, run in order (the analog of a request middleware).
+   * @example onRequest: [(req) => requestId.set(String(req.headers['x-request-id'] ?? randomUUID()))]
+   */
+  readonly onRequest?: readonly RequestHook[]
 }
 
 /**
@@ -32,11 +52,16 @@ export function defineApp(def: AppDefinition): AppDefinition {
   if (!Array.isArray(def.controllers) || def.controllers.length === 0) {
     throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', ['app.controllers must list at least one controller'])
   }
-  return Object.freeze({ module: def.module, controllers: [...def.controllers] })
+  const hooks = def.onRequest ?? []
+  if (!Array.isArray(hooks) || !hooks.every((h) => typeof h === 'function')) {
+    throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', ['app.onRequest must be a list of functions'])
+  }
+  return Object.freeze({ module: def.module, controllers: [...def.controllers], onRequest: [...hooks] })
 }
 
 export interface CompiledApp {
   readonly routes: readonly CompiledRoute[]
+  readonly onRequest: readonly RequestHook[]
   readonly router: Router
   readonly container: Container
   readonly shared: SharedMemory
@@ -46,7 +71,7 @@ export interface CompiledApp {
 export function compileApp(def: AppDefinition, shared: SharedMemory): CompiledApp {
   const container = new Container().provideValue(SharedMemory, shared)
   const routes = compileRoutes(def.controllers, container)
-  return { routes, router: new Router(routes), container, shared }
+  return { routes, onRequest: def.onRequest ?? [], router: new Router(routes), container, shared }
 }
 
 export function isAppDefinition(v: unknown): v is AppDefinition {

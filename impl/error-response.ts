@@ -5,6 +5,7 @@
  */
 import { HttpError, UnblockedError, type ErrorCode } from './errors.ts'
 import type { ResponseBody, WireResponse } from './response.ts'
+import type { BackgroundItem } from './dispatch/background.ts'
 
 /** A server-side failure to log; never sent to the client. */
 export interface Failure {
@@ -14,10 +15,27 @@ export interface Failure {
   readonly stack?: string
 }
 
-/** A response, and the failure behind it when it is a 5xx the server caused. */
+/**
+ * A response, the failure behind it when it is a 5xx the server caused, and the background tasks
+ * the handler added (run after the response is sent; only when the handler succeeded).
+ */
 export interface Outcome<Body extends ResponseBody = WireResponse['body']> {
   readonly response: WireResponse<Body>
   readonly failure?: Failure
+  readonly background?: readonly BackgroundItem[]
+}
+
+/**
+ * An outcome decided in another thread — a sync dependency that failed in a worker — thrown on
+ * the loop so the request answers with it, exactly as if it had failed here.
+ */
+export class Answered extends Error {
+  readonly outcome: Outcome
+  constructor(outcome: Outcome) {
+    super(outcome.failure?.message ?? `answered ${outcome.response.status}`)
+    this.name = 'Answered'
+    this.outcome = outcome
+  }
 }
 
 function describe(err: unknown): { message: string; stack?: string } {
@@ -37,6 +55,7 @@ export function failureOf(code: ErrorCode, routeId: string, err: unknown): Failu
  * message of ours leaks the handler's), the stack for the log.
  */
 export function outcomeOfError(err: unknown, routeId: string): Outcome {
+  if (err instanceof Answered) return err.outcome
   if (err instanceof HttpError && (err.status ?? 500) < 500) return { response: err.toResponse() }
   if (err instanceof UnblockedError && err.status !== undefined) return { response: err.toResponse(), failure: failureOf(err.code, routeId, err) }
   const wrapped = new UnblockedError('UNB_ERR_HANDLER_FAILED', [routeId], { cause: err })

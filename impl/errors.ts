@@ -35,12 +35,17 @@ export const ERRORS = {
   UNB_ERR_REQUEST_MALFORMED_JSON: { status: 400, message: 'request body is not valid JSON: %s' },
   UNB_ERR_REQUEST_BODY_TOO_LARGE: { status: 413, message: 'request body exceeds the limit of %s bytes' },
   UNB_ERR_REQUEST_BAD: { status: 400, message: 'bad request: %s' },
+  /** Raised by application code with a status of its choosing (`httpError(503, …)`); 500 is only the fallback. */
+  UNB_ERR_HTTP_STATUS: { status: 500, message: '%s' },
 
   // -- handlers and responses ---------------------------------------------------------------
   UNB_ERR_HANDLER_FAILED: { status: 500, message: 'the handler for %s failed' },
   UNB_ERR_MODEL_INVALID: { message: 'invalid %s: %s' },
   UNB_ERR_RESPONSE_UNSERIALIZABLE: { status: 500, message: 'the value returned by %s cannot be serialized: %s' },
   UNB_ERR_RESPONSE_STREAM_FAILED: { message: 'the response body stream of %s failed after its head was sent: %s' },
+  UNB_ERR_TEARDOWN_FAILED: { status: 500, message: 'the teardown of a dependency of %s failed' },
+  UNB_ERR_BACKGROUND_INVALID: { message: 'background task of %s: %s' },
+  UNB_ERR_CONTEXT_OUTSIDE_REQUEST: { message: 'context variable %s can only be set while handling a request' },
 
   UNB_ERR_BLOCKING_CALL: {
     status: 500,
@@ -85,12 +90,13 @@ export class UnblockedError extends Error {
   readonly code: ErrorCode
   readonly status: number | undefined
 
-  constructor(code: ErrorCode, args: readonly unknown[] = [], options?: { cause?: unknown }) {
+  /** `options.status` overrides the code's status (for `UNB_ERR_HTTP_STATUS`, raised with a status of the caller's choosing). */
+  constructor(code: ErrorCode, args: readonly unknown[] = [], options?: { cause?: unknown; status?: number }) {
     const spec: ErrorSpec = ERRORS[code]
-    super(format(spec.message, args), options)
+    super(format(spec.message, args), options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'UnblockedError'
     this.code = code
-    this.status = spec.status
+    this.status = options?.status ?? spec.status
   }
 
   toBody(): ErrorBody {
@@ -130,9 +136,9 @@ export class HttpError extends UnblockedError {
   constructor(
     code: ErrorCode,
     args: readonly unknown[] = [],
-    options: { cause?: unknown; issues?: readonly FieldIssue[]; headers?: Record<string, string> } = {},
+    options: { cause?: unknown; issues?: readonly FieldIssue[]; headers?: Record<string, string>; status?: number } = {},
   ) {
-    super(code, args, options.cause === undefined ? undefined : { cause: options.cause })
+    super(code, args, { ...(options.cause !== undefined && { cause: options.cause }), ...(options.status !== undefined && { status: options.status }) })
     this.name = 'HttpError'
     this.issues = options.issues
     this.headers = options.headers ?? {}
@@ -154,6 +160,19 @@ export class HttpError extends UnblockedError {
   override toResponse(): WireResponse {
     return { status: this.status ?? 500, headers: { ...this.headers, 'content-type': JSON_TYPE }, body: JSON.stringify(this.toBody()) }
   }
+}
+
+/**
+ * An HTTP error with a status of your choosing, from a handler or a dependency: it answers with
+ * that status and `{"error":{"code":"UNB_ERR_HTTP_STATUS","message":…}}` (FastAPI's
+ * `HTTPException`, hono's `HTTPException`). A 5xx is logged as well.
+ *
+ * @example
+ * throw httpError(503, 'the database is unavailable', { 'retry-after': '5' })
+ */
+export function httpError(status: number, message = `HTTP ${status}`, headers: Record<string, string> = {}): HttpError {
+  if (!Number.isInteger(status) || status < 400 || status > 599) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`httpError status must be an integer 400–599, got ${status}`])
+  return new HttpError('UNB_ERR_HTTP_STATUS', [message], { status, headers })
 }
 
 export function validationError(issues: readonly FieldIssue[]): HttpError {

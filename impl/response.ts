@@ -24,8 +24,16 @@ export type WholeBody = Uint8Array | string | null
  */
 export type BodyStream = AsyncIterable<Uint8Array | string>
 
+/**
+ * A body produced by a sync iterator (a generator that may block between chunks). Returned by a
+ * sync handler, it is iterated in that handler's worker and each chunk is sent as it comes, at
+ * the pace the client reads (dispatch/stream-out.ts). Returned by a handler on the loop, it is
+ * iterated there — so give a blocking generator to a sync handler.
+ */
+export type SyncBodyStream = Iterable<Uint8Array | string>
+
 /** What `write` in server/respond.ts accepts: a whole body or a stream. */
-export type ResponseBody = WholeBody | BodyStream
+export type ResponseBody = WholeBody | BodyStream | SyncBodyStream
 
 /**
  * Status, headers (lower-case names) and body. `WireResponse` alone has a whole body — the form
@@ -66,4 +74,38 @@ export class Response {
   toWire(): WireResponse {
     return { status: this.status, headers: this.headers, body: this.body }
   }
+}
+
+/**
+ * A streamed response: the body is written chunk by chunk, with chunked transfer encoding, as the
+ * iterator yields — sync or async. A sync handler's sync iterator runs in its worker; a
+ * generator's `finally` runs when the body ends or the client leaves.
+ *
+ * @example
+ * \@get('/lines') lines() {
+ *   return new StreamResponse((function* () { for (let i = 0; i < 5; i++) { sleepSync(100); yield `${i}\n` } })(), { headers: { 'content-type': 'text/plain; charset=utf-8' } })
+ * }
+ */
+export class StreamResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: BodyStream | SyncBodyStream
+
+  /** `init.headers['content-type']` @default 'application/octet-stream' */
+  constructor(body: BodyStream | SyncBodyStream, init: ResponseInit = {}) {
+    this.status = init.status ?? 200
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream' }
+    for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v
+    this.headers = headers
+    this.body = body
+  }
+
+  toWire(): WireResponse<BodyStream | SyncBodyStream> {
+    return { status: this.status, headers: this.headers, body: this.body }
+  }
+}
+
+/** Whether `body` is streamed (an iterable that is not a whole body). */
+export function isStreamBody(body: ResponseBody): body is BodyStream | SyncBodyStream {
+  return body !== null && typeof body !== 'string' && !ArrayBuffer.isView(body)
 }

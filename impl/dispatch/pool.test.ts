@@ -189,9 +189,9 @@ describe('a pool with the blocking lane alone', () => {
   it('lists no fast or CPU lane in its stats; once closed, answers 503 UNB_ERR_POOL_CLOSED and offloads reject', async () => {
     const shared = new SharedMemory()
     const app = compileApp(def, shared)
-    // No worker starts: minThreads 0 and the other lanes off.
-    const pool = new WorkerPool(def.module, shared, app.routes, { minThreads: 0, maxThreads: 1, fastLane: false, cpuLane: false })
-    expect(Object.keys(pool.stats)).toEqual(['threads', 'queueSize', 'completed', 'utilization', 'lanes'])
+    // No route worker starts (minThreads 0, the other route lanes off); the offload lane is always there.
+    const pool = new WorkerPool(def.module, shared, app.routes, { minThreads: 0, maxThreads: 1, fastLane: false, cpuLane: false, offloadThreads: 1 })
+    expect(Object.keys(pool.stats)).toEqual(['threads', 'queueSize', 'completed', 'utilization', 'offloadLane', 'lanes'])
     await pool.close()
     const route = app.routes.find((r) => r.kind === 'sync')
     if (route === undefined) throw new Error('the fixture has sync routes')

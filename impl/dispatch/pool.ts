@@ -13,9 +13,16 @@ import { BlockingLane } from './lanes/blocking.ts'
 import { CpuLane } from './lanes/cpu.ts'
 import { FastLane } from './lanes/fast.ts'
 import type { Lane, LaneName, LaneStats } from './lanes/lane.ts'
+import { OffloadLane } from './lanes/offload.ts'
 import { LanePolicy, resolveLanePolicyOptions, type LanePolicyOptions, type LaneSnapshot } from './lanes/policy.ts'
-import { isQueueFull, type LaneWorkers } from './lanes/workers.ts'
-import type { Outcome } from '../error-response.ts'
+import { isQueueFull, type LaneWorkers, type PiscinaLane } from './lanes/workers.ts'
+import { Answered, type Outcome } from '../error-response.ts'
+import { currentContext } from '../context/context-var.ts'
+import type { DependencyRunner, RequestContext } from '../extract/context.ts'
+import type { RouteOutcome } from './pipeline.ts'
+import type { BackgroundCall } from './background.ts'
+import type { DependencyResult, RouteCall, RouteResult } from './protocol.ts'
+import { StreamIntake } from './streams.ts'
 
 export { FAST_LANE_TASKS_PER_WORKER } from './lanes/fast.ts'
 export type { LaneStats } from './lanes/lane.ts'
@@ -64,6 +71,12 @@ export interface PoolOptions {
   /** Workers in the CPU lane, all started at once. @default the number of cores */
   cpuLaneThreads?: number
   /**
+   * Workers of the offload lane, where `offload.run(task)` runs: its own capacity, so an async
+   * handler's offloaded work never queues behind blocking sync handlers. All started at once.
+   * @default the number of cores
+   */
+  offloadThreads?: number
+  /**
    * When a route moves between lanes; see `LanePolicyOptions` for each field's default.
    * @example { policy: { fastMs: 1, maxDemotions: 5 } }
    */
@@ -88,9 +101,10 @@ export function resolvePoolOptions(o: PoolOptions = {}): ResolvedPoolOptions {
     idleTimeout: o.idleTimeout ?? 30_000,
     fastLaneThreads: o.fastLaneThreads ?? cores,
     cpuLaneThreads: o.cpuLaneThreads ?? cores,
+    offloadThreads: o.offloadThreads ?? cores,
   }
   for (const [k, v] of Object.entries(sizes)) {
-    const min = k === 'maxThreads' || k === 'fastLaneThreads' || k === 'cpuLaneThreads' ? 1 : 0
+    const min = k === 'maxThreads' || k === 'fastLaneThreads' || k === 'cpuLaneThreads' || k === 'offloadThreads' ? 1 : 0
     if (!Number.isInteger(v) || v < min) throw invalid(`${k} must be an integer ≥ ${min}, got ${v}`)
   }
   if (sizes.minThreads > sizes.maxThreads) throw invalid(`minThreads (${sizes.minThreads}) exceeds options.pool.maxThreads (${sizes.maxThreads})`)
@@ -107,18 +121,25 @@ export interface PoolStats extends LaneStats {
   readonly utilization: number
   readonly fastLane?: LaneStats
   readonly cpuLane?: LaneStats
+  readonly offloadLane: LaneStats
   /** By route id: the lane its next call goes to, the median of its recent call times, its demotions. */
   readonly lanes: Record<string, LaneSnapshot>
 }
 
 /** The 503 for a lane whose queue is full. */
-function saturated(lane: Lane, cause: unknown): HttpError {
+function saturated(lane: { readonly stats: LaneStats }, cause: unknown): HttpError {
   return new HttpError('UNB_ERR_POOL_SATURATED', [lane.stats.queueSize], { headers: { 'retry-after': '1' }, cause })
 }
 
-export class WorkerPool implements Offloader {
+export class WorkerPool implements Offloader, DependencyRunner {
   readonly options: ResolvedPoolOptions
   readonly #blocking: BlockingLane
+  readonly #offload: OffloadLane
+  /** Every lane with workers: the route lanes and the offload lane. */
+  readonly #all: readonly (Lane & PiscinaLane | OffloadLane)[]
+  readonly #streams = new StreamIntake()
+  /** Numbers route calls, so a streamed body's messages find their call. */
+  #calls = 0
   /** The lanes the pool has, the blocking lane first; a lane switched off is not there. */
   readonly #lanes: readonly Lane[]
   readonly #byName: { readonly [K in LaneName]?: Lane }
@@ -146,6 +167,9 @@ export class WorkerPool implements Offloader {
     this.#lanes = lanes
     this.#byName = Object.fromEntries(lanes.map((l) => [l.name, l]))
     this.#policy = new LanePolicy(o.policy, lanes.map((l) => l.name))
+    this.#offload = new OffloadLane(workers, { threads: o.offloadThreads, maxQueue: o.maxQueue, idleTimeout: o.idleTimeout })
+    this.#all = [...(lanes as (Lane & PiscinaLane)[]), this.#offload]
+    for (const lane of this.#all) lane.listen((m) => this.#streams.receive(m))
   }
 
   /**
@@ -153,23 +177,62 @@ export class WorkerPool implements Offloader {
    * `minThreads` of the blocking lane, all of the fast and CPU lanes.
    */
   async warm(): Promise<void> {
-    await Promise.all(this.#lanes.map((l) => l.warm(this.#signature)))
+    await Promise.all(this.#all.map((l) => l.warm(this.#signature)))
   }
 
-  /** Run a sync handler in a worker. Never rejects: pool failures become responses. */
-  async runRoute(route: CompiledRoute, req: RequestData): Promise<Outcome> {
+  /**
+   * Run a sync handler in a worker. Never rejects: pool failures become responses. A body the
+   * handler streams arrives as it is produced (streams.ts); the route's lane learns from the call
+   * once its stream is over.
+   */
+  async runRoute(route: CompiledRoute, req: RequestData): Promise<RouteOutcome> {
     if (this.#closing) return { response: new HttpError('UNB_ERR_POOL_CLOSED').toResponse() }
     const index = route.index
     const picked = this.#byName[this.#policy.lane(index)] ?? this.#blocking
     // A lane that cannot take the call now (the fast lane while a slow call holds it) hands it on.
     const lane = picked.accepting ? picked : this.#blocking
+    const id = ++this.#calls
+    const context = currentContext()?.snapshot()
+    const call: RouteCall = this.#policy.wantsCpu(index) ? { index, req, id, cpu: true } : { index, req, id }
     try {
-      const out = await lane.run(this.#policy.wantsCpu(index) ? { index, req, cpu: true } : { index, req })
-      this.#policy.observe(index, out.ms, out.cpuMs)
-      return out
+      const task = lane.run(context === undefined ? call : { ...call, context })
+      const first = await this.#streams.race(id, task)
+      if ('stream' in first) {
+        task.then((out: RouteResult) => this.#policy.observe(index, out.ms, out.cpuMs), () => {})
+        return { response: { status: first.status, headers: first.headers, body: first.body } }
+      }
+      this.#policy.observe(index, first.ms, first.cpuMs)
+      return first
     } catch (err) {
       return this.#failure(err, route.id, lane)
     }
+  }
+
+  /**
+   * Run a sync dependency of an async handler in a worker of the blocking lane (it may block,
+   * like a sync handler). The request context goes along, and what the dependency set in it
+   * comes back. A failure there answers the request as it would have here (`Answered`).
+   */
+  async runDependency(route: number, extractor: number, ctx: RequestContext): Promise<unknown> {
+    if (this.#closing) throw new HttpError('UNB_ERR_POOL_CLOSED')
+    const store = currentContext()
+    const context = store?.snapshot()
+    let r: DependencyResult
+    try {
+      r = (await this.#blocking.runTask({ kind: 'dependency', route, extractor, req: ctx.req, ...(context !== undefined && { context }) })) as DependencyResult
+    } catch (err) {
+      if (isQueueFull(err)) throw saturated(this.#blocking, err)
+      throw new Answered(this.#failure(err, this.#routeIds[route] ?? String(route), this.#blocking))
+    }
+    store?.apply(r.context)
+    if ('outcome' in r) throw new Answered(r.outcome)
+    return r.value
+  }
+
+  /** Run a background task a handler added (after its response): sync work, so in the blocking lane. */
+  async runBackground(call: BackgroundCall): Promise<unknown> {
+    if (this.#closing) throw new UnblockedError('UNB_ERR_POOL_CLOSED')
+    return this.#blocking.runTask({ kind: 'task', module: call.module, name: call.name, args: call.args })
   }
 
   #failure(err: unknown, routeId: string, lane: Lane): Outcome {
@@ -184,13 +247,18 @@ export class WorkerPool implements Offloader {
     }
   }
 
-  /** The explicit offload helper: run a registered task in a worker of the blocking lane and await its result. */
+  /**
+   * The explicit offload helper: run a registered task in a worker of the offload lane (its own
+   * capacity, whatever the sync handlers hold) and await its result. The task sees the request's
+   * context values.
+   */
   async run<A extends unknown[], R>(task: TaskRef<A, R>, ...args: A): Promise<Awaited<R>> {
     if (this.#closing) throw new UnblockedError('UNB_ERR_POOL_CLOSED')
+    const context = currentContext()?.snapshot()
     try {
-      return (await this.#blocking.runTask({ kind: 'task', module: task.module, name: task.name, args })) as Awaited<R>
+      return (await this.#offload.runTask({ kind: 'task', module: task.module, name: task.name, args, ...(context !== undefined && { context }) })) as Awaited<R>
     } catch (err) {
-      throw isQueueFull(err) ? saturated(this.#blocking, err) : err
+      throw isQueueFull(err) ? saturated(this.#offload, err) : err
     }
   }
 
@@ -200,19 +268,19 @@ export class WorkerPool implements Offloader {
     for (const [index, l] of Object.entries(this.#policy.snapshot())) routes[this.#routeIds[Number(index)] ?? index] = l
     const others: { [K in Exclude<LaneName, 'blocking'> as `${K}Lane`]?: LaneStats } = {}
     for (const lane of this.#lanes) if (lane.name !== 'blocking') others[`${lane.name}Lane`] = lane.stats
-    return { ...this.#blocking.stats, utilization: this.#blocking.utilization, ...others, lanes: routes }
+    return { ...this.#blocking.stats, utilization: this.#blocking.utilization, ...others, offloadLane: this.#offload.stats, lanes: routes }
   }
 
   /** Finish queued and running tasks, then stop the workers. */
   async close(): Promise<void> {
     if (this.#closing) return
     this.#closing = true
-    await Promise.all(this.#lanes.map((l) => l.close()))
+    await Promise.all(this.#all.map((l) => l.close()))
   }
 
   /** Stop now, abandoning tasks (for a forced shutdown). */
   async destroy(): Promise<void> {
     this.#closing = true
-    await Promise.all(this.#lanes.map((l) => l.destroy()))
+    await Promise.all(this.#all.map((l) => l.destroy()))
   }
 }

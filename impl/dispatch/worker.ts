@@ -8,11 +8,16 @@ import { compileApp, isAppDefinition } from '../app.ts'
 import { UnblockedError } from '../errors.ts'
 import { SharedMemory } from '../shared/memory.ts'
 import { ThreadClock } from '../shared/thread-clock.ts'
-import type { WireResponse } from '../response.ts'
-import type { Outcome } from '../error-response.ts'
-import { runRoute } from './pipeline.ts'
+import { isStreamBody, type WireResponse } from '../response.ts'
+import { outcomeOfError } from '../error-response.ts'
+import { ContextStore, contextInUse, runInContext, type ContextValues } from '../context/context-var.ts'
+import { RequestContext } from '../extract/context.ts'
+import { unpooled } from '../extract/pooled.ts'
+import { isBackgroundCall } from './background.ts'
+import { runRoute, type RouteOutcome } from './pipeline.ts'
 import { markPoolWorker } from './pool-worker.ts'
-import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from './protocol.ts'
+import type { DependencyCall, DependencyResult, RouteCall, RouteResult, WorkerBoot, WorkerTask } from './protocol.ts'
+import { streamOut } from './stream-out.ts'
 import { inlineOffloader, loadTask } from './tasks.ts'
 
 const boot = workerData as WorkerBoot
@@ -45,12 +50,43 @@ function threadCpuMs(): number | undefined {
   return t === undefined ? undefined : t.runMs + t.waitMs
 }
 
+/**
+ * Run `fn` in a request context made from `values` when the app uses context variables, and
+ * hand back what it set there. Without context variables the call runs as is (no store, no cost).
+ */
+function inContext<T>(values: ContextValues | undefined, fn: () => T | Promise<T>, done: (value: T, writes: ContextValues | undefined) => T): T | Promise<T> {
+  if (!contextInUse()) return fn()
+  const store = new ContextStore(values)
+  const out = runInContext(store, fn)
+  return out instanceof Promise ? out.then((v) => done(v, store.writes())) : done(out, store.writes())
+}
+
 /** The outcome, plus how long the handler took here (the pool's lane choice learns from it). */
-function finish(out: Outcome, t0: number, cpu0: number | undefined): RouteResult {
+function finish(out: RouteOutcome, c: RouteCall, t0: number, cpu0: number | undefined): RouteResult | Promise<RouteResult> {
+  const body = out.response.body
+  // A streamed body goes chunk by chunk as messages; the task ends with the stream.
+  if (isStreamBody(body)) {
+    const head = { status: out.response.status, headers: out.response.headers, body: null }
+    return streamOut(c.id ?? -1, { ...out.response, body }).then((streamed) => timed({ ...out, response: head }, t0, cpu0, streamed))
+  }
+  return timed(out as RouteOutcome & { response: WireResponse }, t0, cpu0)
+}
+
+function timed(out: RouteOutcome & { response: WireResponse }, t0: number, cpu0: number | undefined, streamed?: RouteResult['streamed']): RouteResult {
   const ms = performance.now() - t0
   const cpu1 = cpu0 === undefined ? undefined : threadCpuMs()
-  const timing = cpu0 !== undefined && cpu1 !== undefined ? { ms, cpuMs: cpu1 - cpu0 } : { ms }
-  return out.failure === undefined ? { response: compact(out.response), ...timing } : { response: compact(out.response), failure: out.failure, ...timing }
+  const r: RouteResult = { response: compact(out.response), ms }
+  if (cpu0 !== undefined && cpu1 !== undefined) r.cpuMs = cpu1 - cpu0
+  if (out.failure !== undefined) Object.assign(r, { failure: out.failure })
+  // Only registered tasks leave a worker (BackgroundTasks refuses functions here).
+  if (out.background !== undefined) Object.assign(r, { background: out.background.filter(isBackgroundCall) })
+  if (streamed !== undefined) r.streamed = streamed
+  return r
+}
+
+function withWrites(r: RouteResult, writes: ContextValues | undefined): RouteResult {
+  if (writes !== undefined) r.context = writes
+  return r
 }
 
 function call(c: RouteCall): RouteResult | Promise<RouteResult> {
@@ -58,8 +94,35 @@ function call(c: RouteCall): RouteResult | Promise<RouteResult> {
   if (route === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker has no route ${c.index}`])
   const cpu0 = c.cpu ? threadCpuMs() : undefined
   const t0 = performance.now()
-  const out = runRoute(route, c.req, app.container, inlineOffloader)
-  return out instanceof Promise ? out.then((o) => finish(o, t0, cpu0)) : finish(out, t0, cpu0)
+  return inContext(
+    c.context,
+    () => {
+      const out = runRoute(route, c.req, app.container, inlineOffloader)
+      return out instanceof Promise ? out.then((o) => finish(o, c, t0, cpu0)) : finish(out, c, t0, cpu0)
+    },
+    withWrites,
+  )
+}
+
+/** A sync dependency of an async handler: its value, or the outcome its failure answers with. */
+function dependency(d: DependencyCall): DependencyResult | Promise<DependencyResult> {
+  const ex = unpooled(app.routes[d.route]?.extractors[d.extractor] ?? { source: '', extract: () => undefined })
+  if (ex === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker has no pooled dependency ${d.extractor} on route ${d.route}`])
+  const routeId = app.routes[d.route]?.id ?? String(d.route)
+  const settle = (r: DependencyResult, writes: ContextValues | undefined): DependencyResult => (writes === undefined ? r : { ...r, context: writes })
+  return inContext(
+    d.context,
+    (): DependencyResult | Promise<DependencyResult> => {
+      try {
+        const value = ex.extract(new RequestContext(d.req, app.container, inlineOffloader))
+        if (value instanceof Promise) return value.then((v: unknown) => ({ value: v }), (err: unknown) => ({ outcome: outcomeOfError(err, routeId) }))
+        return { value }
+      } catch (err) {
+        return { outcome: outcomeOfError(err, routeId) }
+      }
+    },
+    settle,
+  )
 }
 
 /** Not async on purpose: a synchronous result lets piscina answer without another loop turn. */
@@ -73,7 +136,9 @@ export default function handle(task: WorkerTask): unknown {
       return results.some((r) => r instanceof Promise) ? Promise.all(results) : results
     }
     case 'task':
-      return loadTask(task.module, task.name).then((fn) => fn(...task.args))
+      return loadTask(task.module, task.name).then((fn) => inContext<unknown>(task.context, () => fn(...task.args), (v) => v))
+    case 'dependency':
+      return dependency(task)
     case 'warm':
       if (task.routes !== signature) {
         throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`the worker compiled different routes than the loop (is the app module deterministic?)`])

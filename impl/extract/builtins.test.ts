@@ -10,6 +10,7 @@ import { runRoute } from '../dispatch/pipeline.ts'
 import { inlineOffloader } from '../dispatch/tasks.ts'
 import { validationError } from '../errors.ts'
 import { Model } from '../model.ts'
+import { isStreamBody } from '../response.ts'
 import { compileRoutes } from '../routing/compile.ts'
 import { controller, get, post } from '../routing/decorators.ts'
 import type { RequestData } from './context.ts'
@@ -62,7 +63,9 @@ async function call(mode: 'sync' | 'async', name: string, req: Partial<RequestDa
   const route = routes.find((r) => r.id === `${mode === 'sync' ? 'SyncTwin' : 'AsyncTwin'}.${name}`)
   if (route === undefined) throw new Error(`no route ${name}`)
   const out = await runRoute(route, { method: route.method, path: route.path, params: {}, query: '', headers: {}, body: null, ...req }, container, inlineOffloader)
-  const body = out.response.body === null ? null : JSON.parse(Buffer.from(out.response.body).toString('utf8'))
+  const b = out.response.body
+  if (isStreamBody(b)) throw new Error(`${name} streamed its body`)
+  const body = b === null ? null : JSON.parse(Buffer.from(b).toString('utf8'))
   return { status: out.response.status, body }
 }
 

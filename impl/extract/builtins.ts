@@ -3,11 +3,13 @@
  * and offloader. Each is an `Extractor<T>`, so a handler's parameter types follow from the list
  * of extractors its route declares.
  */
+import { types } from 'node:util'
 import { z } from 'zod'
 import type { Token } from '../di/injectable.ts'
 import { validationError } from '../errors.ts'
 import { constructValidated, modelSchema, type ModelClass } from '../model.ts'
 import type { Offloader } from '../dispatch/offload-types.ts'
+import type { BackgroundTasks } from '../dispatch/background.ts'
 import type { RequestContext } from './context.ts'
 import type { Extractor } from './extractor.ts'
 import { type Infer, type Schema, validate, validateOrThrow } from './schema.ts'
@@ -95,30 +97,104 @@ export function json(schemaOrModel: Schema | ModelClass<object>): Extractor<unkn
   return { source: 'body', headers: [], extract: (ctx) => validateOrThrow(schema, ctx.json(), 'body', '') }
 }
 
+/** What kind of function a dependency provider is: it decides where the provider runs. */
+export type ProviderKind = 'sync' | 'async' | 'generator' | 'async-generator'
+
+function providerKind(provider: (...args: never[]) => unknown): ProviderKind {
+  // util.types counts an async generator function as both a generator and an async function.
+  const gen = types.isGeneratorFunction(provider)
+  const async = types.isAsyncFunction(provider)
+  if (gen) return async ? 'async-generator' : 'generator'
+  if (async) return 'async'
+  return 'sync'
+}
+
+/** The provider behind a `depends()` extractor, for the route compiler. */
+export interface DependencyInfo {
+  readonly provider: (ctx: RequestContext) => unknown
+  readonly kind: ProviderKind
+}
+
+const dependencies = new WeakMap<Extractor<unknown>, DependencyInfo>()
+
+/** The provider of a `depends()` extractor; undefined for any other extractor. */
+export function dependencyOf(ex: Extractor<unknown>): DependencyInfo | undefined {
+  return dependencies.get(ex)
+}
+
+/** A generator's first yield is the value; its `return()` — running its `finally` — is the teardown. */
+function setUpGenerator(gen: Generator<unknown>, ctx: RequestContext): unknown {
+  const step = gen.next()
+  ctx.defer(() => gen.return(undefined))
+  return step.value
+}
+
+async function setUpAsyncGenerator(gen: AsyncGenerator<unknown>, ctx: RequestContext): Promise<unknown> {
+  const step = await gen.next()
+  ctx.defer(() => gen.return(undefined), true)
+  return step.value
+}
+
+type Provided<T> = T extends Generator<infer Y> ? Y : T extends AsyncGenerator<infer Y> ? Y : Awaited<T>
+
 /**
- * A value computed by a provider function, sync or async, once per request: two parameters (or
- * two providers) that depend on the same function share one result.
+ * A value computed by a provider function once per request: two parameters (or two providers)
+ * that depend on the same function share one result. The provider may be:
+ *
+ * - a plain function — for an async handler it runs in the worker pool (a sync provider may
+ *   block: it never runs on the loop), for a sync handler in the handler's worker;
+ * - an async function — awaited where the handler runs;
+ * - a generator (sync or async) — a dependency with teardown: the first `yield` gives the value,
+ *   the code after it (put it in `finally`) runs once the response is made, or once a streamed
+ *   body ends, also when the handler threw or the client left — in the thread that ran the setup.
+ *   A sync generator needs a sync handler (both then run in one worker); give an async handler an
+ *   async generator.
+ *
+ * @example
+ * function* connection() { const c = pool.acquire(); try { yield c } finally { pool.release(c) } }
+ * \@get('/rows', depends(connection)) rows(c: Connection) { return c.query('…') }
  */
-export function depends<T>(provider: (ctx: RequestContext) => T): Extractor<Awaited<T>> {
-  return {
+export function depends<T>(provider: (ctx: RequestContext) => T): Extractor<Provided<T>> {
+  const kind = providerKind(provider)
+  const ex: Extractor<Provided<T>> = {
     source: 'depends',
     // A provider gets the whole request context, so it may read any header.
     headers: 'all',
     extract(ctx) {
-      if (ctx.scope.has(provider)) return ctx.scope.get(provider) as Awaited<T>
-      const value = provider(ctx)
+      if (ctx.scope.has(provider)) return ctx.scope.get(provider) as Provided<T>
+      let value: unknown = provider(ctx)
+      if (kind === 'generator') value = setUpGenerator(value as Generator<unknown>, ctx)
+      else if (kind === 'async-generator') value = setUpAsyncGenerator(value as AsyncGenerator<unknown>, ctx)
       if (value instanceof Promise) {
-        const settled = value.then((v: Awaited<T>) => {
+        const settled = value.then((v: unknown) => {
           ctx.scope.set(provider, v)
           return v
         })
         ctx.scope.set(provider, settled)
-        return settled
+        return settled as Promise<Provided<T>>
       }
       ctx.scope.set(provider, value)
-      return value as Awaited<T>
+      return value as Provided<T>
     },
   }
+  dependencies.set(ex as Extractor<unknown>, { provider: provider as DependencyInfo['provider'], kind })
+  return ex
+}
+
+/** Tasks to run after the response is sent; see `BackgroundTasks`. */
+export function background(): Extractor<BackgroundTasks> {
+  return { source: 'background', headers: [], extract: (ctx) => ctx.background }
+}
+
+const NEVER_ABORTED = new AbortController().signal
+
+/**
+ * An `AbortSignal` that aborts when the client disconnects before the response is sent — for
+ * async handlers, to stop work nobody will read (Starlette's `request.is_disconnected()`). Sync
+ * handlers get a signal that never aborts: their worker runs them to the end.
+ */
+export function disconnected(): Extractor<AbortSignal> {
+  return { source: 'signal', headers: [], extract: (ctx) => ctx.signal ?? NEVER_ABORTED }
 }
 
 /** An instance from the container, in the request's scope. Checked at app creation. */

@@ -8,6 +8,8 @@ import type { Container } from '../di/container.ts'
 import type { Token } from '../di/injectable.ts'
 import { UnblockedError } from '../errors.ts'
 import type { Extractor } from '../extract/extractor.ts'
+import { dependencyOf } from '../extract/builtins.ts'
+import { pooledDependency } from '../extract/pooled.ts'
 import { controllerMeta, type HttpMethod, isInline } from './decorators.ts'
 
 /**
@@ -31,6 +33,26 @@ export interface CompiledRoute {
   readonly extractors: readonly Extractor<unknown>[]
   /** The request headers the extractors read, or 'all'; what a worker is sent. */
   readonly headers: readonly string[] | 'all'
+  /** An extractor asks for the client-disconnect signal (`disconnected()`): the server makes one for this route. */
+  readonly wantsSignal: boolean
+}
+
+/**
+ * An async handler's extractors, with each plain sync `depends()` provider sent to the pool (it
+ * may block; the handler runs on the loop). A sync generator provider cannot serve an async
+ * handler: its setup and teardown must run in one thread, and holding a worker across an async
+ * handler would tie up the pool for the handler's whole life.
+ */
+function placeDependencies(extractors: readonly Extractor<unknown>[], kind: HandlerKind, route: number, where: string): readonly Extractor<unknown>[] {
+  if (kind !== 'async') return extractors
+  return extractors.map((ex, i) => {
+    const dep = dependencyOf(ex)
+    if (dep === undefined || dep.kind === 'async' || dep.kind === 'async-generator') return ex
+    if (dep.kind === 'generator') {
+      throw new UnblockedError('UNB_ERR_ROUTE_INVALID', [where, `dependency ${dep.provider.name || '(anonymous)'} is a sync generator, which needs a sync handler (both run in one worker); make the handler sync or the dependency an async generator`])
+    }
+    return pooledDependency(ex, dep.provider, route, i)
+  })
 }
 
 function headersOf(extractors: readonly Extractor<unknown>[]): readonly string[] | 'all' {
@@ -85,18 +107,20 @@ export function compileRoutes(controllers: readonly Token[], container: Containe
         const problem = ex.check?.({ method: decl.method, path, params }, container)
         if (problem !== undefined) throw new UnblockedError('UNB_ERR_ROUTE_INVALID', [where, problem])
       }
+      const kind = classify(decl.fn, isInline(decl.fn), where)
       routes.push({
         index: routes.length,
         id,
         method: decl.method,
         path,
         params,
-        kind: classify(decl.fn, isInline(decl.fn), where),
+        kind,
         controller: ctrl,
         isStatic: decl.isStatic,
         fn: decl.fn as unknown as CompiledRoute['fn'],
-        extractors: decl.extractors,
+        extractors: placeDependencies(decl.extractors, kind, routes.length, where),
         headers: headersOf(decl.extractors),
+        wantsSignal: decl.extractors.some((ex) => ex.source === 'signal'),
       })
     }
   }

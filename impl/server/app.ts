@@ -6,11 +6,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { CompiledApp } from '../app.ts'
-import { runRoute } from '../dispatch/pipeline.ts'
+import { isBackgroundCall, type BackgroundItem } from '../dispatch/background.ts'
+import { runRoute, type RouteOutcome } from '../dispatch/pipeline.ts'
 import type { WorkerPool } from '../dispatch/pool.ts'
+import { ContextStore, contextInUse, runInContext } from '../context/context-var.ts'
 import { failureOf, outcomeOfError, type Outcome } from '../error-response.ts'
 import { HttpError, UnblockedError } from '../errors.ts'
-import type { RequestData } from '../extract/context.ts'
+import type { RequestData, RequestExtras } from '../extract/context.ts'
+import type { CompiledRoute } from '../routing/compile.ts'
 import type { Logger } from '../log.ts'
 import type { ResponseBody } from '../response.ts'
 import { discardRest, hasBody, readBody } from './body.ts'
@@ -34,6 +37,15 @@ function checkEndpoints(endpoints: readonly BuiltinEndpoint[]): readonly Builtin
   return [...endpoints]
 }
 
+/** Aborts when the response closes before it was sent in full: the client went away. */
+function disconnectSignal(res: ServerResponse): AbortSignal {
+  const ac = new AbortController()
+  res.once('close', () => {
+    if (!res.writableFinished) ac.abort(new Error('the client disconnected'))
+  })
+  return ac.signal
+}
+
 export class App {
   readonly compiled: CompiledApp
   readonly pool: WorkerPool
@@ -44,6 +56,8 @@ export class App {
   readonly #bodyLimit: number
   /** Built-in endpoints, none or one or two: a scan compares as cheaply as the single check it replaced. */
   readonly #endpoints: readonly BuiltinEndpoint[]
+  /** The app defines context variables: each request gets a context store (context-var.ts). */
+  readonly #contextual: boolean
   #inFlight = 0
   #drained: (() => void) | undefined
   #closing: Promise<void> | undefined
@@ -56,6 +70,7 @@ export class App {
     this.#bodyLimit = parts.bodyLimit
     this.detection = parts.detection
     this.#endpoints = checkEndpoints(parts.endpoints ?? [])
+    this.#contextual = contextInUse()
     this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
       this.#inFlight++
       void this.#serve(req, res)
@@ -106,19 +121,10 @@ export class App {
       // A worker gets only the headers the route's extractors read: cloning them costs per header.
       const headers = route.kind !== 'sync' || route.headers === 'all' ? req.headers : pick(req.headers, route.headers)
       const data: RequestData = { method, path, params: hit.params, query: q < 0 ? '' : url.slice(q + 1), headers, body }
-      let outcome: Outcome<ResponseBody>
-      if (route.kind === 'sync') outcome = await this.pool.runRoute(route, data)
-      else {
-        const m = this.detection?.current
-        m?.enter(route)
-        try {
-          outcome = await runRoute(route, data, this.compiled.container, this.pool, m)
-        } finally {
-          m?.leave(route)
-        }
-      }
+      const outcome = this.#contextual ? await runInContext(new ContextStore(), () => this.#dispatch(route, data, req, res)) : await this.#dispatch(route, data, req, res)
       const streaming = this.#answer(res, outcome, route.id)
       if (streaming !== undefined) await streaming
+      if (outcome.background !== undefined) await this.#runBackground(outcome.background, route.id)
     } catch (err) {
       // Only a bug in the framework itself lands here; answer rather than hang the client.
       this.#log.error({ err }, 'unhandled error in the request pipeline')
@@ -126,6 +132,41 @@ export class App {
       else res.destroy()
     } finally {
       if (--this.#inFlight === 0) this.#drained?.()
+    }
+  }
+
+  /** The request hooks, then the handler: sync ones in the pool, the others here with detection watching. */
+  async #dispatch(route: CompiledRoute, data: RequestData, req: IncomingMessage, res: ServerResponse): Promise<RouteOutcome> {
+    const hooks = this.compiled.onRequest
+    if (hooks.length > 0) {
+      try {
+        for (const hook of hooks) await hook({ method: data.method, path: data.path, headers: req.headers })
+      } catch (err) {
+        return outcomeOfError(err, route.id)
+      }
+    }
+    if (route.kind === 'sync') return this.pool.runRoute(route, data)
+    const extras: RequestExtras = route.wantsSignal ? { deps: this.pool, signal: disconnectSignal(res) } : { deps: this.pool }
+    const m = this.detection?.current
+    m?.enter(route)
+    try {
+      return await runRoute(route, data, this.compiled.container, this.pool, m, extras)
+    } finally {
+      m?.leave(route)
+    }
+  }
+
+  /**
+   * A handler's background tasks, after its response was sent, one after another (a later task
+   * may rely on an earlier one). A failure is logged and the rest still run.
+   */
+  async #runBackground(items: readonly BackgroundItem[], where: string): Promise<void> {
+    for (const item of items) {
+      try {
+        await (isBackgroundCall(item) ? this.pool.runBackground(item) : item())
+      } catch (err) {
+        this.#log.error({ err, route: where }, `a background task of ${where} failed`)
+      }
     }
   }
 

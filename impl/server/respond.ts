@@ -4,7 +4,7 @@
  * `BodyStream` goes chunk by chunk with chunked transfer encoding, at the pace the client reads.
  */
 import type { ServerResponse } from 'node:http'
-import type { BodyStream, ResponseBody, WholeBody, WireResponse } from '../response.ts'
+import type { BodyStream, ResponseBody, SyncBodyStream, WholeBody, WireResponse } from '../response.ts'
 
 /** How a streamed body ended: written to its end, or cut short because the client went away. */
 export type StreamEnd = 'ended' | 'disconnected'
@@ -44,8 +44,18 @@ function writeWhole(res: ServerResponse, status: number, h: Readonly<Record<stri
 
 const GONE = Symbol('gone')
 
-async function writeStream(res: ServerResponse, status: number, headers: Readonly<Record<string, string>>, body: BodyStream): Promise<StreamEnd> {
-  const it = body[Symbol.asyncIterator]()
+/** An async iterator over `body`; a sync iterable (one an async handler returned) is iterated here, on the loop. */
+function iterate(body: BodyStream | SyncBodyStream): AsyncIterator<Uint8Array | string> {
+  if (Symbol.asyncIterator in body) return body[Symbol.asyncIterator]()
+  const it = body[Symbol.iterator]()
+  return {
+    next: async () => it.next(),
+    return: async () => it.return?.() ?? { done: true, value: undefined },
+  }
+}
+
+async function writeStream(res: ServerResponse, status: number, headers: Readonly<Record<string, string>>, body: BodyStream | SyncBodyStream): Promise<StreamEnd> {
+  const it = iterate(body)
   let headSent = false
   try {
     for (;;) {

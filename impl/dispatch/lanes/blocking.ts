@@ -4,21 +4,16 @@
  * lanes cannot take come here, and so do explicit offloads (`pool.run(task)`).
  */
 import type { Piscina } from 'piscina'
-import type { WorkerTask } from '../protocol.ts'
+import type { Lane } from './lane.ts'
 import { PiscinaLane, startWorkers, type LaneSize, type LaneWorkers } from './workers.ts'
 
-export class BlockingLane extends PiscinaLane {
+export class BlockingLane extends PiscinaLane implements Lane {
   readonly name = 'blocking'
   protected readonly piscina: Piscina
 
   constructor(workers: LaneWorkers, size: LaneSize) {
     super()
     this.piscina = startWorkers(workers, size)
-  }
-
-  /** Run a registered offload task and resolve with its value. */
-  runTask(task: Extract<WorkerTask, { kind: 'task' }>): Promise<unknown> {
-    return this.piscina.run(task)
   }
 
   /** The share of time the lane's workers were busy (piscina's utilization). */

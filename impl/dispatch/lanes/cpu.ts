@@ -5,9 +5,10 @@
  * A queue here is the point of the lane, so it always accepts calls.
  */
 import type { Piscina } from 'piscina'
+import type { Lane } from './lane.ts'
 import { fixed, PiscinaLane, startWorkers, type FixedSize, type LaneWorkers } from './workers.ts'
 
-export class CpuLane extends PiscinaLane {
+export class CpuLane extends PiscinaLane implements Lane {
   readonly name = 'cpu'
   protected readonly piscina: Piscina
 

@@ -6,6 +6,7 @@
  * (batch.ts), packed onto as many workers as the process has CPUs now (cpus.ts).
  */
 import type { Piscina } from 'piscina'
+import type { Lane } from './lane.ts'
 import { Batcher } from './batch.ts'
 import { CpuAllowance, packingBalancer } from './cpus.ts'
 import type { RouteCall, RouteResult, WorkerTask } from '../protocol.ts'
@@ -21,7 +22,7 @@ const FAST_LANE_MIN_BATCH = 8
  */
 const FAST_LANE_OVERDUE_MS = 10
 
-export class FastLane extends PiscinaLane {
+export class FastLane extends PiscinaLane implements Lane {
   readonly name = 'fast'
   protected readonly piscina: Piscina
   /** Calls gathered per turn of the loop. */

@@ -4,7 +4,7 @@
  */
 import { Piscina } from 'piscina'
 import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from '../protocol.ts'
-import type { Lane, LaneName, LaneStats } from './lane.ts'
+import type { LaneStats } from './lane.ts'
 
 /** What every lane's workers share: the worker entry, what each gets at start, who hears of failures. */
 export interface LaneWorkers {
@@ -59,11 +59,22 @@ export function startWorkers(workers: LaneWorkers, size: LaneSize, extra: Pick<P
 
 /**
  * A lane backed by one piscina, which the subclass starts (with `startWorkers`) in its
- * constructor: calls go as plain route tasks unless the subclass says otherwise.
+ * constructor: calls go as plain route tasks unless the subclass says otherwise. The route lanes
+ * (blocking, fast, cpu) are `Lane`s; the offload lane only runs tasks.
  */
-export abstract class PiscinaLane implements Lane {
-  abstract readonly name: LaneName
+export abstract class PiscinaLane {
+  abstract readonly name: string
   protected abstract readonly piscina: Piscina
+
+  /** Hear the messages its workers post (a streamed body's chunks: ../streams.ts). */
+  listen(onMessage: (message: unknown) => void): void {
+    this.piscina.on('message', onMessage)
+  }
+
+  /** Run a task that is not a route call (an offload, a background task, a dependency) and resolve with its value. */
+  runTask(task: Extract<WorkerTask, { kind: 'task' | 'dependency' }>): Promise<unknown> {
+    return this.piscina.run(task)
+  }
 
   get accepting(): boolean {
     return true
