@@ -9,6 +9,9 @@ import { CounterController } from './controllers/counter.ts'
 import { ExtractAsync, ExtractSync } from './controllers/extract.ts'
 import { ErrorController, MiscController } from './controllers/misc.ts'
 import { ScopeAsync, ScopeSync } from './controllers/scope.ts'
+import {
+  BackgroundController, ContextController, DependencyErrorController, DepsController, requestId, ResourcesController, StreamController, WorkController,
+} from './controllers/v2.ts'
 
 export default defineApp({
   module: import.meta.url,
@@ -24,5 +27,19 @@ export default defineApp({
     BlockController,
     CpuController,
     ErrorController,
+    DepsController,
+    StreamController,
+    ResourcesController,
+    DependencyErrorController,
+    ContextController,
+    BackgroundController,
+    WorkController,
+  ],
+  // Every request's id goes into its context, where any handler or dependency reads it, in any thread.
+  onRequest: [
+    (req) => {
+      const id = req.headers['x-request-id']
+      if (typeof id === 'string') requestId.set(id)
+    },
   ],
 })
