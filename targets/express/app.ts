@@ -2,11 +2,14 @@
  * The contract on Express 5, written the way Express apps are written: handlers send responses
  * with `res`, validation is done in the handler, and every handler — sync or async — runs on the
  * event loop. Express has no thread pool and no offload helper, so `/block/sync`, `/cpu/sync`
- * and `/cpu/offload` run inline: the baseline's blocking cases are expected to fail.
+ * and `/cpu/offload` run inline: the baseline's blocking cases are expected to fail. Contract
+ * v2's endpoints are in v2.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { BYTES, intParam, Item, Point, sha256Chain, sleepSync, Stamp, Widget } from '../shared/contract-values.ts'
+import { createV2State } from '../shared/v2-state.ts'
+import { v2Router } from './v2.ts'
 
 function unprocessable(res: Response, field: string, problem: string): void {
   res.status(422).json({ error: { field, problem } })
@@ -127,6 +130,7 @@ export function createExpressApp(): express.Express {
 
   app.get('/error/sync', () => { throw new Error('deliberate failure in a sync handler') })
   app.get('/error/async', async () => { throw new Error('deliberate failure in an async handler') })
+  app.use(v2Router(createV2State()))
 
   // JSON errors without stacks (Express's default page prints the stack outside production).
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {

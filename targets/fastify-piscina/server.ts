@@ -1,12 +1,17 @@
 /**
  * fastify-piscina: Fastify with its sync work sent to a piscina pool by hand — the honest peer
  * for the reference framework. Async routes are the same as the fastify baseline's; every
- * `sync` route (and `/cpu/offload`) awaits `pool.run(...)` in a worker.
+ * `sync` route (and `/cpu/offload`) awaits `pool.run(...)` in a worker. Contract v2's sync
+ * routes are in v2.ts (its async ones are the baseline's, ../fastify/v2.ts).
  */
 import { availableParallelism } from 'node:os'
+import type { MessagePort } from 'node:worker_threads'
 import Fastify, { type FastifyReply } from 'fastify'
 import { Piscina } from 'piscina'
 import { coerceValues, extractSchemas, msQuery, registerLoopRoutes, roundsQuery } from '../fastify/routes.ts'
+import { registerV2LoopRoutes } from '../fastify/v2.ts'
+import { createV2State } from '../shared/v2-state.ts'
+import { registerV2PooledRoutes, type RunInPool } from './v2.ts'
 
 interface Coerced { status?: number; headers?: Record<string, string>; json?: unknown; text?: string; bytes?: Uint8Array }
 
@@ -21,18 +26,20 @@ function sendCoerced(reply: FastifyReply, v: Coerced): FastifyReply {
 
 export async function startServer(port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
   const shared = new SharedArrayBuffer(3 * 4)
+  const v2 = createV2State()
   // The same pool shape as the reference (full and warm, bounded queue), so the two compare fairly.
   const threads = Math.max(16, 4 * availableParallelism())
   const pool = new Piscina({
     filename: new URL('./worker.mjs', import.meta.url).href,
-    workerData: { shared },
+    workerData: { shared, slots: v2.slots.buffer },
     minThreads: threads,
     maxThreads: threads,
     maxQueue: 1024,
     idleTimeout: 30_000,
   })
   pool.on('error', (err: unknown) => console.error('piscina worker error', err))
-  const run = <T>(name: string, data: unknown = {}): Promise<T> => pool.run(data, { name }) as Promise<T>
+  const run: RunInPool = <T>(name: string, data: unknown = {}, transferList?: MessagePort[]): Promise<T> =>
+    pool.run(data, { name, transferList }) as Promise<T>
 
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 })
   registerLoopRoutes(app)
@@ -60,6 +67,8 @@ export async function startServer(port: number, host: string): Promise<{ url: st
   app.get<{ Querystring: { n: number } }>('/cpu/sync', { schema: roundsQuery }, async (req) => ({ digest: await run<string>('sha256Chain', { n: req.query.n }) }))
   app.get<{ Querystring: { n: number } }>('/cpu/offload', { schema: roundsQuery }, async (req) => ({ digest: await run<string>('sha256Chain', { n: req.query.n }) }))
   app.get('/error/sync', async () => run('fail'))
+  registerV2LoopRoutes(app, v2)
+  registerV2PooledRoutes(app, v2, run)
   app.addHook('onClose', async () => {
     await pool.close()
   })

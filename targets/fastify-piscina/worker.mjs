@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto'
 import { workerData } from 'piscina'
 
+export * from './worker-v2.mjs'
+
 const cells = new Int32Array(workerData.shared) // [0] locked counter, [1] its lock, [2] unsafe counter
 const nap = new Int32Array(new SharedArrayBuffer(4))
 const sleepSync = (ms) => { if (ms > 0) Atomics.wait(nap, 0, 0, ms) }

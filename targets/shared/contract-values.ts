@@ -33,6 +33,16 @@ export class Point {
 
 export class Stamp {}
 
+/** Contract v2's query bounds: `ms` as in v1, `chunks` of a stream, the length of a task `key`. */
+export const MAX_MS = 10_000
+export const MAX_CHUNKS = 1000
+export const MAX_KEY_LENGTH = 200
+
+/** A task key (`/background/*`, `/work/*`): a non-empty string of at most MAX_KEY_LENGTH, or undefined. */
+export function keyParam(raw: unknown): string | undefined {
+  return typeof raw === 'string' && raw.length > 0 && raw.length <= MAX_KEY_LENGTH ? raw : undefined
+}
+
 /** Parse a non-negative integer query value within `max`, or undefined. */
 export function intParam(raw: unknown, max: number): number | undefined {
   if (typeof raw !== 'string' || !/^\d+$/.test(raw)) return undefined
