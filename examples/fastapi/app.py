@@ -1,4 +1,5 @@
-"""The unblocked conformance contract (v1) on FastAPI, written the way FastAPI apps are written.
+"""The unblocked conformance contract (v1 here, v2's additions in contract_v2.py) on FastAPI, written the way
+FastAPI apps are written.
 
 `def` handlers run in Starlette's thread pool; `async def` handlers run on the event loop.
 Run:  python3 -m uvicorn app:app --app-dir examples/fastapi --host 127.0.0.1 --port 8000
@@ -13,7 +14,11 @@ from fastapi import Depends, FastAPI, Header, Path, Query
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, conint
 
-app = FastAPI(title="unblocked contract v1 on FastAPI")
+import contract_v2
+
+app = FastAPI(title="unblocked contract v2 on FastAPI")
+app.include_router(contract_v2.router)
+app.middleware("http")(contract_v2.remember_request_id)
 
 
 class Widget(BaseModel):
