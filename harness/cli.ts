@@ -32,7 +32,7 @@ export function buildCli(): Command {
     .option('--target <url>', 'base URL of a running target, e.g. http://127.0.0.1:8000')
     .option('--spawn <command>', 'start the target: $PORT is set and {port} substituted; waits for GET /health; the process tree is killed afterwards')
     .option('--name <name>', 'a name for the target in reports')
-    .option('--suite <list>', 'comma-separated suites: coercion, extraction, errors, thread-safety, blocking')
+    .option('--suite <list>', 'comma-separated suites: coercion, extraction, errors, thread-safety, deps, streaming, capacity, blocking, invasive')
     .option('--case <glob...>', 'only cases whose id matches a glob (repeatable, comma-separated)')
     .option('--list', 'list the selected cases and exit')
     .option('--timeout <ms>', 'per-request timeout', '5000')

@@ -15,6 +15,7 @@ beforeAll(async () => {
       if (!res.writableFinished) closedEarly++
     })
     if (req.url === '/small') return res.end('{"ok":true}')
+    if (req.url === '/empty') return res.end()
     if (req.url === '/dribble') {
       res.writeHead(200)
       const tick = setInterval(() => res.write('x'), 50)
@@ -30,6 +31,22 @@ beforeAll(async () => {
     if (req.url === '/huge') {
       res.writeHead(200, { 'content-length': String(1024 ** 3) })
       return res.write(KIB64) // never finishes; the client must not wait for it
+    }
+    if (req.url === '/cut-chunked') {
+      // Three chunks, then the connection closes without the terminating chunk.
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      for (const line of ['0\n', '1\n', '2\n']) res.write(line)
+      return setTimeout(() => res.socket?.destroy(), 50)
+    }
+    if (req.url === '/cut-length') {
+      res.writeHead(200, { 'content-length': '10' })
+      res.write('01234')
+      return setTimeout(() => res.socket?.destroy(), 50)
+    }
+    if (req.url === '/late-end') {
+      res.writeHead(200)
+      res.write('first')
+      return setTimeout(() => res.end('last'), 400)
     }
     if (req.url === '/two-mib') {
       res.writeHead(200, { 'content-length': String(2 * 1024 * 1024) })
@@ -104,6 +121,39 @@ describe('TargetClient', () => {
     expect(err.kind).toBe('interrupted')
     expect(err.message).toMatch(/^interrupted: GET http:\/\/127\.0\.0\.1:\d+\/dribble$/)
     await interruptible.close()
+  })
+
+  it('a body cut before the last chunk is a reset by default', async () => {
+    const err = await failure(client.request('/cut-chunked'))
+    expect(err.kind).toBe('reset')
+    expect(err.message).toMatch(/^connection reset or closed before a full answer: GET http:\/\/127\.0\.0\.1:\d+\/cut-chunked$/)
+  })
+
+  it('with partial, a body cut before the last chunk resolves with what arrived, marked truncated', async () => {
+    const r = await client.request('/cut-chunked', { partial: true })
+    expect(r.status).toBe(200)
+    expect(r.body.toString()).toBe('0\n1\n2\n')
+    expect(r.truncated).toBe('connection closed before the last chunk')
+  })
+
+  it('with partial, a body shorter than its content-length is truncated, with the counts', async () => {
+    const r = await client.request('/cut-length', { partial: true })
+    expect(r.body.toString()).toBe('01234')
+    expect(r.truncated).toBe('connection closed after 5 of 10 bytes (content-length 10)')
+  })
+
+  it('with partial, a complete body is not truncated, and the deadline still fails', async () => {
+    expect((await client.request('/small', { partial: true })).truncated).toBeUndefined()
+    expect((await failure(client.request('/dribble', { partial: true, timeoutMs: 150 }))).kind).toBe('timeout')
+  })
+
+  it('records the time to the first body byte, before the end of a body that comes later', async () => {
+    const r = await client.request('/late-end', { timeoutMs: 2_000 })
+    expect(r.body.toString()).toBe('firstlast')
+    expect(r.firstByteMs).toBeTypeOf('number')
+    // The last bytes come 400 ms after the first: generous bounds, only the order matters.
+    expect(r.ms - (r.firstByteMs as number)).toBeGreaterThan(200)
+    expect((await client.request('/empty')).firstByteMs).toBeUndefined()
   })
 
   it('rejects a maxBytes that is not a positive integer', () => {

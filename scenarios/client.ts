@@ -7,6 +7,11 @@
  * A hostile target cannot hang or balloon the client: undici's headers/body timeouts are idle
  * timeouts (a body dribbled one byte a second never trips them), so every request also has a
  * total deadline that destroys it, and the body is read incrementally up to a cap.
+ *
+ * A body cut short after the headers (the connection closed before the last chunk, or before
+ * content-length bytes) is a reset by default; a request with `partial` gets what arrived instead,
+ * marked `truncated`, so a case can judge the cut (a streaming response that stops early is the
+ * target's answer, not a transport accident).
  */
 import { Agent, errors as undiciErrors, request } from 'undici'
 
@@ -31,6 +36,13 @@ export interface Reply {
   readonly body: Buffer
   /** Wall time from send to the end of the body, ms. */
   readonly ms: number
+  /** Wall time from send to the first body byte, ms; absent when the body is empty. */
+  readonly firstByteMs?: number
+  /**
+   * Only with `RequestOptions.partial`: how the body ended early, e.g. 'connection closed before
+   * the last chunk'; `body` is what arrived. Absent for a complete body.
+   */
+  readonly truncated?: string
 }
 
 export interface RequestOptions {
@@ -48,10 +60,36 @@ export interface RequestOptions {
    * @default the client's `maxBytes` (DEFAULT_MAX_BYTES)
    */
   maxBytes?: number
+  /**
+   * A body cut short after the headers resolves with what arrived and `Reply.truncated` set,
+   * instead of failing with a TransportError of kind 'reset'. The deadline and the cap still fail.
+   * @default false
+   */
+  partial?: boolean
 }
 
 function timedOut(timeoutMs: number, received: number, what: string, cause?: unknown): TransportError {
   return new TransportError('timeout', `no complete answer within ${timeoutMs} ms (${received} bytes of body received): ${what}`, { cause })
+}
+
+/**
+ * How a body that failed with `err` after the headers was cut short, or undefined when `err` is not
+ * a cut (undici reports a peer that closed mid-body as a socket error, "other side closed").
+ */
+function truncation(err: unknown, headers: Record<string, string>, received: number): string | undefined {
+  const code = (err as { code?: string }).code ?? ''
+  const cut = err instanceof undiciErrors.SocketError || err instanceof undiciErrors.ResponseContentLengthMismatchError || code === 'ECONNRESET' || code === 'EPIPE'
+  if (!cut) return undefined
+  if (/chunked/i.test(headers['transfer-encoding'] ?? '')) return 'connection closed before the last chunk'
+  const length = headers['content-length']
+  if (length !== undefined) return `connection closed after ${received} of ${length} bytes (content-length ${length})`
+  return 'connection closed before the end of the body'
+}
+
+function headersOf(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v
+  return headers
 }
 
 function classify(err: unknown, method: string, url: string, timeoutMs: number, received: number): TransportError {
@@ -70,6 +108,10 @@ function classify(err: unknown, method: string, url: string, timeoutMs: number, 
     return new TransportError('protocol', `unparseable HTTP response (${code || e.message}): ${what}`, { cause: err })
   }
   return new TransportError('other', `${e.message ?? String(err)}: ${what}`, { cause: err })
+}
+
+function replyOf(answered: { status: number; headers: Record<string, string> }, chunks: Buffer[], received: number, t0: number, firstByteAt: number | undefined): Reply {
+  return { ...answered, body: Buffer.concat(chunks, received), ms: performance.now() - t0, ...(firstByteAt !== undefined && { firstByteMs: firstByteAt - t0 }) }
 }
 
 export interface ClientOptions {
@@ -114,6 +156,9 @@ export class TargetClient {
       deadline.abort()
     }, timeout)
     let received = 0
+    let firstByteAt: number | undefined
+    const chunks: Buffer[] = []
+    let answered: { status: number; headers: Record<string, string> } | undefined
     try {
       const res = await request(url, {
         method: method as 'GET',
@@ -124,6 +169,7 @@ export class TargetClient {
         bodyTimeout: timeout,
         signal: this.#signal ? AbortSignal.any([deadline.signal, this.#signal]) : deadline.signal,
       })
+      answered = { status: res.statusCode, headers: headersOf(res.headers) }
       const tooLarge = (seen: string): TransportError => {
         // Destroying drops the connection rather than draining the rest; the abort it reports is expected.
         res.body.on('error', () => {}).destroy()
@@ -133,18 +179,18 @@ export class TargetClient {
       }
       const announced = Number(res.headers['content-length'])
       if (Number.isFinite(announced) && announced > maxBytes) throw tooLarge('')
-      const chunks: Buffer[] = []
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        firstByteAt ??= performance.now()
         received += chunk.length
         if (received > maxBytes) throw tooLarge(Number.isFinite(announced) ? '' : ` (${received} bytes received)`)
         chunks.push(chunk)
       }
-      const headers: Record<string, string> = {}
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v
-      return { status: res.statusCode, headers, body: Buffer.concat(chunks, received), ms: performance.now() - t0 }
+      return replyOf(answered, chunks, received, t0, firstByteAt)
     } catch (err) {
       if (this.#signal?.aborted && !expired) throw new TransportError('interrupted', `interrupted: ${what}`, { cause: err })
       if (expired && !(err instanceof TransportError)) throw timedOut(timeout, received, what, err)
+      const cut = opts.partial === true && answered !== undefined && !(err instanceof TransportError) ? truncation(err, answered.headers, received) : undefined
+      if (answered !== undefined && cut !== undefined) return { ...replyOf(answered, chunks, received, t0, firstByteAt), truncated: cut }
       throw classify(err, method, url, timeout, received)
     } finally {
       clearTimeout(timer)

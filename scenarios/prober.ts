@@ -3,8 +3,12 @@
  * latency is measured from its *scheduled* send time, not from when it was actually sent: if the
  * client falls behind, or the server stalls and replies pile up, the delay still counts. A closed
  * loop (send, wait, send) would hide exactly the stall being measured (coordinated omission).
+ *
+ * A ping unanswered after `deadlineMs` (2 s, contract v2) is failed, and counts as at least that
+ * much latency: a wedged target then ends the probe within the deadline of the work, not the
+ * client's request timeout, and a ping that never answered cannot read as a fast one.
  */
-import type { TargetClient } from './client.ts'
+import { TransportError, type TargetClient } from './client.ts'
 import { round, summarize } from './stats.ts'
 
 export interface PingSample {
@@ -28,6 +32,9 @@ export interface ProbeResult {
   readonly failures: readonly string[]
 }
 
+/** A ping unanswered after this is failed (contract v2). */
+export const PING_DEADLINE_MS = 2_000
+
 export interface ProbeOptions {
   /** @default 10 */
   intervalMs?: number
@@ -35,6 +42,8 @@ export interface ProbeOptions {
   path?: string
   /** Keep probing at least this long even if the work finishes sooner. @default 0 */
   minDurationMs?: number
+  /** A ping unanswered after this many ms is failed and counts as at least this latency. @default PING_DEADLINE_MS */
+  deadlineMs?: number
 }
 
 /** Probe while `work` runs; returns the probe and the work's result (or its error). */
@@ -45,6 +54,7 @@ export async function probeDuring<T>(
 ): Promise<{ probe: ProbeResult; result: PromiseSettledResult<T> }> {
   const interval = opts.intervalMs ?? 10
   const path = opts.path ?? '/ping'
+  const deadline = opts.deadlineMs ?? PING_DEADLINE_MS
   const samples: PingSample[] = []
   const inFlight: Promise<void>[] = []
   const t0 = performance.now()
@@ -53,13 +63,16 @@ export async function probeDuring<T>(
   let timer: NodeJS.Timeout | undefined
 
   const send = (scheduled: number): void => {
-    const p = client.request(path).then(
+    const p = client.request(path, { timeoutMs: deadline }).then(
       (r) => {
         const ok = r.status === 200
         samples.push({ at: scheduled - t0, ms: performance.now() - scheduled, ok, ...(ok ? {} : { error: `status ${r.status}` }) })
       },
       (err: unknown) => {
-        samples.push({ at: scheduled - t0, ms: performance.now() - scheduled, ok: false, error: (err as Error).message })
+        const ms = performance.now() - scheduled
+        // Measured from the scheduled send it is already ≥ the deadline; a timer firing a hair early must not make it less.
+        const timedOut = err instanceof TransportError && err.kind === 'timeout'
+        samples.push({ at: scheduled - t0, ms: timedOut ? Math.max(ms, deadline) : ms, ok: false, error: (err as Error).message })
       },
     )
     inFlight.push(p)

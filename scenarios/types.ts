@@ -10,7 +10,8 @@ export type Level = 'MUST' | 'SHOULD' | 'INFO'
 export type Verdict = 'PASS' | 'FAIL' | 'WARN' | 'INFO' | 'UNIMPLEMENTED' | 'ERROR'
 export const VERDICTS: readonly Verdict[] = ['PASS', 'FAIL', 'WARN', 'INFO', 'UNIMPLEMENTED', 'ERROR']
 
-export const SUITES = ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'] as const
+/** In run order; `invasive` (cases that can wedge a target) runs last. */
+export const SUITES = ['coercion', 'extraction', 'errors', 'thread-safety', 'deps', 'streaming', 'capacity', 'blocking', 'invasive'] as const
 export type Suite = (typeof SUITES)[number]
 
 /** What was expected or seen: status, the headers that matter, a body excerpt. */

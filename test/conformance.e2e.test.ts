@@ -131,7 +131,7 @@ describe('usage', () => {
     expect(code).toBe(0)
     expect(text).toMatch(/^coercion\.sync\.dict\s+MUST/m)
     expect(text).toMatch(/^blocking\.diagnostics\s+SHOULD\s+\(optional\)/m)
-    expect(text.trim().split('\n')).toHaveLength(77)
+    expect(text.trim().split('\n')).toHaveLength(84)
   })
 
   it.each([

@@ -6,48 +6,20 @@
  */
 import { createHash } from 'node:crypto'
 import { Checker, observe, statusAndBody } from '../check.ts'
-import type { Reply, TargetClient } from '../client.ts'
 import { oneLine } from '../one-line.ts'
-import { probeDuring, type ProbeResult } from '../prober.ts'
+import { probeDuring } from '../prober.ts'
 import type { CaseDef, CaseContext, Outcome } from '../types.ts'
 import { round } from '../stats.ts'
 import { calibrateCpu } from './calibrate-cpu.ts'
 import { heavyDigest } from './heavy-digest.ts'
+import { checkProbe, checkSlept, concurrent, PING_LIMIT_MS, probeData, warm } from './loop-checks.ts'
 
-/** Worst acceptable ping latency while blocking work runs elsewhere, ms. */
-export const PING_LIMIT_MS = 100
+export { PING_LIMIT_MS }
 
 export function sha256Chain(rounds: number): string {
   let d = createHash('sha256').update('unblocked', 'ascii').digest()
   for (let i = 0; i < rounds; i++) d = createHash('sha256').update(d).digest()
   return d.toString('hex')
-}
-
-/** A probe summary for `data`: the numbers without the per-ping timeline. */
-function probeData(p: ProbeResult): Record<string, unknown> {
-  return { pings: p.sent, pingFailures: p.failed, worstPingMs: p.worstMs, p50PingMs: p.p50Ms, p99PingMs: p.p99Ms, pingIntervalMs: p.intervalMs, pingTimeline: p.samples.map((s) => [s.at, s.ms, s.ok ? 1 : 0]) }
-}
-
-/** The pings' verdict while `during` (`4 × GET /block/sync?ms=400`) ran: what they met, not why. */
-function checkProbe(c: Checker, p: ProbeResult, during: string): void {
-  c.must(p.failed === 0, `${p.failed} of ${p.sent} GET /ping failed while ${during} ran (${oneLine(p.failures.join('; '))})`, { pingFailures: 0 }, { pingFailures: p.failed })
-  c.must(p.worstMs < PING_LIMIT_MS, `pings waited up to ${p.worstMs} ms (bound ${PING_LIMIT_MS} ms) while ${during} ran`, { worstPingMs: `< ${PING_LIMIT_MS}` }, { worstPingMs: p.worstMs })
-}
-
-function concurrent(client: TargetClient, path: string, n: number): Promise<Reply[]> {
-  return Promise.all(Array.from({ length: n }, () => client.request(path)))
-}
-
-/** Warm connections and workers so the first measured request does not pay for start-up. */
-async function warm(client: TargetClient, path: string, n: number): Promise<void> {
-  await concurrent(client, path, n)
-}
-
-function checkSlept(c: Checker, replies: readonly Reply[], path: string, ms: number): void {
-  const bad = replies.filter((r) => r.status !== 200 || !r.body.toString('utf8').replace(/\s/g, '').includes(`"slept":${ms}`))
-  const first = bad[0]
-  const reason = `${bad.length} of ${replies.length} GET ${path} answered ${first === undefined ? '' : statusAndBody(first)}${bad.length > 1 ? ' (the first)' : ''}, expected 200 {"slept":${ms}}`
-  c.must(first === undefined, reason, { status: 200, body: `{"slept":${ms}}` }, first && observe(first))
 }
 
 function keepsLoopFree(id: string, path: string, description: string): CaseDef {
