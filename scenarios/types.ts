@@ -4,13 +4,17 @@
  */
 import type { TargetClient } from './client.ts'
 
-export const CONTRACT_VERSION = 'v1'
+/** Every contract version this CLI can run (`--contract`); a report names the one it ran. */
+export const CONTRACT_VERSIONS = ['v1', 'v2'] as const
+export type ContractVersion = (typeof CONTRACT_VERSIONS)[number]
+/** The newest contract: what runs unless `--contract` picks an older one. */
+export const CONTRACT_VERSION: ContractVersion = 'v2'
 
 export type Level = 'MUST' | 'SHOULD' | 'INFO'
 export type Verdict = 'PASS' | 'FAIL' | 'WARN' | 'INFO' | 'UNIMPLEMENTED' | 'ERROR'
 export const VERDICTS: readonly Verdict[] = ['PASS', 'FAIL', 'WARN', 'INFO', 'UNIMPLEMENTED', 'ERROR']
 
-export const SUITES = ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'] as const
+export const SUITES = ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking', 'context', 'background', 'cancellation'] as const
 export type Suite = (typeof SUITES)[number]
 
 /** What was expected or seen: status, the headers that matter, a body excerpt. */
@@ -86,7 +90,8 @@ export interface TargetInfo {
 }
 
 export interface ConformanceReport {
-  readonly contract: typeof CONTRACT_VERSION
+  /** The contract whose cases were selected from (`--contract`). */
+  readonly contract: ContractVersion
   readonly target: TargetInfo
   readonly startedAt: string
   readonly durationMs: number
