@@ -10,6 +10,7 @@ import type { ConformanceFlags } from './conformance.ts'
 import type { ReportFlags } from './report-command.ts'
 import { UsageError } from './usage-error.ts'
 import { targets } from '../targets/index.ts'
+import { CONTRACT_VERSION, CONTRACT_VERSIONS, SUITES } from '../scenarios/types.ts'
 
 export function buildCli(): Command {
   const program = new Command('unblocked')
@@ -28,11 +29,13 @@ export function buildCli(): Command {
 
   program
     .command('conformance')
-    .description('run the conformance suites against any HTTP server that implements the contract (scenarios/contract-v1.md)')
+    .description('run the conformance suites against any HTTP server that implements the contract (scenarios/contract-v2.md, and contract-v1.md it extends)')
     .option('--target <url>', 'base URL of a running target, e.g. http://127.0.0.1:8000')
     .option('--spawn <command>', 'start the target: $PORT is set and {port} substituted; waits for GET /health; the process tree is killed afterwards')
     .option('--name <name>', 'a name for the target in reports')
-    .option('--suite <list>', 'comma-separated suites: coercion, extraction, errors, thread-safety, deps, streaming, capacity, blocking, invasive')
+    .option('--contract <version>', `run only the cases of this contract version: ${CONTRACT_VERSIONS.join(', ')}`, CONTRACT_VERSION)
+    .option('--suite <list>', `comma-separated suites: ${SUITES.join(', ')}`)
+    .option('--exclude-suite <list...>', 'leave out these suites (repeatable, comma-separated), e.g. --exclude-suite invasive')
     .option('--case <glob...>', 'only cases whose id matches a glob (repeatable, comma-separated)')
     .option('--list', 'list the selected cases and exit')
     .option('--timeout <ms>', 'per-request timeout', '5000')

@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import { checkConformance, exitCodeOf } from '../scenarios/conformance.ts'
 import { selectCases, SelectionError } from '../scenarios/runner.ts'
 import { ALL_CASES } from '../scenarios/suites/index.ts'
-import type { ConformanceReport } from '../scenarios/types.ts'
+import { CONTRACT_VERSIONS, type ConformanceReport, type ContractVersion } from '../scenarios/types.ts'
 import { renderJson } from '../reports/conformance/json.ts'
 import { renderJunit } from '../reports/conformance/junit.ts'
 import { renderMarkdown } from '../reports/conformance/markdown.ts'
@@ -17,7 +17,9 @@ export interface ConformanceFlags {
   target?: string
   spawn?: string
   name?: string
+  contract: string
   suite?: string
+  excludeSuite?: string[]
   case?: string[]
   list?: boolean
   timeout: string
@@ -39,6 +41,12 @@ function listCsv(raw: string | undefined): string[] {
   return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
 }
 
+function contractVersion(raw: string): ContractVersion {
+  const version = CONTRACT_VERSIONS.find((v) => v === raw)
+  if (version === undefined) throw new UsageError(`--contract must be one of ${CONTRACT_VERSIONS.join(', ')}, got "${raw}"`)
+  return version
+}
+
 async function writeOut(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, text)
@@ -52,9 +60,15 @@ export async function writeOutputs(report: ConformanceReport, flags: Pick<Confor
 
 /** Returns the exit code: 0 no FAIL/ERROR, 1 otherwise, 130 when interrupted (2 is thrown as a UsageError). */
 export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const contract = contractVersion(flags.contract)
   let cases
   try {
-    cases = selectCases(ALL_CASES, { suites: listCsv(flags.suite), cases: (flags.case ?? []).flatMap((c) => listCsv(c)) })
+    cases = selectCases(ALL_CASES, {
+      contract,
+      suites: listCsv(flags.suite),
+      excludeSuites: (flags.excludeSuite ?? []).flatMap((s) => listCsv(s)),
+      cases: (flags.case ?? []).flatMap((c) => listCsv(c)),
+    })
   } catch (err) {
     if (err instanceof SelectionError) throw new UsageError(err.message)
     throw err
@@ -90,9 +104,10 @@ export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableS
     }
     const url = spawned?.url ?? (flags.target as string).replace(/\/$/, '')
     const terminal = new TerminalReporter(out)
-    terminal.onStart(url, cases.length)
+    terminal.onStart(url, cases.length, contract)
     const report = await checkConformance({
       target: { url, ...(flags.name !== undefined && { name: flags.name }), ...(spawned && { command: spawned.command }) },
+      contract,
       cases,
       timeoutMs,
       attempts,

@@ -156,6 +156,34 @@ describe('TargetClient', () => {
     expect((await client.request('/empty')).firstByteMs).toBeUndefined()
   })
 
+  it('a request signal drops that request as aborted, and the target sees the disconnect; the client goes on', async () => {
+    const before = closedEarly
+    const stop = new AbortController()
+    const interrupt = new AbortController()
+    const own = new TargetClient(client.baseUrl, 5_000, { signal: interrupt.signal })
+    setTimeout(() => stop.abort(), 100)
+    const t0 = performance.now()
+    const err = await failure(own.request('/dribble', { signal: stop.signal }))
+    expect(performance.now() - t0).toBeLessThan(1_000)
+    expect(err.kind).toBe('aborted')
+    expect(err.message).toMatch(/^aborted by the client: GET http:\/\/127\.0\.0\.1:\d+\/dribble$/)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(closedEarly).toBeGreaterThan(before)
+    // Only that request: the run's signal is untouched and the next request is served.
+    expect(interrupt.signal.aborted).toBe(false)
+    expect((await own.request('/small')).status).toBe(200)
+    await own.close()
+  })
+
+  it('the run signal wins over a request signal: interrupted, not aborted', async () => {
+    const stop = new AbortController()
+    const interrupt = new AbortController()
+    const own = new TargetClient(client.baseUrl, 5_000, { signal: interrupt.signal })
+    setTimeout(() => (interrupt.abort(), stop.abort()), 100)
+    expect((await failure(own.request('/dribble', { signal: stop.signal }))).kind).toBe('interrupted')
+    await own.close()
+  })
+
   it('rejects a maxBytes that is not a positive integer', () => {
     expect(() => new TargetClient('http://127.0.0.1:1', 100, { maxBytes: 0 })).toThrow('maxBytes must be a positive integer, got 0')
   })

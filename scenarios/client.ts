@@ -2,7 +2,8 @@
  * HTTP to the target (undici). Every failure to get a proper HTTP answer is a `TransportError`
  * with a kind, which the runner turns into an ERROR verdict: refused, reset, timeout (no complete
  * answer within the request's total deadline), too-large (a body over the size cap), protocol (an
- * unparseable response), interrupted (the run's signal aborted it).
+ * unparseable response), interrupted (the run's signal aborted it), aborted (the request's own
+ * signal did: a case that disconnects on purpose).
  *
  * A hostile target cannot hang or balloon the client: undici's headers/body timeouts are idle
  * timeouts (a body dribbled one byte a second never trips them), so every request also has a
@@ -15,7 +16,7 @@
  */
 import { Agent, errors as undiciErrors, request } from 'undici'
 
-export type TransportKind = 'refused' | 'reset' | 'timeout' | 'too-large' | 'interrupted' | 'protocol' | 'other'
+export type TransportKind = 'refused' | 'reset' | 'timeout' | 'too-large' | 'interrupted' | 'aborted' | 'protocol' | 'other'
 
 /** The default response body cap: the suites' largest body is a few hundred bytes. */
 export const DEFAULT_MAX_BYTES = 1024 * 1024
@@ -66,6 +67,12 @@ export interface RequestOptions {
    * @default false
    */
   partial?: boolean
+  /**
+   * Aborting it drops this request (and its connection) wherever it is, failing it with a
+   * `TransportError` of kind 'aborted': a case that disconnects on purpose. Unlike the client's
+   * `signal` (the run's interrupt), it ends only this request.
+   */
+  signal?: AbortSignal
 }
 
 function timedOut(timeoutMs: number, received: number, what: string, cause?: unknown): TransportError {
@@ -155,6 +162,7 @@ export class TargetClient {
       expired = true
       deadline.abort()
     }, timeout)
+    const signals = [deadline.signal, ...(this.#signal ? [this.#signal] : []), ...(opts.signal ? [opts.signal] : [])]
     let received = 0
     let firstByteAt: number | undefined
     const chunks: Buffer[] = []
@@ -167,7 +175,7 @@ export class TargetClient {
         dispatcher: this.#agent,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        signal: this.#signal ? AbortSignal.any([deadline.signal, this.#signal]) : deadline.signal,
+        signal: signals.length === 1 ? deadline.signal : AbortSignal.any(signals),
       })
       answered = { status: res.statusCode, headers: headersOf(res.headers) }
       const tooLarge = (seen: string): TransportError => {
@@ -188,6 +196,7 @@ export class TargetClient {
       return replyOf(answered, chunks, received, t0, firstByteAt)
     } catch (err) {
       if (this.#signal?.aborted && !expired) throw new TransportError('interrupted', `interrupted: ${what}`, { cause: err })
+      if (opts.signal?.aborted && !expired) throw new TransportError('aborted', `aborted by the client: ${what}`, { cause: err })
       if (expired && !(err instanceof TransportError)) throw timedOut(timeout, received, what, err)
       const cut = opts.partial === true && answered !== undefined && !(err instanceof TransportError) ? truncation(err, answered.headers, received) : undefined
       if (answered !== undefined && cut !== undefined) return { ...replyOf(answered, chunks, received, t0, firstByteAt), truncated: cut }

@@ -2,11 +2,13 @@
 import { DEFAULT_ATTEMPTS } from './attempts.ts'
 import { TargetClient } from './client.ts'
 import { countVerdicts, runCases, type RunEvents } from './runner.ts'
-import { CONTRACT_VERSION, type CaseDef, type ConformanceReport, type TargetInfo } from './types.ts'
+import { CONTRACT_VERSION, type CaseDef, type ConformanceReport, type ContractVersion, type TargetInfo } from './types.ts'
 import { round } from './stats.ts'
 
 export interface ConformanceOptions extends RunEvents {
   target: TargetInfo
+  /** The contract `cases` were selected from (`selectCases`' `contract`); the report names it. @default CONTRACT_VERSION */
+  contract?: ContractVersion
   cases: readonly CaseDef[]
   /** Per-request timeout, ms. @default 5000 */
   timeoutMs?: number
@@ -39,7 +41,7 @@ export async function checkConformance(opts: ConformanceOptions): Promise<Confor
       ...(opts.signal && { signal: opts.signal }),
     })
     return {
-      contract: CONTRACT_VERSION,
+      contract: opts.contract ?? CONTRACT_VERSION,
       target: { ...opts.target, ...(server !== undefined && { server }) },
       startedAt,
       durationMs: round(performance.now() - t0),

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { TransportError, type TargetClient } from './client.ts'
 import { countVerdicts, runCases, selectCases, verdictOf } from './runner.ts'
 import { ALL_CASES } from './suites/index.ts'
-import type { CaseDef, Outcome } from './types.ts'
+import { SUITES, type CaseDef, type Outcome } from './types.ts'
+import { V1_CASE_IDS } from './v1-case-ids.ts'
 
 const mk = (id: string, level: CaseDef['level'], run: () => Promise<Outcome>, optional = false): CaseDef => ({ id, suite: 'coercion', level, description: id, optional, run })
 
@@ -24,7 +25,7 @@ describe('verdicts', () => {
 
 describe('selection', () => {
   it('by suite and by glob, keeping run order', () => {
-    expect(selectCases(ALL_CASES, { suites: ['errors'] }).map((c) => c.id)).toEqual(['errors.sync.exception', 'errors.async.exception', 'errors.not-found', 'errors.method-not-allowed'])
+    expect(selectCases(ALL_CASES, { suites: ['errors'] }).map((c) => c.id)).toEqual(['errors.sync.exception', 'errors.async.exception', 'errors.not-found', 'errors.method-not-allowed', 'errors.sync.dependency', 'errors.async.dependency'])
     expect(selectCases(ALL_CASES, { cases: ['*.transient'] }).map((c) => c.id)).toEqual(['thread-safety.sync.transient', 'thread-safety.async.transient'])
     expect(selectCases(ALL_CASES, { suites: ['coercion'], cases: ['coercion.async.*'] })).toHaveLength(13)
   })
@@ -36,6 +37,19 @@ describe('selection', () => {
     const suites = ALL_CASES.map((c) => c.suite)
     expect(suites.indexOf('invasive')).toBeGreaterThan(suites.lastIndexOf('blocking'))
     expect(suites.slice(suites.indexOf('invasive')).every((s) => s === 'invasive')).toBe(true)
+  })
+
+  it('excludes suites, after --suite and together with --case', () => {
+    const ids = (sel: Parameters<typeof selectCases>[1]) => selectCases(ALL_CASES, sel).map((c) => c.id)
+    expect(ids({ excludeSuites: ['coercion'] })).toEqual(ALL_CASES.filter((c) => c.suite !== 'coercion').map((c) => c.id))
+    expect(ids({ suites: ['context', 'background'], excludeSuites: ['background'] })).toEqual(['context.sync.request-id', 'context.async.request-id', 'context.parity.dependency-writes'])
+    expect(ids({ cases: ['*.sync.*'], excludeSuites: ['coercion', 'extraction', 'thread-safety'] })).toEqual(['errors.sync.exception', 'errors.sync.dependency', 'context.sync.request-id', 'cancellation.sync.client-abort'])
+    // Every suite can be excluded: the one that runs last (the invasive one) is the usual one.
+    for (const suite of SUITES) expect(selectCases(ALL_CASES, { excludeSuites: [suite] }).some((c) => c.suite === suite)).toBe(false)
+  })
+  it('an unknown or all-excluding --exclude-suite is a usage error that names the suites', () => {
+    expect(() => selectCases(ALL_CASES, { excludeSuites: ['nope'] })).toThrow(`unknown suite nope in --exclude-suite; suites: ${SUITES.join(', ')}`)
+    expect(() => selectCases(ALL_CASES, { suites: ['errors'], excludeSuites: ['errors'] })).toThrow('no case matches the given --suite/--exclude-suite/--case selection')
   })
   it('case ids are unique and follow suite.name', () => {
     const ids = ALL_CASES.map((c) => c.id)
@@ -133,6 +147,7 @@ describe('attempts: a failing timing case is run again, and fails only if every 
   it('the cases judged by a time bound are the timing ones', () => {
     expect(ALL_CASES.filter((c) => c.timing).map((c) => c.id)).toEqual([
       'deps.sync-dependency-keeps-loop-free',
+      'background.sync-task',
       'streaming.sync.iterator',
       'streaming.async.iterator',
       'capacity.sync-parallelism',
@@ -151,10 +166,12 @@ describe('attempts: a failing timing case is run again, and fails only if every 
   })
 })
 
-describe('the contract document', () => {
+describe('the contract documents', () => {
   const doc = readFileSync(new URL('./contract-v1.md', import.meta.url), 'utf8')
-  it('names every case the suites run', () => {
+  const v2 = readFileSync(new URL('./contract-v2.md', import.meta.url), 'utf8')
+  it('v1 names every v1 case', () => {
     const missing = ALL_CASES.filter((c) => {
+      if (!V1_CASE_IDS.includes(c.id)) return false
       if (doc.includes(`\`${c.id}\``)) return false
       const [suite, mode, name] = c.id.split('.')
       if (suite === 'extraction') return !doc.includes(`| \`${name}\` |`) || !doc.includes('`extraction.{mode}.<name>`')
@@ -162,6 +179,17 @@ describe('the contract document', () => {
       return true
     })
     expect(missing.map((c) => c.id)).toEqual([])
+  })
+  it('v2 names every case v1 does not, with its level', () => {
+    const added = ALL_CASES.filter((c) => !V1_CASE_IDS.includes(c.id))
+    expect(added.length).toBeGreaterThan(0)
+    const row = (id: string): string | undefined => v2.split('\n').find((line) => line.startsWith('|') && line.includes(`\`${id}\``))
+    expect(added.filter((c) => !row(c.id)?.includes(` ${c.level}`)).map((c) => `${c.id} ${c.level}`)).toEqual([])
+  })
+  it('v2 names the suites it adds and how to leave one out', () => {
+    for (const suite of new Set(ALL_CASES.filter((c) => !V1_CASE_IDS.includes(c.id)).map((c) => c.suite))) expect(v2).toContain(`### ${suite}`)
+    expect(v2).toContain('--exclude-suite invasive')
+    expect(v2).toContain('--contract v1')
   })
   it('documents the check value', () => {
     expect(doc).toContain('a10d8cf5f23f3cf430cbc2bcef1d1dccc52602e9d10ff7b2ff90c6ee3f68b728')

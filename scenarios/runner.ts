@@ -9,10 +9,15 @@ import { DEFAULT_ATTEMPTS, callsForAnotherAttempt, settle } from './attempts.ts'
 import { TransportError, type TargetClient } from './client.ts'
 import { oneLine } from './one-line.ts'
 import { round } from './stats.ts'
-import { SUITES, type CaseDef, type CaseResult, type Outcome, type Suite, type Verdict } from './types.ts'
+import { SUITES, type CaseDef, type CaseResult, type ContractVersion, type Outcome, type Suite, type Verdict } from './types.ts'
+import { V1_CASE_IDS } from './v1-case-ids.ts'
 
 export interface Selection {
+  /** Only the cases of this contract version (v1: the frozen list in v1-case-ids.ts). @default CONTRACT_VERSION, every case */
+  contract?: ContractVersion
   suites?: readonly string[]
+  /** Suites left out (`--exclude-suite invasive`); applied after `suites`. */
+  excludeSuites?: readonly string[]
   /** Glob patterns over case ids (`coercion.sync.*`, `*.transient`). */
   cases?: readonly string[]
 }
@@ -21,13 +26,25 @@ export class SelectionError extends Error {
   override readonly name = 'SelectionError'
 }
 
+function checkSuites(names: readonly string[] | undefined, flag: string): Set<Suite> | undefined {
+  const unknown = (names ?? []).filter((s) => !(SUITES as readonly string[]).includes(s))
+  if (unknown.length > 0) throw new SelectionError(`unknown suite ${unknown.join(', ')}${flag}; suites: ${SUITES.join(', ')}`)
+  return names && names.length > 0 ? new Set(names as Suite[]) : undefined
+}
+
 export function selectCases(all: readonly CaseDef[], sel: Selection): CaseDef[] {
-  const unknown = (sel.suites ?? []).filter((s) => !(SUITES as readonly string[]).includes(s))
-  if (unknown.length > 0) throw new SelectionError(`unknown suite ${unknown.join(', ')}; suites: ${SUITES.join(', ')}`)
-  const suites = sel.suites && sel.suites.length > 0 ? new Set(sel.suites as Suite[]) : undefined
+  const suites = checkSuites(sel.suites, '')
+  const excluded = checkSuites(sel.excludeSuites, ' in --exclude-suite') ?? new Set<Suite>()
+  const v1 = sel.contract === 'v1' ? new Set(V1_CASE_IDS) : undefined
   const match = sel.cases && sel.cases.length > 0 ? picomatch(sel.cases as string[]) : undefined
-  const chosen = all.filter((c) => (suites === undefined || suites.has(c.suite)) && (match === undefined || match(c.id)))
-  if (chosen.length === 0) throw new SelectionError('no case matches the given --suite/--case selection')
+  const selected = all.filter((c) => (suites === undefined || suites.has(c.suite)) && !excluded.has(c.suite) && (match === undefined || match(c.id)))
+  const chosen = v1 === undefined ? selected : selected.filter((c) => v1.has(c.id))
+  if (chosen.length === 0) {
+    // Say so when the contract is what left nothing: `--contract v1 --suite context`.
+    const of = selected.length > 0 ? ` of contract ${sel.contract}` : ''
+    const later = selected.length > 0 ? ` (${selected.length} of a later contract do)` : ''
+    throw new SelectionError(`no case${of} matches the given --suite/--exclude-suite/--case selection${later}`)
+  }
   return chosen
 }
 

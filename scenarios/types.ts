@@ -4,14 +4,18 @@
  */
 import type { TargetClient } from './client.ts'
 
-export const CONTRACT_VERSION = 'v1'
+/** Every contract version this CLI can run (`--contract`); a report names the one it ran. */
+export const CONTRACT_VERSIONS = ['v1', 'v2'] as const
+export type ContractVersion = (typeof CONTRACT_VERSIONS)[number]
+/** The newest contract: what runs unless `--contract` picks an older one. */
+export const CONTRACT_VERSION: ContractVersion = 'v2'
 
 export type Level = 'MUST' | 'SHOULD' | 'INFO'
 export type Verdict = 'PASS' | 'FAIL' | 'WARN' | 'INFO' | 'UNIMPLEMENTED' | 'ERROR'
 export const VERDICTS: readonly Verdict[] = ['PASS', 'FAIL', 'WARN', 'INFO', 'UNIMPLEMENTED', 'ERROR']
 
 /** In run order; `invasive` (cases that can wedge a target) runs last. */
-export const SUITES = ['coercion', 'extraction', 'errors', 'thread-safety', 'deps', 'streaming', 'capacity', 'blocking', 'invasive'] as const
+export const SUITES = ['coercion', 'extraction', 'errors', 'thread-safety', 'deps', 'context', 'background', 'streaming', 'cancellation', 'capacity', 'blocking', 'invasive'] as const
 export type Suite = (typeof SUITES)[number]
 
 /** What was expected or seen: status, the headers that matter, a body excerpt. */
@@ -87,7 +91,8 @@ export interface TargetInfo {
 }
 
 export interface ConformanceReport {
-  readonly contract: typeof CONTRACT_VERSION
+  /** The contract whose cases were selected from (`--contract`). */
+  readonly contract: ContractVersion
   readonly target: TargetInfo
   readonly startedAt: string
   readonly durationMs: number

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { SUITES, VERDICTS, type ConformanceReport } from '../../scenarios/types.ts'
+import { CONTRACT_VERSIONS, SUITES, VERDICTS, type ConformanceReport } from '../../scenarios/types.ts'
 import { fixture } from '../../test/fixtures/results-fixture.ts'
 import { parseResults, ResultsFileError } from './parse.ts'
-import { CaseResultSchema, SCHEMA_VERSION, VerdictSchema, type Conformance } from './schema.ts'
+import { CaseResultSchema, ConformanceSchema, SCHEMA_VERSION, VerdictSchema, type Conformance } from './schema.ts'
 
 /** What `unblocked report` reads: the fixture written as JSON and read back. */
 const written = (): Record<string, unknown> => JSON.parse(JSON.stringify(fixture)) as Record<string, unknown>
@@ -70,6 +70,7 @@ describe('the schema module', () => {
 
   it('describes conformance reports exactly as the conformance runner produces them', () => {
     expect(CaseResultSchema.shape.suite.options).toEqual([...SUITES])
+    expect(ConformanceSchema.shape.contract.options).toEqual([...CONTRACT_VERSIONS])
     expect(VerdictSchema.options).toEqual([...VERDICTS])
     expectTypeOf<Conformance>().toExtend<ConformanceReport>()
     expectTypeOf<ConformanceReport>().toExtend<Conformance>()

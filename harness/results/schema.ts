@@ -16,7 +16,8 @@ import { z } from 'zod'
  * 2: state-keyed unions for trials (`crashed` and `skipped` added), cells (`reason` on skipped
  * cells), targets (`verification` replaces `conformance` and `mustFailures`) and micro results;
  * `micro` always present; later, optional `unstable` on a conformance case (additive: files
- * with and without it read the same); later, contract v2's suites in `suite` (additive too). 1: the first format.
+ * with and without it read the same), and contract `v2` with its suites (additive too: a v1
+ * file reads as before). 1: the first format.
  */
 export const SCHEMA_VERSION = 2
 
@@ -33,7 +34,7 @@ const Observed = z.looseObject({ status: z.int().optional(), headers: z.record(z
 
 export const CaseResultSchema = z.object({
   id: z.string(),
-  suite: z.enum(['coercion', 'extraction', 'errors', 'thread-safety', 'deps', 'streaming', 'capacity', 'blocking', 'invasive']),
+  suite: z.enum(['coercion', 'extraction', 'errors', 'thread-safety', 'deps', 'context', 'background', 'streaming', 'cancellation', 'capacity', 'blocking', 'invasive']),
   level: z.enum(['MUST', 'SHOULD', 'INFO']),
   description: z.string(),
   verdict: VerdictSchema,
@@ -46,7 +47,7 @@ export const CaseResultSchema = z.object({
 })
 
 export const ConformanceSchema = z.object({
-  contract: z.literal('v1'),
+  contract: z.enum(['v1', 'v2']),
   target: z.object({ url: z.string(), name: z.string().optional(), command: z.string().optional(), server: z.string().optional() }),
   startedAt: z.string(),
   durationMs: ms,

@@ -134,3 +134,29 @@ describe('an unstable case (a timing case whose attempts disagreed) is shown in 
     expect(json.cases[1]).toMatchObject({ unstable: true, data: { attempts } })
   })
 })
+
+describe('contract v2: its version and its suites in every output', () => {
+  const v2: ConformanceReport = {
+    ...report,
+    contract: 'v2',
+    cases: [c('coercion.sync.dict', 'PASS'), c('context.sync.request-id', 'FAIL'), c('background.sync-task', 'PASS'), c('cancellation.sync.client-abort', 'INFO', { level: 'INFO' })],
+    counts: { PASS: 2, FAIL: 1, WARN: 0, INFO: 1, UNIMPLEMENTED: 0, ERROR: 0 },
+  }
+
+  it('JUnit: a testsuite per v2 suite, and the version in the name', () => {
+    const xml = renderJunit(v2)
+    const doc = convert(xml, { format: 'object' }) as unknown as { testsuites: { '@name': string; testsuite: { '@name': string }[] } }
+    expect(doc.testsuites['@name']).toBe('unblocked conformance v2: fixture')
+    expect(doc.testsuites.testsuite.map((s) => s['@name'])).toEqual(['fixture · coercion', 'fixture · context', 'fixture · background', 'fixture · cancellation'])
+  })
+
+  it('Markdown and terminal name the contract that ran', () => {
+    expect(renderMarkdown(v2)).toContain('## unblocked conformance v2: fixture')
+    expect(renderMarkdown(report)).toContain('## unblocked conformance v1: fixture')
+    let text = ''
+    const t = new TerminalReporter({ write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream, false)
+    t.onStart('http://127.0.0.1:9', 4, 'v1')
+    t.onStart('http://127.0.0.1:9', 4)
+    expect(text).toBe('unblocked conformance v1 → http://127.0.0.1:9 (4 cases)\nunblocked conformance v2 → http://127.0.0.1:9 (4 cases)\n')
+  })
+})

@@ -2,7 +2,7 @@
 import { styleText } from 'node:util'
 import { attemptsOf, unstableNote } from '../../scenarios/attempts.ts'
 import type { CaseDef } from '../../scenarios/types.ts'
-import { VERDICTS, type CaseResult, type ConformanceReport, type Verdict } from '../../scenarios/types.ts'
+import { CONTRACT_VERSION, VERDICTS, type CaseResult, type ConformanceReport, type ContractVersion, type Verdict } from '../../scenarios/types.ts'
 
 type Color = 'green' | 'red' | 'yellow' | 'cyan' | 'gray' | 'magenta'
 const COLOR: Record<Verdict, Color> = { PASS: 'green', FAIL: 'red', WARN: 'yellow', INFO: 'cyan', UNIMPLEMENTED: 'gray', ERROR: 'magenta' }
@@ -20,8 +20,8 @@ export class TerminalReporter {
     return this.#color ? styleText(color, s) : s
   }
 
-  onStart(target: string, total: number): void {
-    this.#out.write(`unblocked conformance v1 → ${target} (${total} cases)\n`)
+  onStart(target: string, total: number, contract: ContractVersion = CONTRACT_VERSION): void {
+    this.#out.write(`unblocked conformance ${contract} → ${target} (${total} cases)\n`)
   }
 
   onCaseStart(_c: CaseDef, _i: number, _n: number): void {}
