@@ -32,15 +32,18 @@ export class StreamIntake {
 
   /**
    * Settles with `task`'s result when the call answered with a whole body, or with a stream as
-   * soon as the worker sends call `id`'s head.
+   * soon as the worker sends call `id`'s head. The task's result and the stream's messages travel
+   * on different ports, so a short stream's result may come first: a result that says it
+   * `streamed` waits for its head.
    */
-  race<T>(id: number, task: Promise<T>): Promise<T | StreamStart> {
+  race<T extends { readonly streamed?: unknown }>(id: number, task: Promise<T>): Promise<T | StreamStart> {
     return new Promise((resolve, reject) => {
       const open: Open = { start: resolve, chunks: [], ended: false, failed: undefined, control: undefined, wake: undefined }
       this.#open.set(id, open)
       task.then(
         (value) => {
-          if (open.start === undefined) return // streaming: the end comes as a message
+          // Streaming: the head (if not here yet) and the end come as messages.
+          if (open.start === undefined || value.streamed !== undefined) return
           this.#open.delete(id)
           resolve(value)
         },
