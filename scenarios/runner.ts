@@ -88,7 +88,7 @@ function resultOf(c: CaseDef, outcome: Outcome, durationMs: number): CaseResult 
   const o = 'reason' in outcome ? { ...outcome, reason: oneLine(outcome.reason, REASON_MAX) } : outcome
   switch (o.kind) {
     case 'pass':
-      return { ...base, verdict, reason: '', ...(o.data && { data: o.data }) }
+      return { ...base, verdict, reason: o.note === undefined ? '' : oneLine(o.note, REASON_MAX), ...(o.data && { data: o.data }) }
     case 'info':
       return { ...base, verdict, reason: o.reason, data: o.data }
     case 'unimplemented':

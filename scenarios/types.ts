@@ -28,7 +28,8 @@ export interface Observed {
 
 /** What a case's `run` reports. Transport failures are thrown (`TransportError`) and become ERROR. */
 export type Outcome =
-  | { readonly kind: 'pass'; readonly data?: Record<string, unknown> }
+  /** `note`: what a passing case measured, when the number is the point (capacity's parallelism); shown with the PASS. */
+  | { readonly kind: 'pass'; readonly data?: Record<string, unknown>; readonly note?: string }
   /** INFO cases: an outcome recorded with its numbers, not judged. */
   | { readonly kind: 'info'; readonly reason: string; readonly data: Record<string, unknown> }
   /** `level` says which part failed: a MUST part → FAIL, a SHOULD part → WARN. */
@@ -70,7 +71,7 @@ export interface CaseResult {
   readonly level: Level
   readonly description: string
   readonly verdict: Verdict
-  /** One line; empty for PASS. */
+  /** One line; empty for a PASS, unless the case noted what it measured. */
   readonly reason: string
   readonly expected?: Observed
   readonly actual?: Observed

@@ -29,7 +29,7 @@ export class TerminalReporter {
   onCaseEnd(r: CaseResult, i: number, n: number): void {
     const tag = this.#paint(COLOR[r.verdict], r.verdict.padEnd(13))
     const progress = this.#paint('gray', `[${String(i + 1).padStart(String(n).length)}/${n}]`)
-    const reason = r.verdict === 'PASS' ? '' : `  ${this.#paint('gray', r.reason)}`
+    const reason = r.reason === '' ? '' : `  ${this.#paint('gray', r.reason)}`
     const note = unstableNote(r)
     const unstable = note === undefined ? '' : `  ${this.#paint('yellow', `(${note})`)}`
     this.#out.write(`${progress} ${tag} ${r.id} ${this.#paint('gray', `${r.durationMs} ms`)}${reason}${unstable}\n`)

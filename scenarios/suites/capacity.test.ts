@@ -29,7 +29,7 @@ describe('capacity.sync-parallelism', () => {
   })
 
   it('8 at once → PASS; the whole burst in one wave → PASS, shown "≥ 64"', () => {
-    expect(judgeParallelism(burstOf(8))).toMatchObject({ kind: 'pass', data: { parallelism: 8, parallelismShown: '8' } })
+    expect(judgeParallelism(burstOf(8))).toMatchObject({ kind: 'pass', data: { parallelism: 8, parallelismShown: '8' }, note: expect.stringMatching(/^effective parallelism 8: 8 of the 64 /) })
     expect(judgeParallelism(burstOf(64))).toMatchObject({ kind: 'pass', data: { parallelism: 64, parallelismShown: '≥ 64', completionHistogramMs: [[500, 64]] } })
   })
 

@@ -79,7 +79,9 @@ export function judgeParallelism(burst: Burst): Outcome {
     { parallelism: `≥ ${MIN_PARALLELISM}` },
     { parallelism: est.parallelism },
   )
-  return c.outcome()
+  const o = c.outcome()
+  // The number is the point of the case: a PASS shows it too.
+  return o.kind === 'pass' ? { ...o, note: `effective parallelism ${est.shown}: ${est.parallelism} of the ${burst.answers.length} GET ${burstPath()} sent at once answered within ${PARALLELISM_WINDOW_MS} ms of the first answer; all ${burst.answers.length} took ${burst.wallMs} ms` } : o
 }
 
 /** `capacity.overflow-keeps-loop-free`'s verdict (pure, for tests): the pings, then the burst's answers; the INFO requests are data. */
