@@ -1,6 +1,7 @@
 /** The README's example app compiles (npm test runs tsc) and behaves as the README says. */
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import def from './fixtures/readme-app.ts'
+import defV2 from './fixtures/readme-v2-app.ts'
 import { request, start, type Started } from './http.ts'
 
 let s: Started
@@ -17,4 +18,24 @@ it('serves the README example', async () => {
   expect((await request(`${s.url}/items/search?q=x`, { headers: { 'x-token': 't' } })).json()).toEqual(['x', 't'])
   const v = await request(`${s.url}/items/version`)
   expect(v.text).toBe('1.0')
+})
+
+describe('the second README example (dependencies, streaming, background tasks, context)', () => {
+  let v2: Started
+  beforeAll(async () => {
+    v2 = await start(defV2, { pool: { minThreads: 1 } })
+  })
+  afterAll(() => v2?.close())
+
+  it('serves it as the README says', async () => {
+    expect((await request(`${v2.url}/orders/one`, { headers: { 'x-request-id': 'r-1' } })).json()).toEqual({ s: 'db-session', rid: 'r-1' })
+    expect((await request(`${v2.url}/orders/rows`)).json()).toEqual(['select 1', 1])
+    const csv = await request(`${v2.url}/orders/export`)
+    expect(csv.text).toBe('row 0\nrow 1\nrow 2\n')
+    expect(csv.headers.get('transfer-encoding')).toBe('chunked')
+    expect((await request(`${v2.url}/orders`, { method: 'POST' })).status).toBe(202)
+    const archived = await request(`${v2.url}/orders/archived`)
+    expect(archived.status).toBe(410)
+    expect(archived.json()).toEqual({ error: { code: 'UNB_ERR_HTTP_STATUS', message: 'this order was archived' } })
+  })
 })
