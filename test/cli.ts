@@ -1,6 +1,10 @@
 /** The `unblocked` CLI as a user runs it, for end-to-end tests: a child process, bounded in time. */
 import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { CaseResult, ConformanceReport } from '../scenarios/types.ts'
 
 export const BIN = fileURLToPath(new URL('../bin/unblocked.mjs', import.meta.url))
 
@@ -29,3 +33,23 @@ export function runCli(args: readonly string[], limitMs: number): Promise<CliRun
     })
   })
 }
+
+export interface ConformanceRun extends CliRun {
+  readonly report: ConformanceReport
+}
+
+const reportsDir = mkdtempSync(join(tmpdir(), 'unblocked-e2e-'))
+
+/** Run `conformance` to completion (killed, and the promise rejected, after `limitMs`) and read its JSON report. */
+export async function runConformance(args: readonly string[], limitMs = 120_000): Promise<ConformanceRun> {
+  const json = join(reportsDir, `${Math.random().toString(36).slice(2)}.json`)
+  const run = await runCli(['conformance', ...args, '--json', json], limitMs)
+  try {
+    return { ...run, report: JSON.parse(readFileSync(json, 'utf8')) as ConformanceReport }
+  } catch (err) {
+    throw new Error(`no JSON report (exit ${run.code}): ${String(err)}\n${run.stdout}`)
+  }
+}
+
+/** A report's cases by id. */
+export const casesById = (r: ConformanceReport): Record<string, CaseResult> => Object.fromEntries(r.cases.map((c) => [c.id, c]))

@@ -4,29 +4,14 @@
  * within the timeout, never a hung CLI).
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { ConformanceReport } from '../scenarios/types.ts'
-import { BIN, runCli } from './cli.ts'
+import { BIN, casesById, runConformance } from './cli.ts'
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/broken-target.mjs', import.meta.url))
-const out = mkdtempSync(join(tmpdir(), 'unblocked-conf-'))
 
-interface Run { code: number | null; stdout: string; ms: number; report: ConformanceReport }
-
-/** Run `conformance` to completion (bounded by `limitMs`) and read its JSON report. */
-async function cli(args: string[], limitMs = 120_000): Promise<Run> {
-  const json = join(out, `${Math.random().toString(36).slice(2)}.json`)
-  const run = await runCli(['conformance', ...args, '--json', json], limitMs)
-  try {
-    return { ...run, report: JSON.parse(readFileSync(json, 'utf8')) as ConformanceReport }
-  } catch (err) {
-    throw new Error(`no JSON report (exit ${run.code}): ${String(err)}\n${run.stdout}`)
-  }
-}
+const cli = (args: string[], limitMs = 120_000) => runConformance(args, limitMs)
 
 const serveCmd = (target: string) => `"${process.execPath}" "${BIN}" serve ${target} --port {port}`
 const verdicts = (r: ConformanceReport) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]))

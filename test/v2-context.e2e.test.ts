@@ -4,34 +4,18 @@
  * verdict, a one-line reason stating what was seen), and the contract and suite selection flags.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import type { CaseResult, ConformanceReport } from '../scenarios/types.ts'
 import { V1_CASE_IDS } from '../scenarios/v1-case-ids.ts'
-import { BIN, runCli } from './cli.ts'
+import { BIN, casesById, runConformance } from './cli.ts'
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/v2-context-target.mjs', import.meta.url))
-const out = mkdtempSync(join(tmpdir(), 'unblocked-v2-context-'))
 const fixture = (broken = ''): string => `${broken ? `BROKEN=${broken} ` : ''}"${process.execPath}" "${FIXTURE}"`
 const V2_CASES = 'context.*,background.*,cancellation.*,errors.*.dependency'
 
-interface Run { code: number | null; stdout: string; report: ConformanceReport }
+const cli = (args: string[], limitMs = 90_000) => runConformance(args, limitMs)
 
-/** Run `conformance` to completion (bounded by `limitMs`) and read its JSON report. */
-async function cli(args: string[], limitMs = 90_000): Promise<Run> {
-  const json = join(out, `${Math.random().toString(36).slice(2)}.json`)
-  const run = await runCli(['conformance', ...args, '--json', json], limitMs)
-  try {
-    return { ...run, report: JSON.parse(readFileSync(json, 'utf8')) as ConformanceReport }
-  } catch (err) {
-    throw new Error(`no JSON report (exit ${run.code}): ${String(err)}\n${run.stdout}`)
-  }
-}
-
-const byId = (r: ConformanceReport): Record<string, CaseResult> => Object.fromEntries(r.cases.map((c) => [c.id, c]))
+const byId = casesById
 
 /** stderr and the exit code of a CLI call that never reaches a target. */
 async function usage(args: string[]): Promise<{ code: unknown; err: string; text: string }> {

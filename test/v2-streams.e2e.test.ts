@@ -7,38 +7,23 @@
  * short durations, against the same fixture.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { spawnTarget } from '../harness/spawn-target.ts'
 import { TargetClient } from '../scenarios/client.ts'
 import { runCases } from '../scenarios/runner.ts'
 import { resourcesPoolCase, type PoolCaseOptions } from '../scenarios/suites/resources.ts'
-import type { CaseResult, ConformanceReport } from '../scenarios/types.ts'
-import { BIN, runCli } from './cli.ts'
+import type { CaseResult } from '../scenarios/types.ts'
+import { BIN, casesById, runConformance } from './cli.ts'
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/v2-streams-target.mjs', import.meta.url))
-const out = mkdtempSync(join(tmpdir(), 'unblocked-v2-streams-'))
 
 /** The fixture as a --spawn command, broken in the given ways. */
 const fixture = (broken?: string): string => `${broken === undefined ? '' : `BROKEN=${broken} `}"${process.execPath}" "${FIXTURE}"`
 
-interface Run { code: number | null; stdout: string; ms: number; report: ConformanceReport }
+const cli = (args: string[], limitMs: number) => runConformance(args, limitMs)
 
-/** Run `conformance` to completion (killed, and the test failed, after `limitMs`) and read its JSON report. */
-async function cli(args: string[], limitMs: number): Promise<Run> {
-  const json = join(out, `${Math.random().toString(36).slice(2)}.json`)
-  const run = await runCli(['conformance', ...args, '--json', json], limitMs)
-  try {
-    return { ...run, report: JSON.parse(readFileSync(json, 'utf8')) as ConformanceReport }
-  } catch (err) {
-    throw new Error(`no JSON report (exit ${run.code}): ${String(err)}\n${run.stdout}`)
-  }
-}
-
-const byId = (r: ConformanceReport): Record<string, CaseResult> => Object.fromEntries(r.cases.map((c) => [c.id, c]))
+const byId = casesById
 
 describe('against the fixture implemented correctly', () => {
   // Default attempts (3): a machine hiccup during one attempt leaves a timing case PASS, marked unstable.
