@@ -78,6 +78,15 @@ export function buildCli(): Command {
     })
 
   program
+    .command('matrix')
+    .description('several conformance reports (--json) side by side: a Markdown table of verdicts per suite and target')
+    .argument('<reports...>', 'JSON reports written by unblocked conformance --json')
+    .option('--suites <list>', 'comma-separated suites to show (default: every suite a report ran)')
+    .action(async (files: string[], flags: { suites?: string }) => {
+      process.exitCode = (await import('./matrix-command.ts')).matrix(files, flags)
+    })
+
+  program
     .command('check-report')
     .description('open a rendered index.html in headless Chromium: no console errors, every chart drawn; saves a screenshot beside it')
     .argument('<index.html>')
