@@ -1,5 +1,8 @@
 /** The README's example app compiles (npm test runs tsc) and behaves as the README says. */
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { verdictMatrix } from '../reports/conformance/matrix.ts'
+import type { ConformanceReport } from '../scenarios/types.ts'
 import def from './fixtures/readme-app.ts'
 import defV2 from './fixtures/readme-v2-app.ts'
 import { request, start, type Started } from './http.ts'
@@ -37,5 +40,26 @@ describe('the second README example (dependencies, streaming, background tasks, 
     const archived = await request(`${v2.url}/orders/archived`)
     expect(archived.status).toBe(410)
     expect(archived.json()).toEqual({ error: { code: 'UNB_ERR_HTTP_STATUS', message: 'this order was archived' } })
+  })
+})
+
+describe('the verdict matrix', () => {
+  const targets = ['reference', 'fastify-piscina', 'fastapi', 'express', 'fastify']
+  const reports = targets.map((name) => ({ name, report: JSON.parse(readFileSync(new URL(`../docs/verdicts/${name}.json`, import.meta.url), 'utf8')) as ConformanceReport }))
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+
+  it.each([
+    ['v1', ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking']],
+    ['v2', ['deps', 'context', 'background', 'streaming', 'cancellation', 'capacity', 'invasive']],
+  ] as const)("the README's %s table is `unblocked matrix` of the committed reports", (_name, suites) => {
+    expect(readme).toContain(verdictMatrix(reports, suites))
+  })
+
+  it('the committed reports are full v2 runs, one per target', () => {
+    for (const { name, report } of reports) {
+      expect(report.contract).toBe('v2')
+      expect(report.target.name).toBe(name)
+      expect(report.cases.map((c) => c.suite)).toContain('invasive')
+    }
   })
 })
