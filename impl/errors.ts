@@ -40,6 +40,8 @@ export const ERRORS = {
 
   // -- handlers and responses ---------------------------------------------------------------
   UNB_ERR_HANDLER_FAILED: { status: 500, message: 'the handler for %s failed' },
+  UNB_ERR_HANDLER_TIMEOUT: { status: 504, message: 'the handler for %s did not finish within %s ms; its worker was stopped and replaced' },
+  UNB_ERR_CLIENT_GONE: { message: 'the client of %s disconnected before its handler finished; the call was dropped' },
   UNB_ERR_MODEL_INVALID: { message: 'invalid %s: %s' },
   UNB_ERR_RESPONSE_UNSERIALIZABLE: { status: 500, message: 'the value returned by %s cannot be serialized: %s' },
   UNB_ERR_RESPONSE_STREAM_FAILED: { message: 'the response body stream of %s failed after its head was sent: %s' },

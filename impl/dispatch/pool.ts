@@ -15,13 +15,14 @@ import { FastLane } from './lanes/fast.ts'
 import type { Lane, LaneName, LaneStats } from './lanes/lane.ts'
 import { OffloadLane } from './lanes/offload.ts'
 import { LanePolicy, resolveLanePolicyOptions, type LanePolicyOptions, type LaneSnapshot } from './lanes/policy.ts'
-import { isQueueFull, type LaneWorkers, type PiscinaLane } from './lanes/workers.ts'
+import { isAborted, isQueueFull, type LaneWorkers, type PiscinaLane } from './lanes/workers.ts'
+import { CallLimit } from './call-limit.ts'
 import { Answered, type Outcome } from '../error-response.ts'
 import { currentContext } from '../context/context-var.ts'
 import type { DependencyRunner, RequestContext } from '../extract/context.ts'
 import type { RouteOutcome } from './pipeline.ts'
 import type { BackgroundCall } from './background.ts'
-import type { DependencyResult, RouteCall, RouteResult } from './protocol.ts'
+import type { DependencyResult, RouteCall, RouteResult, WorkerTask } from './protocol.ts'
 import { StreamIntake } from './streams.ts'
 
 export { FAST_LANE_TASKS_PER_WORKER } from './lanes/fast.ts'
@@ -77,6 +78,15 @@ export interface PoolOptions {
    */
   offloadThreads?: number
   /**
+   * The time limit of a call in the pool, ms: a sync handler (unless `@timeout` gives its route
+   * another), a sync dependency, an offload or background task. Past it the call's worker is
+   * terminated and replaced — a sync function that never returns cannot be stopped any other
+   * way — and the request answers 504 `UNB_ERR_HANDLER_TIMEOUT`. The time counts from when the
+   * call is queued. A streamed body's limit ends when its first chunk is ready.
+   * @default 60000
+   */
+  handlerTimeout?: number
+  /**
    * When a route moves between lanes; see `LanePolicyOptions` for each field's default.
    * @example { policy: { fastMs: 1, maxDemotions: 5 } }
    */
@@ -102,9 +112,10 @@ export function resolvePoolOptions(o: PoolOptions = {}): ResolvedPoolOptions {
     fastLaneThreads: o.fastLaneThreads ?? cores,
     cpuLaneThreads: o.cpuLaneThreads ?? cores,
     offloadThreads: o.offloadThreads ?? cores,
+    handlerTimeout: o.handlerTimeout ?? 60_000,
   }
   for (const [k, v] of Object.entries(sizes)) {
-    const min = k === 'maxThreads' || k === 'fastLaneThreads' || k === 'cpuLaneThreads' || k === 'offloadThreads' ? 1 : 0
+    const min = k === 'maxThreads' || k === 'fastLaneThreads' || k === 'cpuLaneThreads' || k === 'offloadThreads' || k === 'handlerTimeout' ? 1 : 0
     if (!Number.isInteger(v) || v < min) throw invalid(`${k} must be an integer ≥ ${min}, got ${v}`)
   }
   if (sizes.minThreads > sizes.maxThreads) throw invalid(`minThreads (${sizes.minThreads}) exceeds options.pool.maxThreads (${sizes.maxThreads})`)
@@ -124,6 +135,13 @@ export interface PoolStats extends LaneStats {
   readonly offloadLane: LaneStats
   /** By route id: the lane its next call goes to, the median of its recent call times, its demotions. */
   readonly lanes: Record<string, LaneSnapshot>
+}
+
+/** The outcome of a call stopped by its limit: 504 (logged: the handler overran) or, for a client that left, nothing anyone reads. */
+function stopped(limit: Pick<CallLimit, 'why' | 'ms'>, where: string): Outcome {
+  if (limit.why === 'gone') return { response: new UnblockedError('UNB_ERR_CLIENT_GONE', [where]).toResponse() }
+  const e = new UnblockedError('UNB_ERR_HANDLER_TIMEOUT', [where, limit.ms])
+  return { response: e.toResponse(), failure: { code: e.code, route: where, message: e.message } }
 }
 
 /** The 503 for a lane whose queue is full. */
@@ -162,7 +180,7 @@ export class WorkerPool implements Offloader, DependencyRunner {
     }
     this.#blocking = new BlockingLane(workers, o)
     const lanes: Lane[] = [this.#blocking]
-    if (o.fastLane) lanes.push(new FastLane(workers, { threads: o.fastLaneThreads, maxQueue: o.maxQueue, idleTimeout: o.idleTimeout }))
+    if (o.fastLane) lanes.push(new FastLane(workers, { threads: o.fastLaneThreads, maxQueue: o.maxQueue, idleTimeout: o.idleTimeout }, o.handlerTimeout))
     if (o.cpuLane) lanes.push(new CpuLane(workers, { threads: o.cpuLaneThreads, maxQueue: o.maxQueue, idleTimeout: o.idleTimeout }))
     this.#lanes = lanes
     this.#byName = Object.fromEntries(lanes.map((l) => [l.name, l]))
@@ -183,9 +201,10 @@ export class WorkerPool implements Offloader, DependencyRunner {
   /**
    * Run a sync handler in a worker. Never rejects: pool failures become responses. A body the
    * handler streams arrives as it is produced (streams.ts); the route's lane learns from the call
-   * once its stream is over.
+   * once its stream is over. `watch` registers a callback for the client going away: a call still
+   * queued then is dropped (the fast lane's batched calls excepted: they are quick by definition).
    */
-  async runRoute(route: CompiledRoute, req: RequestData): Promise<RouteOutcome> {
+  async runRoute(route: CompiledRoute, req: RequestData, watch?: (gone: () => void) => void): Promise<RouteOutcome> {
     if (this.#closing) return { response: new HttpError('UNB_ERR_POOL_CLOSED').toResponse() }
     const index = route.index
     const picked = this.#byName[this.#policy.lane(index)] ?? this.#blocking
@@ -194,8 +213,10 @@ export class WorkerPool implements Offloader, DependencyRunner {
     const id = ++this.#calls
     const context = currentContext()?.snapshot()
     const call: RouteCall = this.#policy.wantsCpu(index) ? { index, req, id, cpu: true } : { index, req, id }
+    // The fast lane batches its calls and limits each batch itself (fast.ts): no per-call limit to pay for there.
+    const limit = lane.name === 'fast' ? undefined : new CallLimit(route.timeoutMs ?? this.options.handlerTimeout, watch)
     try {
-      const task = lane.run(context === undefined ? call : { ...call, context })
+      const task = lane.run(context === undefined ? call : { ...call, context }, limit?.signal)
       const first = await this.#streams.race(id, task)
       if ('stream' in first) {
         task.then((out: RouteResult) => this.#policy.observe(index, out.ms, out.cpuMs), () => {})
@@ -204,7 +225,11 @@ export class WorkerPool implements Offloader, DependencyRunner {
       this.#policy.observe(index, first.ms, first.cpuMs)
       return first
     } catch (err) {
+      // A fast-lane batch that overran its limit fails every call in it with an AbortError.
+      if (isAborted(err)) return stopped(limit?.why === undefined ? { why: 'timeout', ms: this.options.handlerTimeout } : limit, route.id)
       return this.#failure(err, route.id, lane)
+    } finally {
+      limit?.clear()
     }
   }
 
@@ -218,11 +243,16 @@ export class WorkerPool implements Offloader, DependencyRunner {
     const store = currentContext()
     const context = store?.snapshot()
     let r: DependencyResult
+    const where = this.#routeIds[route] ?? String(route)
+    const limit = new CallLimit(this.options.handlerTimeout)
     try {
-      r = (await this.#blocking.runTask({ kind: 'dependency', route, extractor, req: ctx.req, ...(context !== undefined && { context }) })) as DependencyResult
+      r = (await this.#blocking.runTask({ kind: 'dependency', route, extractor, req: ctx.req, ...(context !== undefined && { context }) }, limit.signal)) as DependencyResult
     } catch (err) {
       if (isQueueFull(err)) throw saturated(this.#blocking, err)
-      throw new Answered(this.#failure(err, this.#routeIds[route] ?? String(route), this.#blocking))
+      if (limit.why !== undefined && isAborted(err)) throw new Answered(stopped(limit, `a dependency of ${where}`))
+      throw new Answered(this.#failure(err, where, this.#blocking))
+    } finally {
+      limit.clear()
     }
     store?.apply(r.context)
     if ('outcome' in r) throw new Answered(r.outcome)
@@ -232,7 +262,20 @@ export class WorkerPool implements Offloader, DependencyRunner {
   /** Run a background task a handler added (after its response): sync work, so in the blocking lane. */
   async runBackground(call: BackgroundCall): Promise<unknown> {
     if (this.#closing) throw new UnblockedError('UNB_ERR_POOL_CLOSED')
-    return this.#blocking.runTask({ kind: 'task', module: call.module, name: call.name, args: call.args })
+    return this.#limited(this.#blocking, { kind: 'task', module: call.module, name: call.name, args: call.args }, `background task ${call.name}`)
+  }
+
+  /** A task with the pool's time limit: past it, `UNB_ERR_HANDLER_TIMEOUT` (the worker is replaced). */
+  async #limited(lane: PiscinaLane, task: Extract<WorkerTask, { kind: 'task' }>, what: string): Promise<unknown> {
+    const limit = new CallLimit(this.options.handlerTimeout)
+    try {
+      return await lane.runTask(task, limit.signal)
+    } catch (err) {
+      if (limit.why !== undefined && isAborted(err)) throw new UnblockedError('UNB_ERR_HANDLER_TIMEOUT', [what, limit.ms], { cause: err })
+      throw err
+    } finally {
+      limit.clear()
+    }
   }
 
   #failure(err: unknown, routeId: string, lane: Lane): Outcome {
@@ -256,7 +299,7 @@ export class WorkerPool implements Offloader, DependencyRunner {
     if (this.#closing) throw new UnblockedError('UNB_ERR_POOL_CLOSED')
     const context = currentContext()?.snapshot()
     try {
-      return (await this.#offload.runTask({ kind: 'task', module: task.module, name: task.name, args, ...(context !== undefined && { context }) })) as Awaited<R>
+      return (await this.#limited(this.#offload, { kind: 'task', module: task.module, name: task.name, args, ...(context !== undefined && { context }) }, `offload task ${task.name}`)) as Awaited<R>
     } catch (err) {
       throw isQueueFull(err) ? saturated(this.#offload, err) : err
     }

@@ -10,7 +10,7 @@ import { UnblockedError } from '../errors.ts'
 import type { Extractor } from '../extract/extractor.ts'
 import { dependencyOf } from '../extract/builtins.ts'
 import { pooledDependency } from '../extract/pooled.ts'
-import { controllerMeta, type HttpMethod, isInline } from './decorators.ts'
+import { controllerMeta, type HttpMethod, isInline, timeoutOf } from './decorators.ts'
 
 /**
  * How a handler is dispatched: `async` functions are awaited on the loop; plain functions run in
@@ -35,6 +35,8 @@ export interface CompiledRoute {
   readonly headers: readonly string[] | 'all'
   /** An extractor asks for the client-disconnect signal (`disconnected()`): the server makes one for this route. */
   readonly wantsSignal: boolean
+  /** `@timeout(ms)`: this route's time limit in the pool, instead of the app's `pool.handlerTimeout`. */
+  readonly timeoutMs?: number
 }
 
 /**
@@ -108,6 +110,9 @@ export function compileRoutes(controllers: readonly Token[], container: Containe
         if (problem !== undefined) throw new UnblockedError('UNB_ERR_ROUTE_INVALID', [where, problem])
       }
       const kind = classify(decl.fn, isInline(decl.fn), where)
+      if (timeoutOf(decl.fn) !== undefined && kind !== 'sync') {
+        throw new UnblockedError('UNB_ERR_ROUTE_INVALID', [where, '@timeout applies to sync handlers (they run in the pool, where a call can be stopped); a handler on the loop cannot be'])
+      }
       routes.push({
         index: routes.length,
         id,
@@ -121,6 +126,7 @@ export function compileRoutes(controllers: readonly Token[], container: Containe
         extractors: placeDependencies(decl.extractors, kind, routes.length, where),
         headers: headersOf(decl.extractors),
         wantsSignal: decl.extractors.some((ex) => ex.source === 'signal'),
+        ...(timeoutOf(decl.fn) !== undefined && { timeoutMs: timeoutOf(decl.fn) }),
       })
     }
   }

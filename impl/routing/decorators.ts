@@ -27,6 +27,7 @@ export interface ControllerMeta {
 
 const pending: RouteDecl[] = []
 const inlineFns = new WeakSet<object>()
+const timeouts = new WeakMap<object, number>()
 const controllers = new WeakMap<object, ControllerMeta>()
 
 export function controllerMeta(cls: object): ControllerMeta | undefined {
@@ -35,6 +36,23 @@ export function controllerMeta(cls: object): ControllerMeta | undefined {
 
 export function isInline(fn: object): boolean {
   return inlineFns.has(fn)
+}
+
+/** The time limit `@timeout` gave this handler, if any. */
+export function timeoutOf(fn: object): number | undefined {
+  return timeouts.get(fn)
+}
+
+/**
+ * A time limit for this sync handler's call in the worker pool, overriding the app's
+ * `pool.handlerTimeout`: past it the request answers 504 and the worker is replaced.
+ * @example \@get('/report') \@timeout(120_000) report() { … }
+ */
+export function timeout(ms: number) {
+  if (!Number.isInteger(ms) || ms <= 0) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`@timeout needs a positive integer of milliseconds, got ${ms}`])
+  return <F extends (this: unknown, ...args: never[]) => unknown>(fn: F, _ctx: ClassMethodDecoratorContext): void => {
+    timeouts.set(fn, ms)
+  }
 }
 
 type Handler<E extends readonly Extractor<unknown>[]> = (...args: ExtractedArgs<E>) => unknown

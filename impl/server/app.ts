@@ -37,12 +37,17 @@ function checkEndpoints(endpoints: readonly BuiltinEndpoint[]): readonly Builtin
   return [...endpoints]
 }
 
-/** Aborts when the response closes before it was sent in full: the client went away. */
+/** Call `gone` when the response closes before it was sent in full: the client went away. */
+function onClientGone(res: ServerResponse, gone: () => void): void {
+  res.once('close', () => {
+    if (!res.writableFinished) gone()
+  })
+}
+
+/** Aborts when the client goes away before the response was sent in full. */
 function disconnectSignal(res: ServerResponse): AbortSignal {
   const ac = new AbortController()
-  res.once('close', () => {
-    if (!res.writableFinished) ac.abort(new Error('the client disconnected'))
-  })
+  onClientGone(res, () => ac.abort(new Error('the client disconnected')))
   return ac.signal
 }
 
@@ -145,7 +150,7 @@ export class App {
         return outcomeOfError(err, route.id)
       }
     }
-    if (route.kind === 'sync') return this.pool.runRoute(route, data)
+    if (route.kind === 'sync') return this.pool.runRoute(route, data, (gone) => onClientGone(res, gone))
     const extras: RequestExtras = route.wantsSignal ? { deps: this.pool, signal: disconnectSignal(res) } : { deps: this.pool }
     const m = this.detection?.current
     m?.enter(route)

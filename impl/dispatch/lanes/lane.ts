@@ -24,8 +24,12 @@ export interface Lane {
    * sends the call to the blocking lane instead.
    */
   readonly accepting: boolean
-  /** Run one sync handler call. Rejects when a worker dies or the queue is full (see workers.ts). */
-  run(call: RouteCall): Promise<RouteResult>
+  /**
+   * Run one sync handler call. Rejects when a worker dies or the queue is full (see workers.ts),
+   * or when `signal` aborts: a queued call is dropped, a running one's worker is terminated and
+   * replaced (piscina). A lane that sends calls in batches may ignore `signal` (fast.ts).
+   */
+  run(call: RouteCall, signal?: AbortSignal): Promise<RouteResult>
   readonly stats: LaneStats
   /** Load the app in the lane's workers; `routes` is the loop's route signature they check. */
   warm(routes: string): Promise<void>

@@ -72,16 +72,17 @@ export abstract class PiscinaLane {
   }
 
   /** Run a task that is not a route call (an offload, a background task, a dependency) and resolve with its value. */
-  runTask(task: Extract<WorkerTask, { kind: 'task' | 'dependency' }>): Promise<unknown> {
-    return this.piscina.run(task)
+  runTask(task: Extract<WorkerTask, { kind: 'task' | 'dependency' }>, signal?: AbortSignal): Promise<unknown> {
+    return signal === undefined ? this.piscina.run(task) : this.piscina.run(task, { signal })
   }
 
   get accepting(): boolean {
     return true
   }
 
-  run(call: RouteCall): Promise<RouteResult> {
-    return this.piscina.run({ kind: 'route', ...call } satisfies WorkerTask) as Promise<RouteResult>
+  run(call: RouteCall, signal?: AbortSignal): Promise<RouteResult> {
+    const task = { kind: 'route', ...call } satisfies WorkerTask
+    return (signal === undefined ? this.piscina.run(task) : this.piscina.run(task, { signal })) as Promise<RouteResult>
   }
 
   get stats(): LaneStats {
@@ -102,6 +103,11 @@ export abstract class PiscinaLane {
   destroy(): Promise<void> {
     return this.piscina.destroy()
   }
+}
+
+/** Whether piscina rejected a call because its signal aborted (the call was dropped, or its worker stopped). */
+export function isAborted(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError'
 }
 
 const QUEUE_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy'])
