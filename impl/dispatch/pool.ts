@@ -180,7 +180,7 @@ export class WorkerPool implements Offloader, DependencyRunner {
     }
     this.#blocking = new BlockingLane(workers, o)
     const lanes: Lane[] = [this.#blocking]
-    if (o.fastLane) lanes.push(new FastLane(workers, { threads: o.fastLaneThreads, maxQueue: o.maxQueue, idleTimeout: o.idleTimeout }, o.handlerTimeout))
+    if (o.fastLane) lanes.push(new FastLane(workers, { threads: o.fastLaneThreads, maxQueue: o.maxQueue, idleTimeout: o.idleTimeout }))
     if (o.cpuLane) lanes.push(new CpuLane(workers, { threads: o.cpuLaneThreads, maxQueue: o.maxQueue, idleTimeout: o.idleTimeout }))
     this.#lanes = lanes
     this.#byName = Object.fromEntries(lanes.map((l) => [l.name, l]))
@@ -213,7 +213,7 @@ export class WorkerPool implements Offloader, DependencyRunner {
     const id = ++this.#calls
     const context = currentContext()?.snapshot()
     const call: RouteCall = this.#policy.wantsCpu(index) ? { index, req, id, cpu: true } : { index, req, id }
-    // The fast lane batches its calls and limits each batch itself (fast.ts): no per-call limit to pay for there.
+    // The fast lane's calls go unlimited (fast.ts): they were measured quick, and a limit would cost its batching.
     const limit = lane.name === 'fast' ? undefined : new CallLimit(route.timeoutMs ?? this.options.handlerTimeout, watch)
     try {
       const task = lane.run(context === undefined ? call : { ...call, context }, limit?.signal)
@@ -225,8 +225,7 @@ export class WorkerPool implements Offloader, DependencyRunner {
       this.#policy.observe(index, first.ms, first.cpuMs)
       return first
     } catch (err) {
-      // A fast-lane batch that overran its limit fails every call in it with an AbortError.
-      if (isAborted(err)) return stopped(limit?.why === undefined ? { why: 'timeout', ms: this.options.handlerTimeout } : limit, route.id)
+      if (limit?.why !== undefined && isAborted(err)) return stopped(limit, route.id)
       return this.#failure(err, route.id, lane)
     } finally {
       limit?.clear()

@@ -8,7 +8,6 @@
 import type { Piscina } from 'piscina'
 import type { Lane } from './lane.ts'
 import { Batcher } from './batch.ts'
-import { CallLimit } from '../call-limit.ts'
 import { CpuAllowance, packingBalancer } from './cpus.ts'
 import type { RouteCall, RouteResult, WorkerTask } from '../protocol.ts'
 import { fixed, PiscinaLane, startWorkers, type FixedSize, type LaneWorkers } from './workers.ts'
@@ -28,12 +27,9 @@ export class FastLane extends PiscinaLane implements Lane {
   protected readonly piscina: Piscina
   /** Calls gathered per turn of the loop. */
   readonly #batches: Batcher<RouteCall, RouteResult>
-  /** A batch's time limit: the pool's handlerTimeout (a call measured quick that never returns would hold its worker for good). */
-  readonly #limitMs: number
 
-  constructor(workers: LaneWorkers, size: FixedSize, handlerTimeoutMs = 60_000) {
+  constructor(workers: LaneWorkers, size: FixedSize) {
     super()
-    this.#limitMs = handlerTimeoutMs
     // As many workers busy as the process has CPUs now: batches per flush, and the balancer.
     const cpus = new CpuAllowance(size.threads)
     const active = () => cpus.now
@@ -56,18 +52,13 @@ export class FastLane extends PiscinaLane implements Lane {
   }
 
   /**
-   * One batch, limited as a whole: past the limit its worker is terminated and replaced, and every
-   * call in it fails (piscina's AbortError; the pool answers 500). Batches hold calls measured
-   * quick, so only a handler that turned endless gets there, and it takes its batch with it.
+   * No time limit here: piscina runs a task that carries an AbortSignal alone on its worker, which
+   * would undo this lane's 32 queued tasks per worker. Calls reach this lane only once measured
+   * quick (every route starts in the blocking lane, where calls are limited).
    */
   async #send(calls: RouteCall[]): Promise<RouteResult[]> {
-    const limit = new CallLimit(this.#limitMs)
-    try {
-      // A lone call goes as a plain route task: no array to clone on an idle server.
-      if (calls.length === 1) return [await super.run(calls[0] as RouteCall, limit.signal)]
-      return (await this.piscina.run({ kind: 'routes', calls } satisfies WorkerTask, { signal: limit.signal })) as RouteResult[]
-    } finally {
-      limit.clear()
-    }
+    // A lone call goes as a plain route task: no array to clone on an idle server.
+    if (calls.length === 1) return [await super.run(calls[0] as RouteCall)]
+    return (await this.piscina.run({ kind: 'routes', calls } satisfies WorkerTask)) as RouteResult[]
   }
 }

@@ -66,6 +66,27 @@ export abstract class PiscinaLane {
   abstract readonly name: string
   protected abstract readonly piscina: Piscina
 
+  /** Calls with an AbortSignal submitted and not settled (see `#submit`). */
+  #abortable = 0
+
+  /**
+   * piscina queues a task that carries an AbortSignal apart from the others and does not count it
+   * against `maxQueue` (and runs it alone on its worker): the lane enforces the bound itself, so a
+   * flood still gets 503 instead of an unbounded queue.
+   */
+  #submit(task: WorkerTask, signal: AbortSignal | undefined): Promise<unknown> {
+    if (signal === undefined) return this.piscina.run(task)
+    const { maxThreads, maxQueue } = this.piscina.options
+    if (this.#abortable >= maxThreads + maxQueue) return Promise.reject(new Error(QUEUE_AT_LIMIT))
+    this.#abortable++
+    const settled = (): void => {
+      this.#abortable--
+    }
+    const p = this.piscina.run(task, { signal })
+    p.then(settled, settled)
+    return p
+  }
+
   /** Hear the messages its workers post (a streamed body's chunks: ../streams.ts). */
   listen(onMessage: (message: unknown) => void): void {
     this.piscina.on('message', onMessage)
@@ -73,7 +94,7 @@ export abstract class PiscinaLane {
 
   /** Run a task that is not a route call (an offload, a background task, a dependency) and resolve with its value. */
   runTask(task: Extract<WorkerTask, { kind: 'task' | 'dependency' }>, signal?: AbortSignal): Promise<unknown> {
-    return signal === undefined ? this.piscina.run(task) : this.piscina.run(task, { signal })
+    return this.#submit(task, signal)
   }
 
   get accepting(): boolean {
@@ -81,8 +102,7 @@ export abstract class PiscinaLane {
   }
 
   run(call: RouteCall, signal?: AbortSignal): Promise<RouteResult> {
-    const task = { kind: 'route', ...call } satisfies WorkerTask
-    return (signal === undefined ? this.piscina.run(task) : this.piscina.run(task, { signal })) as Promise<RouteResult>
+    return this.#submit({ kind: 'route', ...call }, signal) as Promise<RouteResult>
   }
 
   get stats(): LaneStats {
@@ -110,7 +130,9 @@ export function isAborted(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError'
 }
 
-const QUEUE_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy'])
+/** piscina's message for a full queue, which the lane also uses for its own bound. */
+const QUEUE_AT_LIMIT = 'Task queue is at limit'
+const QUEUE_FULL = new Set([QUEUE_AT_LIMIT, 'No task queue available and all Workers are busy'])
 
 /** Whether piscina refused a task because the lane's queue is full (`maxQueue`), rather than failing it. */
 export function isQueueFull(err: unknown): boolean {
