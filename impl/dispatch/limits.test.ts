@@ -67,6 +67,17 @@ describe('a client that leaves', () => {
     // Had the 8 abandoned calls run, this one would wait ~4 s behind them (8 × 1 s on 2 workers).
     expect(waited).toBeLessThan(2_500)
   })
+
+  it('a running sync handler sees disconnected() abort at its next check, and can stop', async () => {
+    await abandon('/l/poll', 150)
+    const end = performance.now() + 2_500
+    let result = 0
+    while (result === 0 && performance.now() < end) {
+      await new Promise((r) => setTimeout(r, 50))
+      result = (await request(`${s.url}/l/poll-result`)).json().result
+    }
+    expect(result).toBe(1) // stopped, not 2 (ran its 3 s to the end)
+  })
 })
 
 describe('options', () => {

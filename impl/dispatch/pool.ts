@@ -17,6 +17,7 @@ import { OffloadLane } from './lanes/offload.ts'
 import { LanePolicy, resolveLanePolicyOptions, type LanePolicyOptions, type LaneSnapshot } from './lanes/policy.ts'
 import { isAborted, isQueueFull, type LaneWorkers, type PiscinaLane } from './lanes/workers.ts'
 import { CallLimit } from './call-limit.ts'
+import { cancelCell, markGone } from './shared-signal.ts'
 import { Answered, type Outcome } from '../error-response.ts'
 import { currentContext } from '../context/context-var.ts'
 import type { DependencyRunner, RequestContext } from '../extract/context.ts'
@@ -137,9 +138,8 @@ export interface PoolStats extends LaneStats {
   readonly lanes: Record<string, LaneSnapshot>
 }
 
-/** The outcome of a call stopped by its limit: 504 (logged: the handler overran) or, for a client that left, nothing anyone reads. */
-function stopped(limit: Pick<CallLimit, 'why' | 'ms'>, where: string): Outcome {
-  if (limit.why === 'gone') return { response: new UnblockedError('UNB_ERR_CLIENT_GONE', [where]).toResponse() }
+/** The outcome of a call stopped by its time limit: 504, logged (the handler overran). */
+function stopped(limit: CallLimit, where: string): Outcome {
   const e = new UnblockedError('UNB_ERR_HANDLER_TIMEOUT', [where, limit.ms])
   return { response: e.toResponse(), failure: { code: e.code, route: where, message: e.message } }
 }
@@ -213,10 +213,18 @@ export class WorkerPool implements Offloader, DependencyRunner {
     const id = ++this.#calls
     const context = currentContext()?.snapshot()
     const call: RouteCall = this.#policy.wantsCpu(index) ? { index, req, id, cpu: true } : { index, req, id }
-    // The fast lane's calls go unlimited (fast.ts): they were measured quick, and a limit would cost its batching.
-    const limit = lane.name === 'fast' ? undefined : new CallLimit(route.timeoutMs ?? this.options.handlerTimeout, watch)
+    // The fast lane's calls go unlimited and uncancelled (fast.ts): they were measured quick, and
+    // a limit would cost its batching. Elsewhere: the time limit stops the call (its worker is
+    // replaced); a client that leaves only marks the call — a queued one is then skipped, a
+    // running one sees it through `disconnected()` — since stopping a running handler by
+    // terminating its thread could leave shared state (a held mutex) broken.
+    const limited = lane.name !== 'fast'
+    const limit = limited ? new CallLimit(route.timeoutMs ?? this.options.handlerTimeout) : undefined
+    const cancel = limited && watch !== undefined ? cancelCell() : undefined
+    if (cancel !== undefined) watch?.(() => markGone(cancel))
     try {
-      const task = lane.run(context === undefined ? call : { ...call, context }, limit?.signal)
+      const sent = { ...call, ...(context !== undefined && { context }), ...(cancel !== undefined && { cancel }) }
+      const task = lane.run(sent, limit?.signal)
       const first = await this.#streams.race(id, task)
       if ('stream' in first) {
         task.then((out: RouteResult) => this.#policy.observe(index, out.ms, out.cpuMs), () => {})
@@ -225,7 +233,7 @@ export class WorkerPool implements Offloader, DependencyRunner {
       this.#policy.observe(index, first.ms, first.cpuMs)
       return first
     } catch (err) {
-      if (limit?.why !== undefined && isAborted(err)) return stopped(limit, route.id)
+      if (limit?.expired === true && isAborted(err)) return stopped(limit, route.id)
       return this.#failure(err, route.id, lane)
     } finally {
       limit?.clear()
@@ -248,7 +256,7 @@ export class WorkerPool implements Offloader, DependencyRunner {
       r = (await this.#blocking.runTask({ kind: 'dependency', route, extractor, req: ctx.req, ...(context !== undefined && { context }) }, limit.signal)) as DependencyResult
     } catch (err) {
       if (isQueueFull(err)) throw saturated(this.#blocking, err)
-      if (limit.why !== undefined && isAborted(err)) throw new Answered(stopped(limit, `a dependency of ${where}`))
+      if (limit.expired && isAborted(err)) throw new Answered(stopped(limit, `a dependency of ${where}`))
       throw new Answered(this.#failure(err, where, this.#blocking))
     } finally {
       limit.clear()
@@ -270,7 +278,7 @@ export class WorkerPool implements Offloader, DependencyRunner {
     try {
       return await lane.runTask(task, limit.signal)
     } catch (err) {
-      if (limit.why !== undefined && isAborted(err)) throw new UnblockedError('UNB_ERR_HANDLER_TIMEOUT', [what, limit.ms], { cause: err })
+      if (limit.expired && isAborted(err)) throw new UnblockedError('UNB_ERR_HANDLER_TIMEOUT', [what, limit.ms], { cause: err })
       throw err
     } finally {
       limit.clear()

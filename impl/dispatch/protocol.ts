@@ -24,6 +24,11 @@ export interface RouteCall {
   readonly id?: number
   readonly cpu?: boolean
   readonly context?: ContextValues
+  /**
+   * A shared cell the loop sets when the client leaves (shared-signal.ts): a call that reaches a
+   * worker after that is skipped, and a running handler sees it through `disconnected()`.
+   */
+  readonly cancel?: Int32Array
 }
 
 /**

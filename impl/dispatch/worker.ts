@@ -18,6 +18,7 @@ import { runRoute, type RouteOutcome } from './pipeline.ts'
 import { markPoolWorker } from './pool-worker.ts'
 import type { DependencyCall, DependencyResult, RouteCall, RouteResult, WorkerBoot, WorkerTask } from './protocol.ts'
 import { streamOut } from './stream-out.ts'
+import { isGone, sharedAbortSignal } from './shared-signal.ts'
 import { inlineOffloader, loadTask } from './tasks.ts'
 
 const boot = workerData as WorkerBoot
@@ -92,12 +93,15 @@ function withWrites(r: RouteResult, writes: ContextValues | undefined): RouteRes
 function call(c: RouteCall): RouteResult | Promise<RouteResult> {
   const route = app.routes[c.index]
   if (route === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker has no route ${c.index}`])
+  // The client left while the call waited for this worker: drop it before it runs.
+  if (c.cancel !== undefined && isGone(c.cancel)) return { response: new UnblockedError('UNB_ERR_CLIENT_GONE', [route.id]).toResponse(), ms: 0 }
   const cpu0 = c.cpu ? threadCpuMs() : undefined
   const t0 = performance.now()
+  const extras = c.cancel !== undefined && route.wantsSignal ? { signal: sharedAbortSignal(c.cancel) } : undefined
   return inContext(
     c.context,
     () => {
-      const out = runRoute(route, c.req, app.container, inlineOffloader)
+      const out = runRoute(route, c.req, app.container, inlineOffloader, undefined, extras)
       return out instanceof Promise ? out.then((o) => finish(o, c, t0, cpu0)) : finish(out, c, t0, cpu0)
     },
     withWrites,

@@ -189,9 +189,10 @@ export function background(): Extractor<BackgroundTasks> {
 const NEVER_ABORTED = new AbortController().signal
 
 /**
- * An `AbortSignal` that aborts when the client disconnects before the response is sent — for
- * async handlers, to stop work nobody will read (Starlette's `request.is_disconnected()`). Sync
- * handlers get a signal that never aborts: their worker runs them to the end.
+ * An `AbortSignal` that aborts when the client disconnects before the response is sent, to stop
+ * work nobody will read (Starlette's `request.is_disconnected()`). An async handler gets an
+ * ordinary signal; a sync handler, in its worker, one whose `aborted` and `throwIfAborted()` read
+ * a shared cell the loop sets (dispatch/shared-signal.ts) — check it between steps.
  */
 export function disconnected(): Extractor<AbortSignal> {
   return { source: 'signal', headers: [], extract: (ctx) => ctx.signal ?? NEVER_ABORTED }

@@ -158,11 +158,15 @@ const STEP_MS = 10
 export class WorkController {
   constructor(private readonly board: WorkBoard) {}
 
-  /** Blocking steps in a worker: a sync handler runs to its end whatever the client does. */
-  @get('/sync', query('ms', Millis), query('key', Key))
-  sync(ms: number, key: string) {
+  /** Blocking steps in a worker that check the disconnect signal between steps (it reads a shared cell the loop sets). */
+  @get('/sync', query('ms', Millis), query('key', Key), disconnected())
+  sync(ms: number, key: string, signal: AbortSignal) {
     const row = this.board.start(key)
     for (let t = 0; t < ms; t += STEP_MS) {
+      if (signal.aborted) {
+        this.board.finish(row, 'cancelled')
+        return this.board.read(key)
+      }
       sleepSync(STEP_MS)
       this.board.step(row)
     }
