@@ -7,7 +7,8 @@
  */
 import { existsSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
-import { chromium } from 'playwright-core'
+import type { BrowserType } from 'playwright-core'
+import { UsageError } from './usage-error.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -24,8 +25,23 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM)
 }
 
+/**
+ * playwright-core, loaded only when a report is checked: it is an optional dependency (a user who
+ * only runs `conformance` or `bench` need not install it), so its absence is a clear message.
+ */
+async function loadChromium(): Promise<BrowserType> {
+  try {
+    return (await import('playwright-core')).chromium
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err
+    throw new UsageError('checking a report in a browser needs playwright-core, an optional dependency: npm install playwright-core (and a Chromium at $CHROMIUM_PATH, default /usr/bin/chromium)')
+  }
+}
+
 /** `probe`: an expression evaluated in the page after it loaded (tests use it to look for injected script). */
 export async function checkReport(htmlPath: string, screenshotPath: string, probe?: string): Promise<ReportCheck> {
+  if (!chromiumAvailable()) throw new UsageError(`no Chromium at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH`)
+  const chromium = await loadChromium()
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],

@@ -10,11 +10,13 @@ import type { ConformanceFlags } from './conformance.ts'
 import type { ReportFlags } from './report-command.ts'
 import { UsageError } from './usage-error.ts'
 import { targets } from '../targets/index.ts'
+import { projectVersion } from '../targets/shared/package-version.ts'
 import { CONTRACT_VERSION, CONTRACT_VERSIONS, SUITES } from '../scenarios/types.ts'
 
 export function buildCli(): Command {
   const program = new Command('unblocked')
     .description('Sync/async dispatch: a reference framework, a conformance contract and a load harness.')
+    .version(projectVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
 
   program
