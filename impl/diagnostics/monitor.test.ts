@@ -204,7 +204,8 @@ describe('a loop waiting for a CPU is not a blocked loop', () => {
   }
   /** A started, armed monitor on the scripted clock, stopped after `body`. */
   async function withMonitor(body: (m: BlockingMonitor) => Promise<void>): Promise<void> {
-    const m = new BlockingMonitor([], silentLogger, { thresholdMs: 50, watchdog: false, tripwires: 'off' }, () => clock)
+    // No start-up grace: these stalls come right after arm() on purpose.
+    const m = new BlockingMonitor([], silentLogger, { thresholdMs: 50, watchdog: false, tripwires: 'off', startupGraceMs: 0 }, () => clock)
     await m.start()
     m.arm()
     try {
@@ -244,4 +245,33 @@ describe('a loop waiting for a CPU is not a blocked loop', () => {
       expect(snap.totalEvents).toBe(1)
       expect(snap.events[0]?.waitedMs).toBe(40)
     }))
+})
+
+describe('start-up', () => {
+  const spin = (ms: number) => {
+    const end = performance.now() + ms
+    while (performance.now() < end);
+  }
+
+  it('a stall right after start with no request on the loop is logged once as the start-up\'s, not counted as an event', async () => {
+    const logs: { level: string; msg: string }[] = []
+    const log = { info: (_o: object, msg: string) => logs.push({ level: 'info', msg }), warn: (_o: object, msg: string) => logs.push({ level: 'warn', msg }), error: (_o: object, msg: string) => logs.push({ level: 'error', msg }) }
+    const m = new BlockingMonitor([], log, { thresholdMs: 50, watchdog: false, tripwires: 'off', startupGraceMs: 60_000 })
+    await m.start()
+    m.arm()
+    try {
+      await settle(30)
+      spin(150)
+      await settle(30)
+      expect(m.snapshot().totalEvents).toBe(0)
+      expect(logs.filter((l) => l.level === 'warn')).toEqual([])
+      expect(logs.some((l) => l.level === 'info' && /^the event loop stalled \d+(\.\d+)? ms while the app was starting/.test(l.msg))).toBe(true)
+    } finally {
+      await m.stop()
+    }
+  })
+
+  it.each([-1, 1.5])('startupGraceMs %s is refused', (startupGraceMs) => {
+    expect(() => new BlockingMonitor([], silentLogger, { startupGraceMs })).toThrow(/options\.blocking\.startupGraceMs/)
+  })
 })

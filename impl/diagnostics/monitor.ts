@@ -87,8 +87,12 @@ export class BlockingMonitor {
    */
   arm(): void {
     if (!this.#opts.enabled) return
+    this.#armedAt = Date.now()
     this.#heartbeat.start()
   }
+
+  /** When `arm` ran (epoch ms): stalls in the first seconds after, with no request on the loop, are the start-up's. */
+  #armedAt = 0
 
   async stop(): Promise<void> {
     this.#heartbeat.stop()
@@ -144,6 +148,7 @@ export class BlockingMonitor {
 
   /** The heartbeat saw the loop blocked: an event, unless a handler timing or a tripwire already made one. */
   #onStall(stall: Stall): void {
+    if (this.#startUp(stall)) return
     if (this.#events.lastAt >= stall.since) {
       // Already attributed by a handler timing or a tripwire during this stall.
       const last = this.#events.last()
@@ -164,6 +169,19 @@ export class BlockingMonitor {
       this.#byStall.set(stall.since, event)
     }
     if (this.#byStall.size > 16) this.#byStall.delete(this.#byStall.keys().next().value as number)
+  }
+
+  /**
+   * A stall in the first seconds after the app started listening, while no request ran on the
+   * loop: the start-up settling (workers finishing their boot compete for the CPU), not a handler
+   * blocking. Logged once as such, at info, and kept out of the events (measured: a 1,037 ms stall
+   * right after listening, 975 ms of it waiting for a CPU, reported as "event loop blocked").
+   */
+  #startUp(stall: Stall): boolean {
+    if (stall.since - this.#armedAt >= this.#opts.startupGraceMs || this.#inFlight.active()) return false
+    const waited = Number.isFinite(stall.waitedMs) && stall.waitedMs >= 1 ? `, ${ms1(stall.waitedMs)} ms of it waiting for a CPU` : ''
+    this.#log.info({ startUpStall: { ms: stall.ms, waitedMs: stall.waitedMs, at: new Date(stall.at).toISOString() } }, `the event loop stalled ${stall.ms} ms while the app was starting${waited}, with no request in progress; not counted as a blocking event`)
+    return true
   }
 
   /** The watchdog's stack for a stall: added to its event, and naming the handler a heartbeat event could not. */

@@ -26,6 +26,12 @@ export interface BlockingOptions {
    * production: whoever can reach the endpoint could switch detection off. @default false
    */
   switchable?: boolean
+  /**
+   * After the app starts listening, stalls while no request runs on the loop are the start-up's
+   * (workers finishing their boot compete for the CPU): for this long they are logged once at
+   * info and not counted as events, ms. 0 counts every stall. @default 5000
+   */
+  startupGraceMs?: number
 }
 
 export interface ResolvedBlockingOptions {
@@ -36,6 +42,7 @@ export interface ResolvedBlockingOptions {
   readonly watchdog: boolean
   readonly endpoint: string | undefined
   readonly switchable: boolean
+  readonly startupGraceMs: number
 }
 
 const invalid = (message: string): UnblockedError => new UnblockedError('UNB_ERR_OPTIONS_INVALID', [message])
@@ -53,5 +60,7 @@ export function resolveBlockingOptions(options: BlockingOptions = {}): ResolvedB
     throw invalid(`options.blocking.endpoint must be a path starting with '/' (no query), got ${String(endpoint)}`)
   }
   if (options.switchable === true && endpoint === undefined) throw invalid('options.blocking.switchable needs options.blocking.endpoint (it is switched there)')
-  return { enabled: options.enabled ?? true, thresholdMs, tripwires, maxEvents, watchdog: options.watchdog ?? true, endpoint, switchable: options.switchable === true }
+  const startupGraceMs = options.startupGraceMs ?? 5_000
+  if (!Number.isInteger(startupGraceMs) || startupGraceMs < 0) throw invalid(`options.blocking.startupGraceMs must be a non-negative integer, got ${startupGraceMs}`)
+  return { enabled: options.enabled ?? true, thresholdMs, tripwires, maxEvents, watchdog: options.watchdog ?? true, endpoint, switchable: options.switchable === true, startupGraceMs }
 }
