@@ -230,7 +230,8 @@ export class WorkerPool implements Offloader, DependencyRunner {
         task.then((out: RouteResult) => this.#policy.observe(index, out.ms, out.cpuMs), () => {})
         return { response: { status: first.status, headers: first.headers, body: first.body } }
       }
-      this.#policy.observe(index, first.ms, first.cpuMs)
+      // A skipped call (its client had left) took no time: it must not make the route look quick.
+      if (first.skipped !== true) this.#policy.observe(index, first.ms, first.cpuMs)
       return first
     } catch (err) {
       if (limit?.expired === true && isAborted(err)) return stopped(limit, route.id)

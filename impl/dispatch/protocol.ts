@@ -36,7 +36,14 @@ export interface RouteCall {
  * when asked), the context values it set, and — for a streamed body, whose chunks went as
  * messages — how the stream ended (the response's body is then null).
  */
-export type RouteResult = Outcome & { ms: number; cpuMs?: number; context?: ContextValues; streamed?: 'ended' | 'disconnected' | 'failed' }
+export type RouteResult = Outcome & {
+  ms: number
+  cpuMs?: number
+  context?: ContextValues
+  streamed?: 'ended' | 'disconnected' | 'failed'
+  /** The client had left before the call reached a worker: it was skipped (its `ms` says nothing of the handler). */
+  skipped?: true
+}
 
 /** A sync dependency of an async handler: extractor `extractor` of route `route`, for one request. */
 export interface DependencyCall {

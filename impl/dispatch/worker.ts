@@ -94,7 +94,7 @@ function call(c: RouteCall): RouteResult | Promise<RouteResult> {
   const route = app.routes[c.index]
   if (route === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker has no route ${c.index}`])
   // The client left while the call waited for this worker: drop it before it runs.
-  if (c.cancel !== undefined && isGone(c.cancel)) return { response: new UnblockedError('UNB_ERR_CLIENT_GONE', [route.id]).toResponse(), ms: 0 }
+  if (c.cancel !== undefined && isGone(c.cancel)) return { response: new UnblockedError('UNB_ERR_CLIENT_GONE', [route.id]).toResponse(), ms: 0, skipped: true }
   const cpu0 = c.cpu ? threadCpuMs() : undefined
   const t0 = performance.now()
   const extras = c.cancel !== undefined && route.wantsSignal ? { signal: sharedAbortSignal(c.cancel) } : undefined
