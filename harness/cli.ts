@@ -40,7 +40,8 @@ export function buildCli(): Command {
     .option('--exclude-suite <list...>', 'leave out these suites (repeatable, comma-separated), e.g. --exclude-suite invasive')
     .option('--case <glob...>', 'only cases whose id matches a glob (repeatable, comma-separated)')
     .option('--list', 'list the selected cases and exit')
-    .option('--timeout <ms>', 'per-request timeout', '5000')
+    .option('--timeout <ms>', 'per-request timeout: the whole answer, body included', '5000')
+    .option('--deadline <s>', "the run's deadline: when it passes, the case in flight is stopped, the rest are ERROR, the reports are written, exit 1 (default: the sum of the selected cases' deadlines, + 30 s)")
     .option('--startup-timeout <ms>', 'how long --spawn waits for GET /health', '30000')
     .option('--attempts <n>', 'runs a failing timing case (a latency or parallelism bound) gets; it fails only if all fail, and is marked unstable if they disagree', '3')
     .option('--json <file>', 'write the JSON report')
@@ -49,6 +50,9 @@ export function buildCli(): Command {
     .option('--strict', 'treat WARN as failure (exit code and JUnit)')
     .action(async (flags: ConformanceFlags) => {
       process.exitCode = await (await import('./conformance.ts')).conformance(flags)
+      // The reports are written and the target is stopped: nothing may hold the exit now — a case
+      // left behind at its deadline with a timer of its own, a handle a target left open.
+      setTimeout(() => process.exit(), 2_000).unref()
     })
 
   program

@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { checkConformance, exitCodeOf } from '../scenarios/conformance.ts'
+import { defaultRunDeadlineMs } from '../scenarios/deadlines.ts'
 import { selectCases, SelectionError } from '../scenarios/runner.ts'
 import { ALL_CASES } from '../scenarios/suites/index.ts'
 import { CONTRACT_VERSIONS, type ConformanceReport, type ContractVersion } from '../scenarios/types.ts'
@@ -23,6 +24,8 @@ export interface ConformanceFlags {
   case?: string[]
   list?: boolean
   timeout: string
+  /** Seconds; absent: `defaultRunDeadlineMs` of the selected cases. */
+  deadline?: string
   startupTimeout: string
   attempts: string
   json?: string
@@ -82,6 +85,7 @@ export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableS
   const timeoutMs = positiveInt('--timeout', flags.timeout)
   const startupTimeoutMs = positiveInt('--startup-timeout', flags.startupTimeout)
   const attempts = positiveInt('--attempts', flags.attempts, '')
+  const deadlineMs = flags.deadline === undefined ? defaultRunDeadlineMs(cases, timeoutMs) : 1_000 * positiveInt('--deadline', flags.deadline, ' (seconds)')
 
   let spawned: SpawnedTarget | undefined
   const abort = new AbortController()
@@ -104,13 +108,14 @@ export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableS
     }
     const url = spawned?.url ?? (flags.target as string).replace(/\/$/, '')
     const terminal = new TerminalReporter(out)
-    terminal.onStart(url, cases.length, contract)
+    terminal.onStart(url, cases.length, contract, deadlineMs)
     const report = await checkConformance({
       target: { url, ...(flags.name !== undefined && { name: flags.name }), ...(spawned && { command: spawned.command }) },
       contract,
       cases,
       timeoutMs,
       attempts,
+      deadlineMs,
       environment: { ...environment() },
       onCaseEnd: (r, i, n) => terminal.onCaseEnd(r, i, n),
       signal: abort.signal,

@@ -1,12 +1,19 @@
 /**
  * Start a target from a shell command on a free port, wait until `GET /health` answers, and stop
- * its whole process tree afterwards. The command runs in its own process group so the shell and
- * everything it started are signalled together; a `process.on('exit')` guard kills the group if
- * the CLI itself dies first.
+ * everything it started afterwards. The command runs as a session and process-group leader (a
+ * detached child calls setsid), so the shell and what it starts are signalled together, and what
+ * it starts shares its session id. A process that escapes both (`setsid sleep 1000 &`, a detached
+ * grandchild) is still found through its parent links (process-tree.ts), looked for once the
+ * target answers and again before it is stopped, and killed by pid, never by name. Stopped, the
+ * target's pipes are closed on this side: a process that holds their other ends cannot keep the
+ * CLI from exiting. A `process.on('exit')` guard kills the rest if the CLI itself dies first.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import getPort from 'get-port'
 import { request } from 'undici'
+import { visibleControls } from '../reports/escape.ts'
+import { capText } from '../scenarios/one-line.ts'
+import { grow, readProcs, signalKnown, startOf, type Known } from './process-tree.ts'
 
 export interface SpawnedTarget {
   readonly url: string
@@ -25,13 +32,18 @@ export class SpawnError extends Error {
   override readonly name = 'SpawnError'
 }
 
-const groups = new Set<number>()
+/** The targets not yet stopped: their group (the leader's pid) and the processes known to be theirs. */
+const running = new Map<number, Known>()
 let guardInstalled = false
 function guard(): void {
   if (guardInstalled) return
   guardInstalled = true
   process.on('exit', () => {
-    for (const pgid of groups) killGroup(pgid, 'SIGKILL')
+    for (const [pgid, known] of running) {
+      grow(known, readProcs())
+      killGroup(pgid, 'SIGKILL')
+      signalKnown(known, 'SIGKILL')
+    }
   })
 }
 
@@ -44,6 +56,8 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 }
 
 const MAX_LINES = 200
+/** Characters kept of a line the target printed. */
+const LINE_MAX = 1_000
 
 export async function spawnTarget(command: string, opts: { startupTimeoutMs?: number; host?: string } = {}): Promise<SpawnedTarget> {
   const host = opts.host ?? '127.0.0.1'
@@ -53,11 +67,16 @@ export async function spawnTarget(command: string, opts: { startupTimeoutMs?: nu
   const child: ChildProcess = spawn(cmd, { shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: String(port), HOST: host } })
   if (child.pid === undefined) throw new SpawnError(`could not start: ${cmd}`)
   const pid = child.pid
-  groups.add(pid)
+  // Every process of the target, by pid and start time: the shell first, the rest as they are found.
+  const known: Known = new Map()
+  const start = startOf(pid)
+  if (start !== undefined) known.set(pid, start)
+  running.set(pid, known)
   const lines: string[] = []
   for (const stream of [child.stdout, child.stderr]) {
     stream?.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line.length > 0) lines.push(line)
+      // Capped, and its control characters shown rather than obeyed: these lines end up on the terminal.
+      for (const line of chunk.split('\n')) if (line.length > 0) lines.push(visibleControls(capText(line, LINE_MAX)))
       if (lines.length > MAX_LINES) lines.splice(0, lines.length - MAX_LINES)
     })
   }
@@ -71,15 +90,24 @@ export async function spawnTarget(command: string, opts: { startupTimeoutMs?: nu
   let stopping: Promise<void> | undefined
   const stop = (graceMs = 5_000): Promise<void> => {
     stopping ??= (async () => {
+      // Looked for while the tree still stands: once the shell is gone, an escaped grandchild has no parent link to it.
+      grow(known, readProcs())
       if (goneWhy === undefined) {
         killGroup(pid, 'SIGTERM')
+        signalKnown(known, 'SIGTERM')
         const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs)
         await exited
         clearTimeout(timer)
       }
-      // The shell may be gone while children it started live on: end the rest of the group.
+      // The shell may be gone while processes it started live on: end the rest of the group, and of what is known.
+      grow(known, readProcs())
       killGroup(pid, 'SIGKILL')
-      groups.delete(pid)
+      signalKnown(known, 'SIGKILL')
+      running.delete(pid)
+      // Our ends of the pipes: a process that escaped everything above still holds the other ends,
+      // and open pipes would keep the CLI from exiting.
+      child.stdout?.destroy()
+      child.stderr?.destroy()
     })()
     return stopping
   }
@@ -103,5 +131,7 @@ export async function spawnTarget(command: string, opts: { startupTimeoutMs?: nu
     }
     await new Promise((r) => setTimeout(r, 100))
   }
+  // What the target started on its way up, while the parent links to it are there to follow.
+  grow(known, readProcs())
   return { url, port, pid, command: cmd, gone: () => goneWhy, output: () => [...lines], stop }
 }

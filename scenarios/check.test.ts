@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Checker, compare, excerpt, mediaType } from './check.ts'
+import { Checker, compare, excerpt, mediaType, observe } from './check.ts'
 import type { Reply } from './client.ts'
 
 const reply = (status: number, headers: Record<string, string>, body: string | Buffer): Reply => ({
@@ -38,7 +38,17 @@ describe('excerpt', () => {
   it('keeps printable text, shows binary as hex, and truncates', () => {
     expect(excerpt(Buffer.from('ok'))).toBe('ok')
     expect(excerpt(Buffer.from([0, 1, 0x62]))).toBe('<3 bytes: 00 01 62>')
-    expect(excerpt(Buffer.from('a'.repeat(400)))).toBe(`${'a'.repeat(300)}…`)
+    expect(excerpt(Buffer.from('a'.repeat(400)))).toBe(`${'a'.repeat(300)}… 100 bytes more`)
+    // The marker counts the body's bytes, however long: a 1 MiB body is not decoded whole.
+    expect(excerpt(Buffer.from(`é${'a'.repeat(1024 * 1024)}`), 3)).toBe('éaa… 1,048,574 bytes more')
+    expect(excerpt(Buffer.from('😀😀😀'), 2)).toBe('😀… 8 bytes more')
+  })
+
+  it('observe caps header values: a 12 KiB content-type is kept to 300 characters, marked', () => {
+    const value = `application/json; x="${'A'.repeat(12 * 1024)}"`
+    const o = observe({ status: 200, headers: { 'content-type': value, 'x-big': value }, body: Buffer.from('{}'), ms: 1 }, ['x-big'])
+    const cut = `${value.slice(0, 300)}… ${(value.length - 300).toLocaleString('en-US')} bytes more`
+    expect(o.headers).toEqual({ 'content-type': cut, 'x-big': cut })
   })
 })
 

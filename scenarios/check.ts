@@ -4,32 +4,42 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import type { Reply } from './client.ts'
-import { oneLine } from './one-line.ts'
+import { capText, headOf, moreMarker, ONE_LINE_MAX, oneLine } from './one-line.ts'
 import type { Observed, Outcome } from './types.ts'
 
-const EXCERPT = 300
+/** Characters of a body or a header value kept in expected/actual (a cut is marked `… 11,982 bytes more`). */
+export const EXCERPT = 300
 
-/** A readable excerpt: text when the bytes are printable UTF-8, else hex. */
-export function excerpt(body: Buffer): string {
-  const text = body.toString('utf8')
-  const printable = !text.includes('\uFFFD') && !/[\u0000-\u0008\u000E-\u001F]/.test(text)
-  if (printable) return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text
-  const hex = body.subarray(0, EXCERPT / 3).toString('hex').replace(/(..)/g, '$1 ').trim()
-  return `<${body.length} bytes: ${hex}${body.length > EXCERPT / 3 ? ' …' : ''}>`
+/** A readable excerpt of at most `max` characters: text when the bytes are printable UTF-8, else hex. */
+export function excerpt(body: Buffer, max = EXCERPT): string {
+  // Decode only what can be shown (and a little more: a multi-byte character cut at the end).
+  const head = body.subarray(0, 4 * max + 4)
+  const text = head.toString('utf8')
+  const cutHere = head.length < body.length
+  // A character cut by `subarray` decodes as U+FFFD at the very end: that one is not the body's.
+  const checked = cutHere ? text.slice(0, -1) : text
+  const printable = !checked.includes('\uFFFD') && !/[\u0000-\u0008\u000E-\u001F]/.test(checked)
+  if (printable) {
+    const kept = headOf(checked, max)
+    return kept.length === checked.length && !cutHere ? kept : `${kept}${moreMarker(body.length - Buffer.byteLength(kept, 'utf8'))}`
+  }
+  const shown = Math.floor(max / 3)
+  const hex = body.subarray(0, shown).toString('hex').replace(/(..)/g, '$1 ').trim()
+  return `<${body.length} bytes: ${hex}${body.length > shown ? ' …' : ''}>`
 }
 
 export function observe(reply: Reply, headerNames: readonly string[] = []): Observed {
   const headers: Record<string, string> = {}
   for (const name of ['content-type', ...headerNames]) {
     const v = reply.headers[name]
-    if (v !== undefined) headers[name] = v
+    if (v !== undefined) headers[name] = capText(v, EXCERPT)
   }
   return { status: reply.status, headers, body: excerpt(reply.body) }
 }
 
-/** A body excerpt for a one-line reason (`excerpt`, then `oneLine`). */
+/** A body excerpt for a one-line reason: the first ONE_LINE_MAX characters on one line, the cut marked with the body's bytes left out. */
 export function quoteBody(body: Buffer): string {
-  return oneLine(excerpt(body))
+  return oneLine(excerpt(body, ONE_LINE_MAX), Infinity)
 }
 
 /** The status and a body excerpt of `reply`, for a reason: `404 "Cannot GET /x"`, `200 (no body)`. */
@@ -72,7 +82,7 @@ export function compare(reply: Reply, want: Expectation): string[] {
     else if (mt.charset !== undefined && mt.charset !== 'utf-8' && mt.charset !== 'utf8') problems.push(`charset ${oneLine(mt.charset)}, expected utf-8`)
   }
   for (const [name, value] of Object.entries(want.headers ?? {})) {
-    if (reply.headers[name] !== value) problems.push(`header ${name}: ${oneLine(reply.headers[name] ?? '(absent)')}, expected ${value}`)
+    if (reply.headers[name] !== value) problems.push(`header ${name}: ${oneLine(reply.headers[name] ?? '(absent)')}, expected ${oneLine(value)}`)
   }
   if (want.json !== undefined) {
     let parsed: unknown
@@ -87,7 +97,7 @@ export function compare(reply: Reply, want: Expectation): string[] {
     problems.push(`body ${JSON.stringify(quoteBody(reply.body))}, expected exactly ${JSON.stringify(want.text)}`)
   }
   if (want.bytes !== undefined && !reply.body.equals(want.bytes)) {
-    problems.push(`body ${quoteBody(reply.body)}, expected ${excerpt(want.bytes)}`)
+    problems.push(`body ${quoteBody(reply.body)}, expected ${quoteBody(want.bytes)}`)
   }
   return problems
 }

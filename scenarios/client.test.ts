@@ -123,6 +123,20 @@ describe('TargetClient', () => {
     await interruptible.close()
   })
 
+  it("a request's interrupt (a case's stop) aborts it in flight as interrupted, and an aborted one fails at once", async () => {
+    const stop = new AbortController()
+    setTimeout(() => stop.abort(), 100)
+    const t0 = performance.now()
+    const slow = client.request('/dribble', { interrupt: stop.signal, timeoutMs: 5_000 })
+    const err = await failure(slow)
+    expect(performance.now() - t0).toBeLessThan(1_000)
+    expect(err.kind).toBe('interrupted')
+    expect(err.message).toMatch(/^interrupted: GET http:\/\/127\.0\.0\.1:\d+\/dribble$/)
+    expect((await failure(client.request('/small', { interrupt: stop.signal }))).kind).toBe('interrupted')
+    // The client itself goes on.
+    expect((await client.request('/small')).status).toBe(200)
+  })
+
   it('a body cut before the last chunk is a reset by default', async () => {
     const err = await failure(client.request('/cut-chunked'))
     expect(err.kind).toBe('reset')

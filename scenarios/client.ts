@@ -2,8 +2,8 @@
  * HTTP to the target (undici). Every failure to get a proper HTTP answer is a `TransportError`
  * with a kind, which the runner turns into an ERROR verdict: refused, reset, timeout (no complete
  * answer within the request's total deadline), too-large (a body over the size cap), protocol (an
- * unparseable response), interrupted (the run's signal aborted it), aborted (the request's own
- * signal did: a case that disconnects on purpose).
+ * unparseable response), interrupted (the run's signal, or the case's, aborted it: an interrupt, a
+ * deadline), aborted (the request's own signal did: a case that disconnects on purpose).
  *
  * A hostile target cannot hang or balloon the client: undici's headers/body timeouts are idle
  * timeouts (a body dribbled one byte a second never trips them), so every request also has a
@@ -73,6 +73,12 @@ export interface RequestOptions {
    * `signal` (the run's interrupt), it ends only this request.
    */
   signal?: AbortSignal
+  /**
+   * Aborting it ends this request as the client's `signal` does, with a `TransportError` of kind
+   * 'interrupted': a case's stop (its deadline, the run's, an interrupt), set on every request of
+   * the client a case gets (case-client.ts).
+   */
+  interrupt?: AbortSignal
 }
 
 function timedOut(timeoutMs: number, received: number, what: string, cause?: unknown): TransportError {
@@ -162,7 +168,7 @@ export class TargetClient {
       expired = true
       deadline.abort()
     }, timeout)
-    const signals = [deadline.signal, ...(this.#signal ? [this.#signal] : []), ...(opts.signal ? [opts.signal] : [])]
+    const signals = [deadline.signal, ...(this.#signal ? [this.#signal] : []), ...(opts.signal ? [opts.signal] : []), ...(opts.interrupt ? [opts.interrupt] : [])]
     let received = 0
     let firstByteAt: number | undefined
     const chunks: Buffer[] = []
@@ -195,7 +201,7 @@ export class TargetClient {
       }
       return replyOf(answered, chunks, received, t0, firstByteAt)
     } catch (err) {
-      if (this.#signal?.aborted && !expired) throw new TransportError('interrupted', `interrupted: ${what}`, { cause: err })
+      if ((this.#signal?.aborted || opts.interrupt?.aborted) && !expired) throw new TransportError('interrupted', `interrupted: ${what}`, { cause: err })
       if (opts.signal?.aborted && !expired) throw new TransportError('aborted', `aborted by the client: ${what}`, { cause: err })
       if (expired && !(err instanceof TransportError)) throw timedOut(timeout, received, what, err)
       const cut = opts.partial === true && answered !== undefined && !(err instanceof TransportError) ? truncation(err, answered.headers, received) : undefined

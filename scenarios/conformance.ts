@@ -1,6 +1,9 @@
 /** Run the selected cases against a URL and assemble the report (the programmatic API). */
 import { DEFAULT_ATTEMPTS } from './attempts.ts'
+import { EXCERPT } from './check.ts'
 import { TargetClient } from './client.ts'
+import { defaultRunDeadlineMs } from './deadlines.ts'
+import { capText } from './one-line.ts'
 import { countVerdicts, runCases, type RunEvents } from './runner.ts'
 import { CONTRACT_VERSION, type CaseDef, type ConformanceReport, type ContractVersion, type TargetInfo } from './types.ts'
 import { round } from './stats.ts'
@@ -17,17 +20,22 @@ export interface ConformanceOptions extends RunEvents {
   environment?: Record<string, unknown>
   targetGone?: () => string | undefined
   signal?: AbortSignal
+  /** The run's deadline, ms (`RunOptions.deadlineMs`). @default defaultRunDeadlineMs(cases, timeoutMs) */
+  deadlineMs?: number
 }
 
 export async function checkConformance(opts: ConformanceOptions): Promise<ConformanceReport> {
   const timeoutMs = opts.timeoutMs ?? 5_000
   const attempts = opts.attempts ?? DEFAULT_ATTEMPTS
+  const deadlineMs = opts.deadlineMs ?? defaultRunDeadlineMs(opts.cases, timeoutMs)
   const client = new TargetClient(opts.target.url, timeoutMs, { ...(opts.signal && { signal: opts.signal }) })
   const startedAt = new Date().toISOString()
   const t0 = performance.now()
   let server: string | undefined
   try {
-    server = (await client.request('/health', { timeoutMs: Math.min(timeoutMs, 2_000) })).headers.server
+    const value = (await client.request('/health', { timeoutMs: Math.min(timeoutMs, 2_000) })).headers.server
+    // The target's own text: capped like every header value in a report (a 12 KiB one was seen).
+    server = value === undefined ? undefined : capText(value, EXCERPT)
   } catch {
     server = undefined // the first case will report the target's failure properly
   }
@@ -35,6 +43,7 @@ export async function checkConformance(opts: ConformanceOptions): Promise<Confor
     const cases = await runCases(client, opts.cases, {
       timeoutMs,
       attempts,
+      deadlineMs,
       ...(opts.onCaseStart && { onCaseStart: opts.onCaseStart }),
       ...(opts.onCaseEnd && { onCaseEnd: opts.onCaseEnd }),
       ...(opts.targetGone && { targetGone: opts.targetGone }),
@@ -46,7 +55,7 @@ export async function checkConformance(opts: ConformanceOptions): Promise<Confor
       startedAt,
       durationMs: round(performance.now() - t0),
       environment: opts.environment ?? {},
-      settings: { timeoutMs, attempts, cases: opts.cases.length },
+      settings: { timeoutMs, attempts, deadlineMs, cases: opts.cases.length },
       cases,
       counts: countVerdicts(cases),
     }

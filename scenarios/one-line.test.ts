@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Checker, compare } from './check.ts'
 import type { Reply } from './client.ts'
-import { ONE_LINE_MAX, oneLine } from './one-line.ts'
+import { capStrings, capText, ENTRIES_MAX, moreMarker, ONE_LINE_MAX, oneLine, TEXT_MAX } from './one-line.ts'
 
 const HTML_404 = `<!DOCTYPE html>
 <html lang="en">
@@ -24,12 +24,37 @@ describe('oneLine: target text in a one-line reason', () => {
     expect(oneLine(text)).toBe('Traceback: ValueError: bad input next line')
   })
 
-  it('is capped at 200 characters, with "…"', () => {
-    const capped = oneLine('x'.repeat(500))
-    expect(capped).toHaveLength(ONE_LINE_MAX)
-    expect(capped.endsWith('x…')).toBe(true)
-    expect(oneLine('abcdef', 4)).toBe('abc…')
-    expect(oneLine('😀😀😀', 2)).toBe('😀…') // never half a surrogate pair
+  it('is cut after 200 characters, with a marker saying how much was left out', () => {
+    expect(oneLine('x'.repeat(500))).toBe(`${'x'.repeat(ONE_LINE_MAX)}… 300 bytes more`)
+    expect(oneLine('abcdef', 4)).toBe('abcd… 2 bytes more')
+    expect(oneLine('abcde', 4)).toBe('abcd… 1 byte more')
+    expect(oneLine('😀😀😀', 3)).toBe('😀… 8 bytes more') // never half a surrogate pair; bytes are UTF-8
+    expect(oneLine('abcd', 4)).toBe('abcd')
+  })
+})
+
+describe('capText and capStrings: target text capped wherever it goes', () => {
+  it('a 12 KiB header value keeps its head and says how much was left out', () => {
+    const value = `<&${'A'.repeat(12 * 1024)}`
+    expect(capText(value, 300)).toBe(`${value.slice(0, 300)}… 11,990 bytes more`)
+    expect(capText('héllo', 2)).toBe('hé… 3 bytes more')
+    expect(moreMarker(1)).toBe('… 1 byte more')
+  })
+
+  it('caps every string, however deep, and bounds the entries and the nesting', () => {
+    const long = 'y'.repeat(TEXT_MAX + 10)
+    const capped = capStrings({ reason: long, n: 3, ok: true, none: null, list: [long, 1], nested: { [long]: { deeper: long } } }) as Record<string, unknown>
+    const cut = `${'y'.repeat(TEXT_MAX)}… 10 bytes more`
+    expect(capped).toEqual({ reason: cut, n: 3, ok: true, none: null, list: [cut, 1], nested: { [cut]: { deeper: cut } } })
+    const many = capStrings(Array.from({ length: ENTRIES_MAX + 5 }, (_, i) => i)) as unknown[]
+    expect(many).toHaveLength(ENTRIES_MAX + 1)
+    expect(many.at(-1)).toBe('… 5 entries more')
+    const wide = capStrings(Object.fromEntries(Array.from({ length: ENTRIES_MAX + 2 }, (_, i) => [`k${i}`, i]))) as Record<string, unknown>
+    expect(Object.keys(wide)).toHaveLength(ENTRIES_MAX + 1)
+    expect(wide['…']).toBe('2 keys more')
+    let deep: unknown = 'bottom'
+    for (let i = 0; i < 40; i++) deep = [deep]
+    expect(JSON.stringify(capStrings(deep))).toBe(`${'['.repeat(16)}"… nested too deep"${']'.repeat(16)}`)
   })
 
   it('the reasons built from a reply stay on one line', () => {

@@ -45,9 +45,16 @@ export type Outcome =
   | { readonly kind: 'unimplemented'; readonly reason: string; readonly actual?: Observed }
 
 export interface CaseContext {
+  /** The run's client, for this case: its requests end (kind 'interrupted') when `signal` aborts. */
   readonly client: TargetClient
   /** Per-request timeout in ms. */
   readonly timeoutMs: number
+  /**
+   * Aborted when the case must stop: its deadline (`CaseDef.deadlineMs`) or the run's passed, or the
+   * run was interrupted. `client` already honours it; pass it to every other wait (an idle, a poll's
+   * pause: `sleep(ms, signal)`), so that an aborted case ends at once.
+   */
+  readonly signal: AbortSignal
 }
 
 export interface CaseDef {
@@ -62,6 +69,14 @@ export interface CaseDef {
    * run again, up to the run's attempts, and stands only if every attempt fails (attempts.ts).
    */
   readonly timing?: true
+  /**
+   * The longest one run of the case may take, ms (a timing case's attempts get it each): past it
+   * the case is aborted and gets ERROR "the case did not finish within N s", with what it saw, and
+   * the run goes on. Declared by the cases that wait by design (idles, bursts, recovery); the rest
+   * get `DEFAULT_CASE_DEADLINE_MS` (deadlines.ts). Either way at least 3 request timeouts.
+   * @default DEFAULT_CASE_DEADLINE_MS
+   */
+  readonly deadlineMs?: number
   run(ctx: CaseContext): Promise<Outcome>
 }
 

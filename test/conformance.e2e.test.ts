@@ -128,6 +128,7 @@ describe('usage', () => {
     [['--target', 'ftp://x'], '--target must be an http(s) URL'],
     [['--target', 'http://127.0.0.1:1', '--timeout', '0'], '--timeout must be a positive integer'],
     [['--target', 'http://127.0.0.1:1', '--attempts', '0'], '--attempts must be a positive integer, got "0"'],
+    [['--target', 'http://127.0.0.1:1', '--deadline', '1.5'], '--deadline must be a positive integer (seconds), got "1.5"'],
     [['--suite', 'nope', '--list'], 'unknown suite nope'],
     [['--case', 'zzz.*', '--list'], 'no case matches'],
     [['--spawn', 'exit 3', '--startup-timeout', '5000'], 'the target process exited (code 3) before answering GET /health'],

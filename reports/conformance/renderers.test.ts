@@ -1,6 +1,7 @@
 import { convert } from 'xmlbuilder2'
 import { describe, expect, it } from 'vitest'
 import type { CaseResult, ConformanceReport } from '../../scenarios/types.ts'
+import { escapeMarkdownCell, visibleControls } from '../escape.ts'
 import { renderJson } from './json.ts'
 import { renderJunit } from './junit.ts'
 import { renderMarkdown } from './markdown.ts'
@@ -156,7 +157,50 @@ describe('contract v2: its version and its suites in every output', () => {
     let text = ''
     const t = new TerminalReporter({ write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream, false)
     t.onStart('http://127.0.0.1:9', 4, 'v1')
-    t.onStart('http://127.0.0.1:9', 4)
-    expect(text).toBe('unblocked conformance v1 → http://127.0.0.1:9 (4 cases)\nunblocked conformance v2 → http://127.0.0.1:9 (4 cases)\n')
+    t.onStart('http://127.0.0.1:9', 4, 'v2', 90_500)
+    expect(text).toBe('unblocked conformance v1 → http://127.0.0.1:9 (4 cases)\nunblocked conformance v2 → http://127.0.0.1:9 (4 cases, deadline 91 s)\n')
+  })
+})
+
+describe('control characters from the target are shown, never obeyed (issue 14)', () => {
+  // What a target once sent to redraw its FAIL line as a PASS: CR, ESC sequences, C1 CSI and NEL,
+  // a line separator, a bidi override. A report read back from a file is not checked: the renderers
+  // must hold even for a reason that never went through oneLine.
+  const FORGED = '\r[1/6] PASS coercion.sync.str\n\u001b[1A\u001b[2K\u009b1A\u0085\u2028\u202e\u0007end'
+  const forged: ConformanceReport = {
+    ...report,
+    target: { url: 'http://127.0.0.1:9', name: `evil\r${FORGED}`, server: FORGED },
+    cases: [c('coercion.sync.str', 'FAIL', { reason: FORGED, actual: { status: 200, body: FORGED, headers: { 'content-type': FORGED } }, data: { attempts: [{ verdict: 'FAIL', reason: FORGED, durationMs: 1 }] }, unstable: true })],
+    counts: { PASS: 0, FAIL: 1, WARN: 0, INFO: 0, UNIMPLEMENTED: 0, ERROR: 0 },
+  }
+  // Everything but LF (our own line breaks): C0, DEL, C1, the separators, the bidi controls.
+  const RAW = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/
+
+  it('terminal: every line, the explanation and the attempts show escapes instead', () => {
+    let text = ''
+    const t = new TerminalReporter({ write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream, false)
+    t.onStart(forged.target.name as string, 1)
+    forged.cases.forEach((r, i) => t.onCaseEnd(r, i, 1))
+    t.onFinish(forged)
+    expect(text).not.toMatch(RAW)
+    expect(text).toContain('[1/1] FAIL          coercion.sync.str 12 ms  \\u000d[1/6] PASS coercion.sync.str\\u000a\\u001b[1A\\u001b[2K\\u009b1A\\u0085\\u2028\\u202e\\u0007end')
+    // Each case is one line of its own: the forged PASS is inside the FAIL line, not a line of its own.
+    expect(text.split('\n').filter((l) => l.startsWith('[1/'))).toHaveLength(1)
+  })
+
+  it('Markdown: no CR at all, line breaks as ⏎, other controls as escapes', () => {
+    const md = renderMarkdown(forged)
+    expect(md).not.toMatch(RAW)
+    expect(md).toContain('⏎')
+    expect(md).toContain('\\u001b\\[1A')
+    // The table rows stay rows: no line break from the target split one.
+    expect(md.split('\n').filter((l) => l.startsWith('| `coercion.sync.str`'))).toHaveLength(3)
+  })
+
+  it('visibleControls and escapeMarkdownCell', () => {
+    expect(visibleControls('a\r\n\u001b[0m\u009b\u202eb')).toBe('a\\u000d\\u000a\\u001b[0m\\u009b\\u202eb')
+    expect(visibleControls('plain ✓ text')).toBe('plain ✓ text')
+    expect(escapeMarkdownCell('a\rb\r\nc\nd')).toBe('a ⏎ b ⏎ c ⏎ d')
+    expect(escapeMarkdownCell('x'.repeat(250))).toBe(`${'x'.repeat(200)}… 50 bytes more`)
   })
 })

@@ -7,6 +7,7 @@ import { Checker, observe, statusAndBody } from '../check.ts'
 import type { Reply, TargetClient } from '../client.ts'
 import { oneLine } from '../one-line.ts'
 import { probeDuring } from '../prober.ts'
+import { sleep } from '../sleep.ts'
 import { round } from '../stats.ts'
 import type { CaseDef, Outcome } from '../types.ts'
 import { uniqueKey } from '../unique-key.ts'
@@ -33,8 +34,6 @@ export function stateOf(r: Reply): string | undefined {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
-
 export interface Poll {
   /** The last status answer. */
   readonly last: Reply
@@ -46,9 +45,9 @@ export interface Poll {
 
 /**
  * Polls `path` until it answers `{"state":"done"}` or `deadline` (a `performance.now()` time) has
- * passed; bounded by count as well as time. Times are ms after `t0`.
+ * passed; bounded by count as well as time, and cut short by `signal` (the case's stop). Times are ms after `t0`.
  */
-export async function pollUntilDone(client: TargetClient, path: string, t0: number, deadline: number): Promise<Poll> {
+export async function pollUntilDone(client: TargetClient, path: string, t0: number, deadline: number, signal?: AbortSignal): Promise<Poll> {
   const maxPolls = Math.ceil((deadline - performance.now()) / POLL_EVERY_MS) + 2
   let polls = 0
   for (;;) {
@@ -57,7 +56,7 @@ export async function pollUntilDone(client: TargetClient, path: string, t0: numb
     const atMs = round(performance.now() - t0)
     const done = stateOf(last) === 'done'
     if (done || performance.now() >= deadline || polls >= maxPolls) return { last, atMs, polls, done }
-    await sleep(POLL_EVERY_MS)
+    await sleep(POLL_EVERY_MS, signal)
   }
 }
 
@@ -74,7 +73,7 @@ export const backgroundCases: CaseDef[] = [
     optional: true,
     timing: true,
     description: `POST /background/sync?ms=${TASK_MS}&key=K answers 202 within ${ANSWER_LIMIT_MS} ms, pings stay under ${PING_LIMIT_MS} ms while the task runs, and GET /background/status?key=K reads pending right after, done within ${TASK_MS + DONE_SLACK_MS} ms`,
-    async run({ client }): Promise<Outcome> {
+    async run({ client, signal }): Promise<Outcome> {
       // Warm the connections and the target's task machinery; a missing endpoint shows here.
       const warmKey = uniqueKey('bg-warm')
       const warm = await client.request(`/background/sync?ms=0&key=${warmKey}`, { method: 'POST' })
@@ -95,7 +94,7 @@ export const backgroundCases: CaseDef[] = [
         answer = await client.request(sent.post, { method: 'POST' })
         if (answer.status === 404) return
         after = await client.request(sent.status)
-        poll = stateOf(after) === 'done' ? { last: after, atMs: round(performance.now() - t0), polls: 1, done: true } : await pollUntilDone(client, sent.status, t0, t0 + TASK_MS + DONE_SLACK_MS)
+        poll = stateOf(after) === 'done' ? { last: after, atMs: round(performance.now() - t0), polls: 1, done: true } : await pollUntilDone(client, sent.status, t0, t0 + TASK_MS + DONE_SLACK_MS, signal)
       })
       if (result.status === 'rejected') throw result.reason
       if (answer === undefined) throw new Error(`no answer to POST ${post}`)

@@ -48,6 +48,8 @@ function cpuCase(mode: 'sync' | 'offload'): CaseDef {
     suite: 'blocking',
     level: 'MUST',
     timing: true,
+    // Four digests, the calibration (5 s of calls, each allowed 30 s) and the heavy call (30 s).
+    deadlineMs: 90_000,
     description: `/cpu/${mode}?n=K returns the right SHA-256 chain digest for several K, and pings stay under ${PING_LIMIT_MS} ms while a heavy K (≥ 300 ms on the target) runs`,
     async run({ client, timeoutMs }) {
       const c = new Checker()

@@ -5,6 +5,7 @@
  */
 import { observe, statusAndBody } from '../check.ts'
 import { TransportError, type Reply } from '../client.ts'
+import { sleep } from '../sleep.ts'
 import { round } from '../stats.ts'
 import type { CaseDef, Outcome } from '../types.ts'
 import { uniqueKey } from '../unique-key.ts'
@@ -47,8 +48,6 @@ export function workSeen(reply: Reply, totalSteps: number): WorkSeen {
   return { fate: 'unreadable', text: `GET /work/status answered ${statusAndBody(reply)}`, state: typeof body.state === 'string' ? body.state : null, steps }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)))
-
 function clientAbortCase(mode: 'sync' | 'async'): CaseDef {
   return {
     id: `cancellation.${mode}.client-abort`,
@@ -56,7 +55,7 @@ function clientAbortCase(mode: 'sync' | 'async'): CaseDef {
     level: 'INFO',
     optional: true,
     description: `the client disconnects ${DISCONNECT_AFTER_MS} ms into GET /work/${mode}?ms=${WORK_MS}&key=K; ${LOOK_AFTER_MS / 1000} s later, GET /work/status?key=K: did the work run to completion, stop, or never start?`,
-    async run({ client }): Promise<Outcome> {
+    async run({ client, signal }): Promise<Outcome> {
       // A short piece of work that may finish: it shows whether both endpoints exist (an unknown
       // key answers 404 too, so a 404 after the disconnect alone could not tell) and warms the path.
       const warmKey = uniqueKey('work-warm')
@@ -81,7 +80,7 @@ function clientAbortCase(mode: 'sync' | 'async'): CaseDef {
       }
       const endedAtMs = round(performance.now() - t0)
       if (early?.status === 404) return { kind: 'unimplemented', reason: `GET /work/${mode}?ms=${WORK_MS}&key=K answered 404: the endpoint is missing`, actual: observe(early) }
-      await sleep(t0 + endedAtMs + LOOK_AFTER_MS - performance.now())
+      await sleep(t0 + endedAtMs + LOOK_AFTER_MS - performance.now(), signal)
       const status = await client.request(`/work/status?key=${key}`)
       const seen = workSeen(status, WORK_MS / STEP_MS)
       const data = { key, fate: seen.fate, state: seen.state, steps: seen.steps, totalSteps: WORK_MS / STEP_MS, statusReadAtMs: round(performance.now() - t0) }

@@ -1,5 +1,6 @@
 /** `coercion.*`: the return-value coercion table, for sync and async handlers, and their parity. */
-import { Checker, compare, excerpt, type Expectation } from '../check.ts'
+import { Checker, compare, EXCERPT, excerpt, type Expectation } from '../check.ts'
+import { capText } from '../one-line.ts'
 import type { CaseDef } from '../types.ts'
 
 export const COERCION_ROWS: Record<string, { returns: string; want: Expectation }> = {
@@ -49,15 +50,17 @@ function parityCase(name: string): CaseDef {
       const c = new Checker()
       const [s, a] = await Promise.all([client.request(`/coerce/sync/${name}`), client.request(`/coerce/async/${name}`)])
       const headersOf = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => !VOLATILE.has(k)).sort())
-      const sync = { status: s.status, headers: headersOf(s.headers), body: excerpt(s.body) }
-      const async_ = { status: a.status, headers: headersOf(a.headers), body: excerpt(a.body) }
+      // Shown capped (a header value is the target's text); compared whole, below.
+      const shown = (h: Record<string, string>) => Object.fromEntries(Object.entries(headersOf(h)).map(([k, v]) => [k, capText(v, EXCERPT)]))
+      const sync = { status: s.status, headers: shown(s.headers), body: excerpt(s.body) }
+      const async_ = { status: a.status, headers: shown(a.headers), body: excerpt(a.body) }
       // Two 404s are identical, and prove nothing: a missing endpoint is not parity.
       const missing = [s.status === 404 && `GET /coerce/sync/${name}`, a.status === 404 && `GET /coerce/async/${name}`].filter((x) => x !== false)
       if (missing.length > 0) {
         c.should(false, `${missing.join(' and ')} answered 404: the endpoint is missing`, { status: COERCION_ROWS[name]?.want.status }, s.status === 404 ? sync : async_)
         return c.outcome()
       }
-      const diffs = compare(a, { status: s.status, headers: sync.headers, bytes: s.body })
+      const diffs = compare(a, { status: s.status, headers: headersOf(s.headers), bytes: s.body })
       for (const k of Object.keys(async_.headers)) if (!(k in sync.headers)) diffs.push(`header ${k} only in the async response`)
       c.should(diffs.length === 0, `GET /coerce/async/${name} differs from GET /coerce/sync/${name}: ${diffs.join('; ')}`, sync, async_)
       return c.outcome()

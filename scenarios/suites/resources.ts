@@ -13,6 +13,7 @@
 import { observe, statusAndBody } from '../check.ts'
 import { TransportError, type Reply, type TargetClient } from '../client.ts'
 import { oneLine } from '../one-line.ts'
+import { sleep } from '../sleep.ts'
 import { round } from '../stats.ts'
 import type { CaseDef, Observed, Outcome } from '../types.ts'
 
@@ -48,7 +49,6 @@ export interface PoolTry {
 
 type Answer = { reply: Reply } | { error: TransportError }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 const seconds = (ms: number): string => `${round(ms / 1000)} s`
 
 async function attempt(client: TargetClient, deadlineMs: number): Promise<{ answers: Answer[]; wallMs: number }> {
@@ -90,8 +90,8 @@ function describeFailure(t: PoolTry, answers: readonly Answer[], deadlineMs: num
   return { text: parts.join('; '), ...(bad !== undefined && { actual: observe(bad.reply) }) }
 }
 
-/** Poll GET /health until it answers 200 or `recoveryMs` passes. */
-async function recover(client: TargetClient, recoveryMs: number, pollMs: number): Promise<{ healthy: boolean; waitedMs: number; last?: string }> {
+/** Poll GET /health until it answers 200 or `recoveryMs` passes (or the case is stopped: `signal`). */
+async function recover(client: TargetClient, recoveryMs: number, pollMs: number, signal: AbortSignal): Promise<{ healthy: boolean; waitedMs: number; last?: string }> {
   const t0 = performance.now()
   let last: string | undefined
   for (let i = 0; i < 10_000; i++) {
@@ -105,7 +105,7 @@ async function recover(client: TargetClient, recoveryMs: number, pollMs: number)
       if (!(err instanceof TransportError) || err.kind === 'interrupted') throw err
       last = oneLine(err.message)
     }
-    await sleep(Math.min(pollMs, Math.max(0, recoveryMs - (performance.now() - t0))))
+    await sleep(Math.min(pollMs, recoveryMs - (performance.now() - t0)), signal)
   }
   return { healthy: false, waitedMs: round(performance.now() - t0), ...(last !== undefined && { last }) }
 }
@@ -125,8 +125,11 @@ export function resourcesPoolCase(opts: PoolCaseOptions = {}): CaseDef {
     suite: 'invasive',
     level: 'MUST',
     optional: true,
+    // Its waits by design, all of them, and 10 s to spare: the first request, every attempt after
+    // its idle, the recovery after a failure and its last GET /health (2 s at most).
+    deadlineMs: deadlineMs + attempts * (idleMs + deadlineMs) + recoveryMs + 2_000 + 10_000,
     description: `${POOL_REQUESTS} concurrent GET ${PATH} (a sync handler whose resource comes from a dependency with teardown, out of a pool of 4) all answer 2xx within ${seconds(deadlineMs)}; up to ${attempts} attempts, each after ${seconds(idleMs)} idle; a 503 or no answer is a FAIL (the deadlock of fastapi/fastapi#3205)`,
-    async run({ client }): Promise<Outcome> {
+    async run({ client, signal }): Promise<Outcome> {
       // One request first: a missing endpoint ends the case before the idle waits. The idle that
       // follows lets whatever thread it started expire, so it hides nothing.
       const first = await client.request(PATH, { timeoutMs: deadlineMs })
@@ -134,13 +137,13 @@ export function resourcesPoolCase(opts: PoolCaseOptions = {}): CaseDef {
       const tries: PoolTry[] = []
       const data: Record<string, unknown> = { idleMs, deadlineMs, attemptsAllowed: attempts, tries }
       for (let n = 1; n <= attempts; n++) {
-        await sleep(idleMs)
+        await sleep(idleMs, signal)
         const { answers, wallMs } = await attempt(client, deadlineMs)
         const t = tryOf(n, answers, wallMs)
         tries.push(t)
         if (t.ok === POOL_REQUESTS) continue
         const failure = describeFailure(t, answers, deadlineMs)
-        const back = await recover(client, recoveryMs, pollMs)
+        const back = await recover(client, recoveryMs, pollMs, signal)
         data.recovery = back
         const after = back.healthy ? `GET /health answered 200 ${seconds(back.waitedMs)} later` : `GET /health did not answer 200 within ${seconds(recoveryMs)}${back.last ? ` (last: ${back.last})` : ''}`
         return {

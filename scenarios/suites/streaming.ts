@@ -6,7 +6,7 @@
  */
 import { Checker, excerpt, mediaType, observe, statusAndBody } from '../check.ts'
 import type { Reply, TargetClient } from '../client.ts'
-import { oneLine } from '../one-line.ts'
+import { ONE_LINE_MAX, oneLine } from '../one-line.ts'
 import { probeDuring } from '../prober.ts'
 import { round } from '../stats.ts'
 import type { CaseDef } from '../types.ts'
@@ -24,7 +24,7 @@ export const streamPath = (mode: Mode, chunks = CHUNKS, ms = SLEEP_MS): string =
 export const streamBody = (chunks: number): string => Array.from({ length: chunks }, (_, i) => `${i}\n`).join('')
 
 /** A body for a reason, quoted with its newlines escaped: `"0\n1\n"`. */
-const quoted = (body: Buffer): string => oneLine(JSON.stringify(excerpt(body)))
+const quoted = (body: Buffer): string => oneLine(JSON.stringify(excerpt(body, ONE_LINE_MAX)), Infinity)
 
 /** A streamed request: what arrived, a body cut short included (`Reply.truncated`). */
 function stream(client: TargetClient, path: string): Promise<Reply> {

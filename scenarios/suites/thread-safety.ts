@@ -6,6 +6,8 @@ import type { CaseDef, Observed, Outcome } from '../types.ts'
 
 export const COUNTER_REQUESTS = 2000
 export const COUNTER_CONCURRENCY = 64
+/** A counter case's deadline, ms: 2,000 requests take 1–4 s (the committed verdicts); 60 s is 30 ms a request one at a time. */
+export const COUNTER_DEADLINE_MS = 60_000
 
 interface CounterRun {
   sent: number
@@ -131,6 +133,7 @@ export const threadSafetyCases: CaseDef[] = [
   {
     id: 'thread-safety.locked-counter',
     suite: 'thread-safety',
+    deadlineMs: COUNTER_DEADLINE_MS,
     level: 'MUST',
     description: `${COUNTER_REQUESTS} POST /counter/locked at concurrency ${COUNTER_CONCURRENCY}: all 2xx, final count exactly ${COUNTER_REQUESTS}, every n distinct`,
     async run({ client }) {
@@ -150,6 +153,7 @@ export const threadSafetyCases: CaseDef[] = [
   {
     id: 'thread-safety.unsafe-counter',
     suite: 'thread-safety',
+    deadlineMs: COUNTER_DEADLINE_MS,
     level: 'INFO',
     description: `${COUNTER_REQUESTS} POST /counter/unsafe (read, sleep 1 ms, write; no lock): lost updates are evidence that sync handlers run in parallel`,
     async run({ client }) {
