@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { request, spawnServe } from '../test/http.ts'
-import { resolvePort } from './serve.ts'
+import { DEFAULT_SHUTDOWN } from '../impl/index.ts'
+import { ASSUMED_CLOSE_MS, forcedExitAfterMs, onSignals, resolvePort } from './serve.ts'
 
 const BIN = fileURLToPath(new URL('../bin/unblocked.mjs', import.meta.url))
 
@@ -14,6 +15,54 @@ describe('resolvePort', () => {
   })
   it.each(['x', '-1', '70000', '1.5'])('rejects %s with a usage error', (p) => {
     expect(() => resolvePort(p, undefined)).toThrow(`port must be an integer in 0–65535, got "${p}"`)
+  })
+})
+
+/** A target whose close takes `closeMs` (never, when undefined), and what the signal handler did. */
+function signalled(closeMs: number | undefined, closeWithinMs?: number) {
+  const exits: { code: number; at: number }[] = []
+  const said: string[] = []
+  const t0 = Date.now()
+  const running = {
+    close: () => new Promise<void>((resolve) => void (closeMs !== undefined && setTimeout(resolve, closeMs))),
+    ...(closeWithinMs !== undefined && { closeWithinMs }),
+  }
+  return { running, exits, said, exit: (code: number) => exits.push({ code, at: Date.now() - t0 }), say: (l: string) => said.push(l) }
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('shutdown ordering: the forced exit comes after the target\'s own bounded close', () => {
+  it('is later than every phase of the close the target states, and than 30 s when it states none', () => {
+    expect(forcedExitAfterMs({ closeWithinMs: 23_000 })).toBeGreaterThan(23_000)
+    expect(forcedExitAfterMs({})).toBeGreaterThan(ASSUMED_CLOSE_MS)
+  })
+
+  it('a close that finishes within its bound exits 0, and the forced exit never fires after it', async () => {
+    const t = signalled(150, 400)
+    onSignals(t.running, t.exit, t.say, 600)('SIGTERM')
+    await settle(900)
+    expect(t.exits.map((e) => e.code)).toEqual([0])
+    expect(t.said).toEqual(['unblocked: SIGTERM: closing gracefully (at most 0.4 s); forced exit after 0.6 s'])
+  })
+
+  it('a close that never finishes is cut off by the forced exit (1), not before it', async () => {
+    const t = signalled(undefined)
+    onSignals(t.running, t.exit, t.say, 300)('SIGINT')
+    await settle(700)
+    expect(t.exits).toHaveLength(1)
+    expect(t.exits[0]?.code).toBe(1)
+    expect(t.exits[0]?.at).toBeGreaterThanOrEqual(290)
+    expect(t.said.at(-1)).toBe('unblocked: graceful shutdown did not finish within 0.3 s, exiting')
+  })
+
+  it('a second signal exits at once', () => {
+    const t = signalled(undefined)
+    const stop = onSignals(t.running, t.exit, t.say, 60_000)
+    stop('SIGTERM')
+    stop('SIGTERM')
+    expect(t.exits.map((e) => e.code)).toEqual([1])
+    expect(t.said.at(-1)).toBe('unblocked: second SIGTERM, exiting now')
   })
 })
 
@@ -37,6 +86,11 @@ describe('unblocked serve', () => {
       expect(reply.json()).toEqual({ slept: 600 })
       expect(await stopping).toBe(0)
       await expect(request(`${s.url}/health`)).rejects.toThrow() // no longer accepting
+      // The reference states its bound: its grace, then its pool's close; the forced exit after both.
+      const line = s.output.find((l) => l.includes('closing gracefully')) ?? ''
+      const [, within, forced] = /\(at most ([\d.]+) s\); forced exit after ([\d.]+) s$/.exec(line) ?? []
+      expect(Number(within) * 1000).toBeGreaterThanOrEqual(DEFAULT_SHUTDOWN.graceMs + DEFAULT_SHUTDOWN.poolCloseMs)
+      expect(Number(forced)).toBeGreaterThan(Number(within))
     } finally {
       await s.stop()
     }

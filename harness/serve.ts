@@ -8,6 +8,11 @@ export interface ServeOptions {
   host: string
 }
 
+/** A target that does not state how long its `close()` may take is given this long, ms. */
+export const ASSUMED_CLOSE_MS = 30_000
+/** The forced exit comes this long after the target's close could last, ms: never before it. */
+export const FORCED_EXIT_MARGIN_MS = 5_000
+
 export function resolvePort(flag: string | undefined, env: string | undefined): number {
   const raw = flag ?? env ?? '8000'
   const port = Number(raw)
@@ -17,33 +22,59 @@ export function resolvePort(flag: string | undefined, env: string | undefined): 
   return port
 }
 
+/**
+ * When `serve` gives up on a graceful close and exits 1, ms after the signal: after every phase of
+ * the target's close (the reference: its grace, then its pool's close, each bounded), so the
+ * forced exit never cuts short a close that is still within its bounds.
+ */
+export function forcedExitAfterMs(running: Pick<RunningTarget, 'closeWithinMs'>): number {
+  return (running.closeWithinMs ?? ASSUMED_CLOSE_MS) + FORCED_EXIT_MARGIN_MS
+}
+
+/**
+ * What a signal does: the first closes `running` gracefully and exits 0 (1 if closing failed),
+ * or 1 once `forcedMs` pass; a second exits 1 at once.
+ */
+export function onSignals(running: Pick<RunningTarget, 'close' | 'closeWithinMs'>, exit: (code: number) => void, say: (line: string) => void, forcedMs = forcedExitAfterMs(running)): (signal: string) => void {
+  let stopping = false
+  return (signal) => {
+    if (stopping) {
+      say(`unblocked: second ${signal}, exiting now`)
+      exit(1)
+      return
+    }
+    stopping = true
+    const bound = running.closeWithinMs === undefined ? '' : ` (at most ${seconds(running.closeWithinMs)})`
+    say(`unblocked: ${signal}: closing gracefully${bound}; forced exit after ${seconds(forcedMs)}`)
+    const forced = setTimeout(() => {
+      say(`unblocked: graceful shutdown did not finish within ${seconds(forcedMs)}, exiting`)
+      exit(1)
+    }, forcedMs)
+    forced.unref()
+    running.close().then(
+      () => {
+        clearTimeout(forced)
+        exit(0)
+      },
+      (err: unknown) => {
+        clearTimeout(forced)
+        say(`unblocked: error while shutting down: ${String(err)}`)
+        exit(1)
+      },
+    )
+  }
+}
+
+const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`
+
 export async function serve(name: string, opts: ServeOptions): Promise<RunningTarget> {
   const spec = targets[name]
   if (spec === undefined) throw new UsageError(`unknown target "${name}"; built-in targets: ${Object.keys(targets).join(', ')}`)
   const port = resolvePort(opts.port, process.env.PORT)
   const running = await spec.start(port, opts.host)
   process.stdout.write(`unblocked: ${running.description} listening on ${running.url}\n`)
-  let stopping = false
-  const stop = (signal: string): void => {
-    if (stopping) {
-      process.stderr.write(`unblocked: second ${signal}, exiting now\n`)
-      process.exit(1)
-    }
-    stopping = true
-    // Graceful close waits for in-flight requests (10 s) and running pool tasks; never forever.
-    setTimeout(() => {
-      process.stderr.write('unblocked: graceful shutdown did not finish within 30 s, exiting\n')
-      process.exit(1)
-    }, 30_000).unref()
-    running.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`unblocked: error while shutting down: ${String(err)}\n`)
-        process.exit(1)
-      },
-    )
-  }
-  process.once('SIGINT', () => stop('SIGINT'))
-  process.once('SIGTERM', () => stop('SIGTERM'))
+  const stop = onSignals(running, (code) => process.exit(code), (line) => process.stderr.write(`${line}\n`))
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
   return running
 }

@@ -28,6 +28,7 @@ describe.runIf(process.platform === 'linux')('createApp with invalid options', (
     ['blocking options (switchable without endpoint)', { blocking: { switchable: true } }],
     ['pool options', { pool: { ...pool, maxQueue: -1 } }],
     ['sharedBytes', { sharedBytes: -1 }],
+    ['server limits', { maxConnections: 0 }],
   ])('createApp with invalid %s leaks no worker threads', async (_, bad) => {
     await stat('.') // libuv's thread pool starts on first use: let it exist before counting
     const before = threads()
@@ -35,6 +36,18 @@ describe.runIf(process.platform === 'linux')('createApp with invalid options', (
       await expect(createApp(def, { logger: silentLogger, pool, ...bad })).rejects.toMatchObject({ code: 'UNB_ERR_OPTIONS_INVALID' })
     }
     expect(await threadsSettleTo(before)).toBe(before)
+  })
+})
+
+describe('server limits and shutdown bounds reach the server', () => {
+  it('as set, on node\'s server', async () => {
+    const app = await createApp(def, { logger: silentLogger, pool, headersTimeout: 2_000, requestTimeout: 4_000, keepAliveTimeout: 3_000, maxConnections: 7, shutdown: { graceMs: 100, poolCloseMs: 200 } })
+    try {
+      expect(app.server).toMatchObject({ headersTimeout: 2_000, requestTimeout: 4_000, keepAliveTimeout: 3_000, maxConnections: 7 })
+      expect(app.closeWithinMs).toBeLessThan(5_000)
+    } finally {
+      await app.close()
+    }
   })
 })
 
@@ -48,6 +61,12 @@ describe('option messages', () => {
     [{ blocking: { switchable: true } }, 'options.blocking.switchable needs options.blocking.endpoint (it is switched there)'],
     [{ blocking: { endpoint: 'diagnostics' } }, "options.blocking.endpoint must be a path starting with '/' (no query), got diagnostics"],
     [{ logger: {} as AppOptions['logger'] }, 'options.logger must have info, warn and error methods'],
+    [{ headersTimeout: 0 }, 'options.headersTimeout must be a positive integer, got 0'],
+    [{ requestTimeout: 500 }, 'options.headersTimeout (10000) exceeds options.requestTimeout (500)'],
+    [{ keepAliveTimeout: 1.5 }, 'options.keepAliveTimeout must be a positive integer, got 1.5'],
+    [{ maxConnections: -1 }, 'options.maxConnections must be a positive integer, got -1'],
+    [{ shutdown: { graceMs: -1 } }, 'options.shutdown.graceMs must be a non-negative integer, got -1'],
+    [{ errorLogLimit: { perInterval: 0 } }, 'options.errorLogLimit.perInterval must be a positive integer, got 0'],
   ])('%j is rejected with an exact message', async (bad, message) => {
     await expect(createApp(def, bad)).rejects.toThrow(message)
   })

@@ -8,7 +8,10 @@ import { UnblockedError } from './errors.ts'
 import { poolWorkerApp } from './dispatch/pool-worker.ts'
 import { resolvePoolOptions, WorkerPool, type PoolOptions, type ResolvedPoolOptions } from './dispatch/pool.ts'
 import { createLogger, type Logger } from './log.ts'
+import { resolveErrorLogLimit, type ErrorLogLimit, type ResolvedErrorLogLimit } from './log-limit.ts'
 import { App } from './server/app.ts'
+import { resolveServerLimits, type ResolvedServerLimits, type ServerLimits } from './server/limits.ts'
+import { resolveShutdown, type ResolvedShutdown, type ShutdownOptions } from './server/shutdown.ts'
 import type { BuiltinEndpoint } from './server/parts.ts'
 import { DetectionSwitch } from './diagnostics/detection.ts'
 import { DiagnosticsEndpoint } from './diagnostics/endpoint.ts'
@@ -17,7 +20,8 @@ import { resolveBlockingOptions, type BlockingOptions, type ResolvedBlockingOpti
 import { DEFAULT_BODY_LIMIT } from './server/body.ts'
 import { DEFAULT_SHARED_BYTES, SharedMemory } from './shared/memory.ts'
 
-export interface AppOptions {
+/** Besides these, the server limits: `headersTimeout`, `requestTimeout`, `keepAliveTimeout`, `maxConnections` (server/limits.ts). */
+export interface AppOptions extends ServerLimits {
   /** Worker pool sizing; see `PoolOptions`. */
   pool?: PoolOptions
   /** Largest accepted request body in bytes; larger ones get 413. @default 1048576 (1 MiB) */
@@ -31,6 +35,18 @@ export interface AppOptions {
    * @example { endpoint: '/diagnostics/blocking' } // also serve what it saw
    */
   blocking?: BlockingOptions
+  /**
+   * The bounds of a graceful shutdown (`app.close()`): the grace for requests in flight, then the
+   * pool's close. See server/shutdown.ts.
+   * @example { graceMs: 5_000, poolCloseMs: 5_000 }
+   */
+  shutdown?: ShutdownOptions
+  /**
+   * Failures logged in full (with their stacks) per kind — error code and route — and interval;
+   * beyond them only a count is logged when the interval ends.
+   * @default { perInterval: 5, intervalMs: 60000 }
+   */
+  errorLogLimit?: ErrorLogLimit
 }
 
 interface ResolvedAppOptions {
@@ -39,6 +55,9 @@ interface ResolvedAppOptions {
   readonly sharedBytes: number
   readonly logger: Logger | undefined
   readonly blocking: ResolvedBlockingOptions
+  readonly limits: ResolvedServerLimits
+  readonly shutdown: ResolvedShutdown
+  readonly errorLogLimit: ResolvedErrorLogLimit
 }
 
 const invalid = (message: string): UnblockedError => new UnblockedError('UNB_ERR_OPTIONS_INVALID', [message])
@@ -53,7 +72,16 @@ function resolveAppOptions(options: AppOptions): ResolvedAppOptions {
   if (logger !== undefined && !(['info', 'warn', 'error'] as const).every((level) => typeof logger?.[level] === 'function')) {
     throw invalid('options.logger must have info, warn and error methods')
   }
-  return { pool: resolvePoolOptions(options.pool), bodyLimit, sharedBytes, logger, blocking: resolveBlockingOptions(options.blocking) }
+  return {
+    pool: resolvePoolOptions(options.pool),
+    bodyLimit,
+    sharedBytes,
+    logger,
+    blocking: resolveBlockingOptions(options.blocking),
+    limits: resolveServerLimits(options),
+    shutdown: resolveShutdown(options.shutdown),
+    errorLogLimit: resolveErrorLogLimit(options.errorLogLimit),
+  }
 }
 
 /**
@@ -89,7 +117,7 @@ async function start(def: AppDefinition, options: AppOptions): Promise<App> {
     if (detection !== undefined && o.blocking.endpoint !== undefined) {
       endpoints.push(new DiagnosticsEndpoint({ path: o.blocking.endpoint, detection, switchable: o.blocking.switchable, poolStats: () => pool.stats, bodyLimit: o.bodyLimit }))
     }
-    const app = new App({ compiled, pool, logger, bodyLimit: o.bodyLimit, ...(detection && { detection }), endpoints })
+    const app = new App({ compiled, pool, logger, bodyLimit: o.bodyLimit, ...(detection && { detection }), endpoints, limits: o.limits, shutdown: o.shutdown, errorLogLimit: o.errorLogLimit })
     monitor?.arm()
     return app
   } catch (err) {

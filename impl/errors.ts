@@ -35,6 +35,7 @@ export const ERRORS = {
   UNB_ERR_REQUEST_MALFORMED_JSON: { status: 400, message: 'request body is not valid JSON: %s' },
   UNB_ERR_REQUEST_BODY_TOO_LARGE: { status: 413, message: 'request body exceeds the limit of %s bytes' },
   UNB_ERR_REQUEST_BAD: { status: 400, message: 'bad request: %s' },
+  UNB_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the request body must be JSON (application/json or a +json type), got Content-Type %s' },
   /** Raised by application code with a status of its choosing (`httpError(503, …)`); 500 is only the fallback. */
   UNB_ERR_HTTP_STATUS: { status: 500, message: '%s' },
 

@@ -14,6 +14,11 @@ export interface RunningTarget {
   readonly description: string
   /** Graceful stop: stop accepting, finish in-flight requests, release workers. */
   close(): Promise<void>
+  /**
+   * The longest `close()` takes, ms, when the target bounds it (the reference: its grace, then its
+   * pool's close): `unblocked serve` forces its exit only after this. @default unknown (30 s is assumed)
+   */
+  readonly closeWithinMs?: number
 }
 
 export interface StartOptions {

@@ -15,7 +15,7 @@ afterAll(() => s?.close())
 
 it('serves the README example', async () => {
   expect((await request(`${s.url}/items/5`)).json()).toEqual({ id: 5 })
-  const created = await request(`${s.url}/items`, { method: 'POST', body: JSON.stringify({ name: 'bolt', qty: 2 }) })
+  const created = await request(`${s.url}/items`, { method: 'POST', body: JSON.stringify({ name: 'bolt', qty: 2 }), headers: { 'content-type': 'application/json' } })
   expect(created.status).toBe(201)
   expect(created.json()).toEqual({ name: 'bolt', qty: 2, by: 'ada', left: -1 })
   expect((await request(`${s.url}/items/search?q=x`, { headers: { 'x-token': 't' } })).json()).toEqual(['x', 't'])

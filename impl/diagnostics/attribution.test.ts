@@ -1,7 +1,10 @@
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { CompiledRoute } from '../routing/compile.ts'
 import { callSite, HandlerIndex } from './attribution.ts'
 import { EventRing, formatFrame, type BlockingEvent } from './events.ts'
+import { projectRelative } from './project-paths.ts'
 import { wrappedApis } from './tripwires.ts'
 
 const route = (id: string, kind: CompiledRoute['kind'], isStatic = false): CompiledRoute =>
@@ -26,8 +29,31 @@ describe('HandlerIndex', () => {
   })
 
   it('formats frames and trims the tripwire itself from call sites', () => {
-    expect(formatFrame({ fn: 'list', cls: 'Items', url: 'file:///a.ts', line: 3, column: 7 })).toBe('Items.list (file:///a.ts:3:7)')
-    expect(callSite('Error\n    at wrapped (/p/impl/diagnostics/tripwires.ts:1:1)\n    at Items.list (/a.ts:3:7)')).toEqual(['Items.list (/a.ts:3:7)'])
+    expect(formatFrame({ fn: 'list', cls: 'Items', url: pathToFileURL(join(process.cwd(), 'src/a.ts')).href, line: 3, column: 7 })).toBe('Items.list (src/a.ts:3:7)')
+    const inProject = join(process.cwd(), 'src/a.ts')
+    expect(callSite(`Error\n    at wrapped (/p/impl/diagnostics/tripwires.ts:1:1)\n    at Items.list (${inProject}:3:7)`)).toEqual(['Items.list (src/a.ts:3:7)'])
+  })
+})
+
+describe('project-relative paths (the diagnostics endpoint is no map of the server\'s disk)', () => {
+  const root = '/srv/my app'
+  it.each([
+    ['a file URL in the project', 'Items.list (file:///srv/my%20app/src/items.ts:3:7)', 'Items.list (src/items.ts:3:7)'],
+    ['a path in the project', 'async Items.list (/srv/my app/src/items.ts:3:7)', 'async Items.list (src/items.ts:3:7)'],
+    ['a bare frame', '/srv/my app/node_modules/x/index.js:1:2', 'node_modules/x/index.js:1:2'],
+    ['a path outside it: the file name only', 'run (/usr/lib/node_modules/tsx/dist/loader.mjs:1:2)', 'run (…/loader.mjs:1:2)'],
+    ['a file URL outside it', 'f (file:///home/ada/a.ts:1:1)', 'f (…/a.ts:1:1)'],
+    ['a file at the root', 'f (/a.ts:1:1)', 'f (…/a.ts:1:1)'],
+    ['node internals, untouched', 'ModuleJob.run (node:internal/modules/esm/module_job:325:25)', 'ModuleJob.run (node:internal/modules/esm/module_job:325:25)'],
+  ])('%s', (_, line, shown) => {
+    expect(projectRelative(line, root)).toBe(shown)
+  })
+
+  it('the call site of a real stack has no absolute path left', () => {
+    const site = callSite(new Error('here').stack ?? '')
+    expect(site.length).toBeGreaterThan(0)
+    for (const l of site) expect(l).not.toMatch(/(^|[\s(])(file:\/\/)?\/[^…]/)
+    expect(site[0]).toMatch(/(^|\()impl\/diagnostics\/attribution\.test\.ts:\d+:\d+\)?$/)
   })
 })
 

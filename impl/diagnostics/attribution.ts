@@ -5,6 +5,7 @@
  */
 import type { CompiledRoute } from '../routing/compile.ts'
 import type { StackFrame } from './events.ts'
+import { projectRelative } from './project-paths.ts'
 
 const normalize = (cls: string | undefined): string => (cls ?? '').replace(/^_+/, '')
 
@@ -40,7 +41,7 @@ export class HandlerIndex {
   }
 }
 
-/** `Error.stack` without its first line and without the tripwire's own frames. */
+/** `Error.stack` without its first line and without the tripwire's own frames, paths project-relative. */
 export function callSite(stack: string): string[] {
   return stack
     .split('\n')
@@ -48,4 +49,5 @@ export function callSite(stack: string): string[] {
     .map((l) => l.trim().replace(/^at /, ''))
     .filter((l) => !l.includes('/impl/diagnostics/tripwires.'))
     .slice(0, 12)
+    .map((l) => projectRelative(l))
 }

@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { JSON_TYPE } from '../coerce.ts'
 import { outcomeOfError, type Outcome } from '../error-response.ts'
 import { HttpError, UnblockedError } from '../errors.ts'
-import { discardRest, hasBody, readBody } from '../server/body.ts'
+import { afterDrain, hasBody, readBody } from '../server/body.ts'
 import type { BuiltinEndpoint } from '../server/parts.ts'
 import type { DetectionSwitch } from './detection.ts'
 
@@ -44,13 +44,12 @@ export class DiagnosticsEndpoint implements BuiltinEndpoint {
 
   async handle(req: IncomingMessage, method: string): Promise<Outcome> {
     if (method === 'GET') {
-      req.resume()
-      return this.#snapshot()
+      const snapshot = this.#snapshot()
+      return { response: await afterDrain(req, snapshot.response) }
     }
     if (method !== 'PUT' || !this.#switchable) {
-      discardRest(req)
       const allow = this.#switchable ? 'GET, PUT' : 'GET'
-      return { response: new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, this.path], { headers: { allow } }).toResponse() }
+      return { response: await afterDrain(req, new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, this.path], { headers: { allow } }).toResponse()) }
     }
     try {
       const body = hasBody(req) ? await readBody(req, this.#bodyLimit) : new Uint8Array()
@@ -65,8 +64,8 @@ export class DiagnosticsEndpoint implements BuiltinEndpoint {
       await this.#detection.set(r.data.enabled)
       return this.#snapshot()
     } catch (err) {
-      discardRest(req)
-      return outcomeOfError(err, `${method} ${this.path}`)
+      const outcome = outcomeOfError(err, `${method} ${this.path}`)
+      return { ...outcome, response: await afterDrain(req, outcome.response) }
     }
   }
 

@@ -1,5 +1,6 @@
 /** Blocking events, the bounded buffer that keeps the most recent ones, and the log that records them. */
 import type { Logger } from '../log.ts'
+import { projectRelative } from './project-paths.ts'
 
 export interface StackFrame {
   readonly fn: string
@@ -98,7 +99,8 @@ export class EventLog {
 /** Tenths of a millisecond are as precise as these timings are. */
 export const ms1 = (x: number): number => Math.round(x * 10) / 10
 
+/** One sampled frame as a stack line, its path project-relative (project-paths.ts). */
 export function formatFrame(f: StackFrame): string {
   const name = f.cls && f.cls !== 'Object' && f.cls !== 'global' ? `${f.cls}.${f.fn || '<anonymous>'}` : f.fn || '<anonymous>'
-  return `${name} (${f.url}:${f.line}:${f.column})`
+  return `${name} (${projectRelative(f.url)}:${f.line}:${f.column})`
 }

@@ -47,6 +47,15 @@ describe('blocking detection (warn mode)', () => {
     expect(events[0]?.stack?.some((f) => f.includes('BlockingController.after'))).toBe(true)
   })
 
+  it('the endpoint shows project-relative paths only: no absolute path of the server\'s disk', async () => {
+    await request(`${s.url}/read`)
+    await request(`${s.url}/after?ms=120`)
+    const text = (await request(`${s.url}/diagnostics/blocking`)).text
+    expect(text).toContain('test/fixtures/blocking-app.ts:')
+    expect(text).not.toContain(process.cwd())
+    expect(text).not.toContain('file://')
+  })
+
   it('a tripwire reports fs.readFileSync called by an async handler on the loop, with its call site', async () => {
     const before = await snapshot(s)
     expect((await request(`${s.url}/read`)).status).toBe(200)
@@ -54,6 +63,7 @@ describe('blocking detection (warn mode)', () => {
     const trip = events.find((e) => e.source === 'tripwire')
     expect(trip).toMatchObject({ api: 'fs.readFileSync', route: '/read', handler: 'BlockingController.read' })
     expect(trip?.stack?.[0]).toMatch(/blocking-app\.ts:\d+:\d+/)
+    expect(trip?.stack?.[0]).toContain('(test/fixtures/blocking-app.ts:') // project-relative
     expect(s.logs.some((l) => l.level === 'warn' && l.msg.startsWith('fs.readFileSync called on the event loop by BlockingController.read'))).toBe(true)
   })
 

@@ -70,6 +70,8 @@ async function call(mode: 'sync' | 'async', name: string, req: Partial<RequestDa
 }
 
 const body = (v: unknown): Uint8Array => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v))
+/** A JSON body as a client sends it: with its content type. */
+const jsonReq = (v: unknown, type = 'application/json'): Partial<RequestData> => ({ body: body(v), headers: { 'content-type': type } })
 
 describe.each(['sync', 'async'] as const)('extractors in %s handlers', (mode) => {
   it('path: integer → number; non-integer → 422 naming the field', async () => {
@@ -89,19 +91,35 @@ describe.each(['sync', 'async'] as const)('extractors in %s handlers', (mode) =>
   })
 
   it('json: echo; wrong types → 422 per field; malformed → 400', async () => {
-    expect(await call(mode, 'json', { body: body({ name: 'a', qty: 2 }) })).toEqual({ status: 200, body: { name: 'a', qty: 2 } })
-    const wrong = await call(mode, 'json', { body: body({ name: 1, qty: 'x' }) })
+    expect(await call(mode, 'json', jsonReq({ name: 'a', qty: 2 }))).toEqual({ status: 200, body: { name: 'a', qty: 2 } })
+    const wrong = await call(mode, 'json', jsonReq({ name: 1, qty: 'x' }))
     expect(wrong.status).toBe(422)
     expect(wrong.body.error.issues.map((i: { field: string }) => i.field)).toEqual(['name', 'qty'])
-    const malformed = await call(mode, 'json', { body: body('{"name":') })
+    const malformed = await call(mode, 'json', jsonReq('{"name":'))
     expect(malformed.status).toBe(400)
     expect(malformed.body.error.code).toBe('UNB_ERR_REQUEST_MALFORMED_JSON')
     expect((await call(mode, 'json')).status).toBe(422) // no body at all
   })
 
+  it('json: a body whose Content-Type is not JSON → 415 naming it, before it is parsed', async () => {
+    const item = { name: 'a', qty: 2 }
+    for (const type of ['application/json; charset=utf-8', 'Application/JSON', 'application/vnd.api+json', 'application/problem+json; charset=utf-8']) {
+      expect(await call(mode, 'json', jsonReq(item, type))).toEqual({ status: 200, body: item })
+    }
+    expect(await call(mode, 'json', jsonReq(item, 'text/plain;charset=UTF-8'))).toEqual({
+      status: 415,
+      body: { error: { code: 'UNB_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE', message: 'the request body must be JSON (application/json or a +json type), got Content-Type "text/plain;charset=UTF-8"' } },
+    })
+    for (const type of ['application/x-www-form-urlencoded', 'text/json', 'application/jsonp', 'application/json-seq', 'multipart/form-data; boundary=x']) {
+      expect((await call(mode, 'json', jsonReq(item, type))).status).toBe(415)
+    }
+    expect((await call(mode, 'json', { body: body(item) })).body.error.message).toMatch(/got Content-Type \(none\)$/)
+    expect((await call(mode, 'model', jsonReq('{"id":', 'text/plain'))).status).toBe(415) // not parsed: no 400
+  })
+
   it('json with a Model yields a model instance; nested field paths are dotted', async () => {
-    expect((await call(mode, 'model', { body: body({ id: 1, lines: [{ qty: 1 }] }) })).body).toEqual({ isOrder: true, o: { id: 1, lines: [{ qty: 1 }] } })
-    const bad = await call(mode, 'model', { body: body({ id: 1, lines: [{ qty: 'x' }] }) })
+    expect((await call(mode, 'model', jsonReq({ id: 1, lines: [{ qty: 1 }] }))).body).toEqual({ isOrder: true, o: { id: 1, lines: [{ qty: 1 }] } })
+    const bad = await call(mode, 'model', jsonReq({ id: 1, lines: [{ qty: 'x' }] }))
     expect(bad.body.error.issues[0].field).toBe('lines.0.qty')
   })
 

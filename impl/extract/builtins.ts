@@ -6,7 +6,7 @@
 import { types } from 'node:util'
 import { z } from 'zod'
 import type { Token } from '../di/injectable.ts'
-import { validationError } from '../errors.ts'
+import { HttpError, validationError } from '../errors.ts'
 import { constructValidated, modelSchema, type ModelClass } from '../model.ts'
 import type { Offloader } from '../dispatch/offload-types.ts'
 import type { BackgroundTasks } from '../dispatch/background.ts'
@@ -81,20 +81,40 @@ export function header(name: string, schema: Schema = Str): Extractor<unknown> {
   return { source: 'header', headers: [key], extract: (ctx) => fromString('header', key, firstValue(ctx.req.headers[key]), schema) }
 }
 
+/** `application/json`, or a structured `+json` type (`application/problem+json`), parameters aside. */
+const JSON_MEDIA_TYPE = /^(?:application\/json|[\w!#$&^.+-]+\/[\w!#$&^.+-]+\+json)$/
+
 /**
- * The JSON body, validated by a schema or a `Model` class (which yields a model instance).
- * Malformed JSON is a 400; a body that does not match is a 422 naming each field.
+ * A body that is not declared JSON is refused (415) before it is parsed: JSON routes read JSON,
+ * not whatever a form or a text body happens to parse as. No body is left to the schema (a
+ * required body is a 422).
+ */
+function jsonBody(ctx: RequestContext): unknown {
+  const body = ctx.req.body
+  if (body !== null && body.byteLength > 0) {
+    const type = firstValue(ctx.req.headers['content-type'])
+    const essence = type?.split(';', 1)[0]?.trim().toLowerCase() ?? ''
+    if (!JSON_MEDIA_TYPE.test(essence)) throw new HttpError('UNB_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE', [type === undefined ? '(none)' : JSON.stringify(type.slice(0, 100))])
+  }
+  return ctx.json()
+}
+
+/**
+ * The JSON body, validated by a schema or a `Model` class (which yields a model instance). A body
+ * whose `Content-Type` is not JSON (`application/json` or a `+json` type) is a 415; malformed
+ * JSON is a 400; a body that does not match is a 422 naming each field.
  */
 export function json<T extends object>(model: ModelClass<T>): Extractor<T>
 export function json<S extends Schema>(schema: S): Extractor<Infer<S>>
 export function json(schemaOrModel: Schema | ModelClass<object>): Extractor<unknown> {
   const ofModel = modelSchema(schemaOrModel)
+  // The content type is the one header this extractor reads: a sync handler's worker gets it.
   if (ofModel !== undefined) {
     const cls = schemaOrModel as ModelClass<object>
-    return { source: 'body', headers: [], extract: (ctx) => constructValidated(cls, validateOrThrow(ofModel, ctx.json(), 'body', '')) }
+    return { source: 'body', headers: ['content-type'], extract: (ctx) => constructValidated(cls, validateOrThrow(ofModel, jsonBody(ctx), 'body', '')) }
   }
   const schema = schemaOrModel as Schema
-  return { source: 'body', headers: [], extract: (ctx) => validateOrThrow(schema, ctx.json(), 'body', '') }
+  return { source: 'body', headers: ['content-type'], extract: (ctx) => validateOrThrow(schema, jsonBody(ctx), 'body', '') }
 }
 
 /** What kind of function a dependency provider is: it decides where the provider runs. */

@@ -1,10 +1,11 @@
 /**
  * The running app: an HTTP server that routes each request and dispatches it by the handler's
  * compiled kind — async and inline handlers on the loop, sync handlers to the worker pool — and
- * shuts down gracefully. The core receives its parts (parts.ts); `createApp` picks the defaults.
+ * shuts down gracefully (shutdown.ts). The core receives its parts (parts.ts); `createApp` picks
+ * the defaults.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import type { CompiledApp } from '../app.ts'
 import { isBackgroundCall, type BackgroundItem } from '../dispatch/background.ts'
 import { runRoute, type RouteOutcome } from '../dispatch/pipeline.ts'
@@ -15,10 +16,14 @@ import { HttpError, UnblockedError } from '../errors.ts'
 import type { RequestData, RequestExtras } from '../extract/context.ts'
 import type { CompiledRoute } from '../routing/compile.ts'
 import type { Logger } from '../log.ts'
-import type { ResponseBody } from '../response.ts'
-import { discardRest, hasBody, readBody } from './body.ts'
+import { ErrorLog } from '../log-limit.ts'
+import type { ResponseBody, WireResponse } from '../response.ts'
+import { afterDrain, hasBody, readBody } from './body.ts'
+import { allowHalfClose } from './half-close.ts'
+import { applyLimits, DEFAULT_SERVER_LIMITS, serverOptions } from './limits.ts'
 import type { AppParts, BuiltinEndpoint, Detection } from './parts.ts'
 import { write, type StreamEnd } from './respond.ts'
+import { after, closeWithinMs, CUT_OFF_MS, DEFAULT_SHUTDOWN, type ResolvedShutdown } from './shutdown.ts'
 
 export type { AppParts } from './parts.ts'
 
@@ -44,6 +49,20 @@ function onClientGone(res: ServerResponse, gone: () => void): void {
   })
 }
 
+/** The answer to a request the server will not serve because it is shutting down: 503, and the connection closes. */
+function shuttingDown(): WireResponse {
+  return new HttpError('UNB_ERR_POOL_CLOSED', [], { headers: { connection: 'close' } }).toResponse()
+}
+
+/** Resolves when `res` was written out, or its connection closed. */
+function finished(res: ServerResponse): Promise<void> {
+  if (res.writableFinished || res.destroyed) return Promise.resolve()
+  return new Promise((resolve) => {
+    res.once('finish', resolve)
+    res.once('close', resolve)
+  })
+}
+
 /** Aborts when the client goes away before the response was sent in full. */
 function disconnectSignal(res: ServerResponse): AbortSignal {
   const ac = new AbortController()
@@ -58,12 +77,18 @@ export class App {
   /** Blocking detection (undefined when turned off): the observer requests report to, switchable. */
   readonly detection: Detection | undefined
   readonly #log: Logger
+  /** Failures, logged in full the first few times per kind and interval, then counted (log-limit.ts). */
+  readonly #errors: ErrorLog
   readonly #bodyLimit: number
+  readonly #shutdown: ResolvedShutdown
   /** Built-in endpoints, none or one or two: a scan compares as cheaply as the single check it replaced. */
   readonly #endpoints: readonly BuiltinEndpoint[]
   /** The app defines context variables: each request gets a context store (context-var.ts). */
   readonly #contextual: boolean
-  #inFlight = 0
+  /** Responses in flight: at the end of the shutdown grace, those still unanswered get a 503. */
+  readonly #open = new Set<ServerResponse>()
+  /** Responses the shutdown answered 503: their handler's outcome, when it comes, is dropped. */
+  readonly #cutOff = new WeakSet<ServerResponse>()
   #drained: (() => void) | undefined
   #closing: Promise<void> | undefined
 
@@ -72,14 +97,34 @@ export class App {
     this.compiled = parts.compiled
     this.pool = parts.pool
     this.#log = parts.logger
+    this.#errors = new ErrorLog(parts.logger, parts.errorLogLimit)
     this.#bodyLimit = parts.bodyLimit
+    this.#shutdown = parts.shutdown ?? DEFAULT_SHUTDOWN
     this.detection = parts.detection
     this.#endpoints = checkEndpoints(parts.endpoints ?? [])
     this.#contextual = contextInUse()
-    this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
-      this.#inFlight++
+    const limits = parts.limits ?? DEFAULT_SERVER_LIMITS
+    this.server = createServer(serverOptions(limits), (req, res) => {
+      if (this.#closing !== undefined) {
+        void this.#answerUnread(req, res, shuttingDown())
+        return
+      }
+      this.#open.add(res)
       void this.#serve(req, res)
     })
+    applyLimits(this.server, limits)
+    allowHalfClose(this.server, (socket) => this.#pendingOn(socket))
+  }
+
+  /** The response on `socket` still waiting for its head (a rare lookup: only after a client's FIN). */
+  #pendingOn(socket: Socket): ServerResponse | undefined {
+    for (const res of this.#open) if (res.socket === socket && !res.headersSent) return res
+    return undefined
+  }
+
+  /** The longest `close()` takes: the grace, the cut-off, the pool's close and the workers' termination (shutdown.ts). */
+  get closeWithinMs(): number {
+    return closeWithinMs(this.#shutdown)
   }
 
   get routes(): CompiledApp['routes'] {
@@ -104,12 +149,11 @@ export class App {
       }
       const hit = this.compiled.router.find(method, path)
       if (!hit.found) {
-        discardRest(req) // so the client can finish sending and read the answer
         const err =
           hit.allow.length > 0
             ? new HttpError('UNB_ERR_ROUTE_METHOD_NOT_ALLOWED', [method, path], { headers: { allow: hit.allow.join(', ') } })
             : new HttpError('UNB_ERR_ROUTE_NOT_FOUND', [method, path])
-        write(res, err.toResponse())
+        await this.#answerUnread(req, res, err.toResponse())
         return
       }
       const route = hit.route
@@ -118,8 +162,7 @@ export class App {
         try {
           body = await readBody(req, this.#bodyLimit)
         } catch (err) {
-          discardRest(req)
-          write(res, outcomeOfError(err, route.id).response)
+          await this.#answerUnread(req, res, outcomeOfError(err, route.id).response)
           return
         }
       }
@@ -129,15 +172,32 @@ export class App {
       const outcome = this.#contextual ? await runInContext(new ContextStore(), () => this.#dispatch(route, data, req, res)) : await this.#dispatch(route, data, req, res)
       const streaming = this.#answer(res, outcome, route.id)
       if (streaming !== undefined) await streaming
-      if (outcome.background !== undefined) await this.#runBackground(outcome.background, route.id)
+      // Background tasks follow a response that was sent, not the 503 of a shutdown.
+      if (outcome.background !== undefined && !this.#wasCutOff(res)) await this.#runBackground(outcome.background, route.id)
     } catch (err) {
       // Only a bug in the framework itself lands here; answer rather than hang the client.
-      this.#log.error({ err }, 'unhandled error in the request pipeline')
+      this.#errors.error('pipeline', { err }, 'unhandled error in the request pipeline')
       if (!res.headersSent) write(res, new UnblockedError('UNB_ERR_HANDLER_FAILED', ['the server']).toResponse())
       else res.destroy()
     } finally {
-      if (--this.#inFlight === 0) this.#drained?.()
+      this.#open.delete(res)
+      if (this.#open.size === 0) this.#drained?.()
     }
+  }
+
+  /**
+   * Answer without reading the request's body (404, 405, 413, a shutdown): what is left of it is
+   * drained within bounds first, so a client sending a small body can finish and read the answer;
+   * past the bounds the answer closes the connection rather than read an endless body (body.ts).
+   */
+  async #answerUnread(req: IncomingMessage, res: ServerResponse, response: WireResponse): Promise<void> {
+    const answer = await afterDrain(req, response)
+    if (!res.headersSent && !this.#wasCutOff(res)) write(res, answer)
+  }
+
+  /** Whether the shutdown answered `res` already; only a closing server has any (no lookup per request otherwise). */
+  #wasCutOff(res: ServerResponse): boolean {
+    return this.#closing !== undefined && this.#cutOff.has(res)
   }
 
   /** The request hooks, then the handler: sync ones in the pool, the others here with detection watching. */
@@ -170,7 +230,7 @@ export class App {
       try {
         await (isBackgroundCall(item) ? this.pool.runBackground(item) : item())
       } catch (err) {
-        this.#log.error({ err, route: where }, `a background task of ${where} failed`)
+        this.#errors.error(`background ${where}`, { err, route: where }, `a background task of ${where} failed`)
       }
     }
   }
@@ -186,7 +246,8 @@ export class App {
    * streamed body (the request is in flight until it ends); a whole body costs no promise.
    */
   #answer(res: ServerResponse, outcome: Outcome<ResponseBody>, where: string): Promise<void> | undefined {
-    if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
+    if (outcome.failure !== undefined) this.#errors.error(`${outcome.failure.code} ${outcome.failure.route}`, { failure: outcome.failure }, outcome.failure.message)
+    if (this.#wasCutOff(res)) return undefined // answered 503 when the shutdown grace ended
     const streaming = write(res, outcome.response)
     return streaming === undefined ? undefined : this.#streamed(res, streaming, where)
   }
@@ -198,12 +259,12 @@ export class App {
     } catch (err) {
       if (!res.headersSent) {
         const outcome = outcomeOfError(err, where)
-        if (outcome.failure !== undefined) this.#log.error({ failure: outcome.failure }, outcome.failure.message)
+        if (outcome.failure !== undefined) this.#errors.error(`${outcome.failure.code} ${outcome.failure.route}`, { failure: outcome.failure }, outcome.failure.message)
         write(res, outcome.response)
         return
       }
       const failure = failureOf('UNB_ERR_RESPONSE_STREAM_FAILED', where, err)
-      this.#log.error({ failure }, new UnblockedError('UNB_ERR_RESPONSE_STREAM_FAILED', [where, failure.message]).message)
+      this.#errors.error(`${failure.code} ${where}`, { failure }, new UnblockedError('UNB_ERR_RESPONSE_STREAM_FAILED', [where, failure.message]).message)
     }
   }
 
@@ -219,10 +280,14 @@ export class App {
   }
 
   /**
-   * Graceful shutdown: stop accepting, let in-flight requests finish (up to `graceMs`), close
-   * idle keep-alive connections, then stop blocking detection and close the worker pool.
+   * Graceful shutdown, in bounded phases (shutdown.ts): stop accepting; let requests in flight
+   * finish for up to `graceMs`, answering any request that arrives meanwhile with 503 and
+   * `Connection: close`; answer every request still waiting the same 503 (never a reset); close the
+   * connections, stop blocking detection, and close the worker pool — terminating its workers if
+   * their calls outlast `shutdown.poolCloseMs`. Takes at most `closeWithinMs`, unless a worker is
+   * stuck in a native call that cannot be interrupted.
    */
-  close(graceMs = 10_000): Promise<void> {
+  close(graceMs = this.#shutdown.graceMs): Promise<void> {
     this.#closing ??= this.#close(graceMs)
     return this.#closing
   }
@@ -230,17 +295,42 @@ export class App {
   async #close(graceMs: number): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
     this.server.closeIdleConnections()
-    if (this.#inFlight > 0) {
-      let timer: NodeJS.Timeout | undefined
-      await Promise.race([
-        new Promise<void>((resolve) => (this.#drained = resolve)),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
-      ])
-      clearTimeout(timer)
+    // Answers still to come close their connection: a kept-alive one could only carry 503s now.
+    for (const res of this.#open) if (!res.headersSent) res.setHeader('connection', 'close')
+    if (this.#open.size > 0) {
+      const grace = after(graceMs)
+      await Promise.race([new Promise<void>((resolve) => (this.#drained = resolve)), grace.promise])
+      grace.cancel()
     }
+    await this.#cutOffLate()
     this.server.closeAllConnections()
     await closed
     await this.detection?.close()
-    await this.pool.close()
+    await this.#closePool()
+    this.#errors.flush()
+  }
+
+  /** The grace is over: every request still waiting for its answer gets the 503, with a moment to write it. */
+  async #cutOffLate(): Promise<void> {
+    const late = [...this.#open].filter((res) => !res.headersSent)
+    if (late.length === 0) return
+    for (const res of late) {
+      this.#cutOff.add(res)
+      write(res, shuttingDown())
+    }
+    const bound = after(CUT_OFF_MS)
+    await Promise.race([Promise.all(late.map(finished)), bound.promise])
+    bound.cancel()
+  }
+
+  /** The pool finishes its running and queued calls within `poolCloseMs`, or its workers are terminated. */
+  async #closePool(): Promise<void> {
+    const ms = this.#shutdown.poolCloseMs
+    const bound = after(ms)
+    const inTime = await Promise.race([this.pool.close().then(() => true), bound.promise.then(() => false)])
+    bound.cancel()
+    if (inTime) return
+    this.#log.warn({ poolCloseMs: ms }, `the worker pool did not finish its calls within ${ms} ms; its workers are terminated`)
+    await this.pool.destroy()
   }
 }

@@ -10,8 +10,11 @@ import type { WorkerPool } from '../dispatch/pool.ts'
 import type { SegmentObserver } from '../dispatch/pipeline.ts'
 import type { Outcome } from '../error-response.ts'
 import type { Logger } from '../log.ts'
+import type { ResolvedErrorLogLimit } from '../log-limit.ts'
 import type { ResponseBody } from '../response.ts'
 import type { CompiledRoute } from '../routing/compile.ts'
+import type { ResolvedServerLimits } from './limits.ts'
+import type { ResolvedShutdown } from './shutdown.ts'
 
 /** What the server tells blocking detection about each loop-side (async or inline) request. */
 export interface LoopObserver extends SegmentObserver {
@@ -53,4 +56,10 @@ export interface AppParts {
   readonly detection?: Detection
   /** Served before the router, by exact path; two with one path are refused. @default [] */
   readonly endpoints?: readonly BuiltinEndpoint[]
+  /** What one client may hold of the server. @default DEFAULT_SERVER_LIMITS (limits.ts) */
+  readonly limits?: ResolvedServerLimits
+  /** The bounds of `close()`'s phases. @default DEFAULT_SHUTDOWN (shutdown.ts) */
+  readonly shutdown?: ResolvedShutdown
+  /** Failures logged in full per kind and interval. @default DEFAULT_ERROR_LOG_LIMIT (log-limit.ts) */
+  readonly errorLogLimit?: ResolvedErrorLogLimit
 }

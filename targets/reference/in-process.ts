@@ -9,6 +9,9 @@ import def from './app.ts'
 import { values } from './controllers/coerce.ts'
 import { Item } from './schemas.ts'
 
+/** What a client sends with a JSON body (the `json()` extractor refuses others with 415). */
+const JSON_HEADERS = { 'content-type': 'application/json' }
+
 function request(route: { method: string; path: string }, body: Uint8Array | null = null): RequestData {
   return { method: route.method, path: route.path, params: {}, query: '', headers: {}, body }
 }
@@ -42,7 +45,7 @@ export async function openInProcess(): Promise<InProcessDispatch> {
         const make = values[name]
         return { name, call: () => coerce(make(), 'micro') }
       }),
-      extractJsonBody: () => extractor.extract(new RequestContext({ ...syncReq, body }, container, pool)),
+      extractJsonBody: () => extractor.extract(new RequestContext({ ...syncReq, headers: JSON_HEADERS, body }, container, pool)),
       lane: { threads: pool.options.fastLaneThreads, tasksPerWorker: FAST_LANE_TASKS_PER_WORKER },
       close: () => pool.destroy(),
     }

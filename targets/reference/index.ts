@@ -32,6 +32,7 @@ export const target: TargetSpec = {
         url: urlOf(addr),
         description: `unblocked reference (${app.routes.length} routes, pool ${p.minThreads}–${p.maxThreads} workers, queue ${p.maxQueue}, blocking detection ${detect ? 'on' : 'off'})`,
         close: () => app.close(),
+        closeWithinMs: app.closeWithinMs,
       }
     } catch (err) {
       await app.close()
