@@ -28,6 +28,15 @@ describe('a handler that never returns', () => {
     expect(s.logs.some((l) => JSON.stringify(l.obj).includes('UNB_ERR_HANDLER_TIMEOUT'))).toBe(true)
   })
 
+  it('16 CPU-bound calls far longer than the limit: every one answers 504 within it, and the pool serves again', async () => {
+    const t0 = performance.now()
+    const replies = await Promise.all(Array.from({ length: 16 }, () => request(`${s.url}/l/spin?ms=60000`)))
+    expect(replies.map((r) => r.status)).toEqual(Array.from({ length: 16 }, () => 504))
+    // The limit (1.5 s) counts from the queue: running ones are stopped, queued ones dropped. Generous bound.
+    expect(performance.now() - t0).toBeLessThan(10_000)
+    expect((await request(`${s.url}/l/slow?ms=0`)).json()).toEqual({ slept: 0 })
+  })
+
   it('without @timeout, the app-wide handlerTimeout applies', async () => {
     const r = await request(`${s.url}/l/forever-default`)
     expect(r.status).toBe(504)
