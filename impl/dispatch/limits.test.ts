@@ -64,16 +64,16 @@ describe('a client that leaves', () => {
     })
 
   it('drops its call if it is still queued: a later request does not wait for abandoned work', async () => {
-    // Both workers busy for 1 s; then 8 calls of 1 s each queue and are abandoned.
+    // Both workers busy for 1 s; then 48 calls of 1 s each queue and are abandoned (the issue's figure).
     const busy = Promise.all([request(`${s.url}/l/slow?ms=1000`), request(`${s.url}/l/slow?ms=1000`)])
     await new Promise((r) => setTimeout(r, 50))
-    await Promise.all(Array.from({ length: 8 }, () => abandon('/l/slow?ms=1000', 100)))
+    await Promise.all(Array.from({ length: 48 }, () => abandon('/l/slow?ms=1000', 100)))
     const t0 = performance.now()
     const later = await request(`${s.url}/l/slow?ms=0`)
     const waited = performance.now() - t0
     await busy
     expect(later.status).toBe(200)
-    // Had the 8 abandoned calls run, this one would wait ~4 s behind them (8 × 1 s on 2 workers).
+    // Had the 48 abandoned calls run, this one would wait ~24 s behind them (48 × 1 s on 2 workers).
     expect(waited).toBeLessThan(2_500)
   })
 
