@@ -29,7 +29,11 @@ function sample() {
     if (params.url) urls.set(params.scriptId, params.url)
   })
   session.once('Debugger.paused', ({ params }) => {
-    const frames = params.callFrames.slice(0, maxFrames).map((f) => ({
+    // A pause that lands after the loop beat again is not in the stall: this thread asked late
+    // (it was itself waiting for a CPU) and the loop had moved on to other callbacks. Its stack
+    // would name whichever handler ran next, so it is dropped rather than misattributed.
+    const late = beat[0] !== stallOf
+    const frames = late ? [] : params.callFrames.slice(0, maxFrames).map((f) => ({
       fn: f.functionName,
       cls: f.this?.className,
       url: f.url || urls.get(f.location.scriptId) || '',
@@ -39,7 +43,7 @@ function sample() {
     const done = session
     done.post('Debugger.resume', () => done.disconnect())
     session = undefined
-    parentPort.postMessage({ stalledSince: stallOf, sampledAt: Date.now(), frames })
+    if (!late) parentPort.postMessage({ stalledSince: stallOf, sampledAt: Date.now(), frames })
   })
   session.post('Debugger.enable', (err) => {
     if (err) {
