@@ -94,3 +94,24 @@ describe('options', () => {
     await expect(createApp(def, { pool: { handlerTimeout } })).rejects.toMatchObject({ code: 'UNB_ERR_OPTIONS_INVALID', message: expect.stringContaining('options.pool.handlerTimeout') })
   })
 })
+
+describe('closing the pool', () => {
+  it('lets every running call finish, however long each takes, before the workers stop', async () => {
+    const own = await start(def, { pool: { minThreads: 3, maxThreads: 3, fastLane: false, cpuLane: false, offloadThreads: 1 } })
+    try {
+      const calls = [100, 400, 800].map((ms) => own.app.pool.runRoute(route(own, 'LimitsController.slow'), { method: 'GET', path: '/l/slow', params: {}, query: `ms=${ms}`, headers: {}, body: null }))
+      await new Promise((r) => setTimeout(r, 50))
+      await own.app.pool.close()
+      // piscina's own close() let the 100 ms call finish and then killed the other two ("worker died").
+      expect((await Promise.all(calls)).map((o) => o.response.status)).toEqual([200, 200, 200])
+    } finally {
+      await own.close()
+    }
+  })
+})
+
+function route(s: Started, id: string) {
+  const r = s.app.routes.find((x) => x.id === id)
+  if (r === undefined) throw new Error(`no route ${id}`)
+  return r
+}

@@ -59,6 +59,6 @@ export class FastLane extends PiscinaLane implements Lane {
   async #send(calls: RouteCall[]): Promise<RouteResult[]> {
     // A lone call goes as a plain route task: no array to clone on an idle server.
     if (calls.length === 1) return [await super.run(calls[0] as RouteCall)]
-    return (await this.piscina.run({ kind: 'routes', calls } satisfies WorkerTask)) as RouteResult[]
+    return (await this.track(this.piscina.run({ kind: 'routes', calls } satisfies WorkerTask))) as RouteResult[]
   }
 }

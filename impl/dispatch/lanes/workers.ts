@@ -68,6 +68,19 @@ export abstract class PiscinaLane {
 
   /** Calls with an AbortSignal submitted and not settled (see `#submit`). */
   #abortable = 0
+  /** Every task submitted and not settled, for `close` (which waits for them itself; see there). */
+  #inFlight = 0
+  #drained: (() => void) | undefined
+
+  /** Count `p` in flight until it settles. Subclasses that submit to the piscina themselves (the fast lane's batches) use it too. */
+  protected track<T>(p: Promise<T>): Promise<T> {
+    this.#inFlight++
+    const settled = (): void => {
+      if (--this.#inFlight === 0) this.#drained?.()
+    }
+    p.then(settled, settled)
+    return p
+  }
 
   /**
    * piscina queues a task that carries an AbortSignal apart from the others and does not count it
@@ -75,14 +88,14 @@ export abstract class PiscinaLane {
    * flood still gets 503 instead of an unbounded queue.
    */
   #submit(task: WorkerTask, signal: AbortSignal | undefined): Promise<unknown> {
-    if (signal === undefined) return this.piscina.run(task)
+    if (signal === undefined) return this.track(this.piscina.run(task))
     const { maxThreads, maxQueue } = this.piscina.options
     if (this.#abortable >= maxThreads + maxQueue) return Promise.reject(new Error(QUEUE_AT_LIMIT))
     this.#abortable++
     const settled = (): void => {
       this.#abortable--
     }
-    const p = this.piscina.run(task, { signal })
+    const p = this.track(this.piscina.run(task, { signal }))
     p.then(settled, settled)
     return p
   }
@@ -116,8 +129,15 @@ export abstract class PiscinaLane {
     await Promise.all(Array.from({ length: Math.max(1, this.piscina.minThreads) }, () => this.piscina.run(task)))
   }
 
-  close(): Promise<void> {
-    return this.piscina.close()
+  /**
+   * Let every queued and running call finish, then stop the workers. Not piscina's `close()`: in
+   * piscina 5.3.2 it resolves once the first running task finishes (its "all idle" listener is
+   * registered once per worker), and the `destroy()` after it then kills workers still running
+   * calls — seen at SIGTERM as "worker died: Terminating worker thread" for calls in flight.
+   */
+  async close(): Promise<void> {
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve))
+    await this.piscina.destroy()
   }
 
   destroy(): Promise<void> {
