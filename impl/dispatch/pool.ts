@@ -211,8 +211,11 @@ export class WorkerPool implements Offloader, DependencyRunner {
     // A lane that cannot take the call now (the fast lane while a slow call holds it) hands it on.
     const lane = picked.accepting ? picked : this.#blocking
     const id = ++this.#calls
+    // One object per call, filled in place: this runs for every sync request.
+    const call: { -readonly [K in keyof RouteCall]: RouteCall[K] } = { index, req, id }
+    if (this.#policy.wantsCpu(index)) call.cpu = true
     const context = currentContext()?.snapshot()
-    const call: RouteCall = this.#policy.wantsCpu(index) ? { index, req, id, cpu: true } : { index, req, id }
+    if (context !== undefined) call.context = context
     // The fast lane's calls go unlimited and uncancelled (fast.ts): they were measured quick, and
     // a limit would cost its batching. Elsewhere: the time limit stops the call (its worker is
     // replaced); a client that leaves only marks the call — a queued one is then skipped, a
@@ -220,11 +223,13 @@ export class WorkerPool implements Offloader, DependencyRunner {
     // terminating its thread could leave shared state (a held mutex) broken.
     const limited = lane.name !== 'fast'
     const limit = limited ? new CallLimit(route.timeoutMs ?? this.options.handlerTimeout) : undefined
-    const cancel = limited && watch !== undefined ? cancelCell() : undefined
-    if (cancel !== undefined) watch?.(() => markGone(cancel))
+    if (limited && watch !== undefined) {
+      const cancel = cancelCell()
+      watch(() => markGone(cancel))
+      call.cancel = cancel
+    }
     try {
-      const sent = { ...call, ...(context !== undefined && { context }), ...(cancel !== undefined && { cancel }) }
-      const task = lane.run(sent, limit?.signal)
+      const task = lane.run(call, limit?.signal)
       const first = await this.#streams.race(id, task)
       if ('stream' in first) {
         task.then((out: RouteResult) => this.#policy.observe(index, out.ms, out.cpuMs), () => {})
@@ -252,15 +257,13 @@ export class WorkerPool implements Offloader, DependencyRunner {
     const context = store?.snapshot()
     let r: DependencyResult
     const where = this.#routeIds[route] ?? String(route)
-    const limit = new CallLimit(this.options.handlerTimeout)
     try {
-      r = (await this.#blocking.runTask({ kind: 'dependency', route, extractor, req: ctx.req, ...(context !== undefined && { context }) }, limit.signal)) as DependencyResult
+      r = (await this.#limited(this.#blocking, { kind: 'dependency', route, extractor, req: ctx.req, ...(context !== undefined && { context }) }, `a dependency of ${where}`)) as DependencyResult
     } catch (err) {
       if (isQueueFull(err)) throw saturated(this.#blocking, err)
-      if (limit.expired && isAborted(err)) throw new Answered(stopped(limit, `a dependency of ${where}`))
+      // Past the limit: the 504 answers as it is (error-response.ts); anything else is the worker's failure.
+      if (err instanceof UnblockedError && err.code === 'UNB_ERR_HANDLER_TIMEOUT') throw err
       throw new Answered(this.#failure(err, where, this.#blocking))
-    } finally {
-      limit.clear()
     }
     store?.apply(r.context)
     if ('outcome' in r) throw new Answered(r.outcome)
@@ -274,7 +277,7 @@ export class WorkerPool implements Offloader, DependencyRunner {
   }
 
   /** A task with the pool's time limit: past it, `UNB_ERR_HANDLER_TIMEOUT` (the worker is replaced). */
-  async #limited(lane: PiscinaLane, task: Extract<WorkerTask, { kind: 'task' }>, what: string): Promise<unknown> {
+  async #limited(lane: PiscinaLane, task: Extract<WorkerTask, { kind: 'task' | 'dependency' }>, what: string): Promise<unknown> {
     const limit = new CallLimit(this.options.handlerTimeout)
     try {
       return await lane.runTask(task, limit.signal)

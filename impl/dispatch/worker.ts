@@ -110,9 +110,11 @@ function call(c: RouteCall): RouteResult | Promise<RouteResult> {
 
 /** A sync dependency of an async handler: its value, or the outcome its failure answers with. */
 function dependency(d: DependencyCall): DependencyResult | Promise<DependencyResult> {
-  const ex = unpooled(app.routes[d.route]?.extractors[d.extractor] ?? { source: '', extract: () => undefined })
-  if (ex === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker has no pooled dependency ${d.extractor} on route ${d.route}`])
-  const routeId = app.routes[d.route]?.id ?? String(d.route)
+  const route = app.routes[d.route]
+  const pooled = route?.extractors[d.extractor]
+  const ex = pooled === undefined ? undefined : unpooled(pooled)
+  if (route === undefined || ex === undefined) throw new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`worker has no pooled dependency ${d.extractor} on route ${d.route}`])
+  const routeId = route.id
   const settle = (r: DependencyResult, writes: ContextValues | undefined): DependencyResult => (writes === undefined ? r : { ...r, context: writes })
   return inContext(
     d.context,
