@@ -13,13 +13,18 @@
 import { z } from 'zod'
 
 /**
- * 2: state-keyed unions for trials (`crashed` and `skipped` added), cells (`reason` on skipped
+ * 3: every verdict carries its uncertainty (`Ratio.interval`, `Ratio.verdict` with
+ * `inconclusive`), closed-loop latency renamed `closedLoop`, the ping prober's own process with a
+ * control ping (`Trial.ping.{target,control}`, failed and unanswered pings counted, stall and time
+ * blocked), the load generator's driver, CPU + run-queue wait and ceiling, a machine-speed probe
+ * per trial, open-loop latency curves, errors summed over trials, cells invalid for ratios when
+ * they saw errors. 2: state-keyed unions for trials (`crashed` and `skipped` added), cells (`reason` on skipped
  * cells), targets (`verification` replaces `conformance` and `mustFailures`) and micro results;
  * `micro` always present; later, optional `unstable` on a conformance case (additive: files
  * with and without it read the same), and contract `v2` with its suites (additive too: a v1
  * file reads as before). 1: the first format.
  */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).readonly()
 const count = z.int().nonnegative()
@@ -85,9 +90,59 @@ export const TargetSchema = z.discriminatedUnion('state', [
 
 // -- trials ------------------------------------------------------------------------------------
 
-/** ms. */
+/** ms (microsecond resolution). */
 export const LatencySchema = z.object({ p50: ms, p90: ms, p99: ms, p999: ms, max: ms, mean: ms })
 const Pinned = z.object({ target: z.string(), loadgen: z.string() }).nullable()
+
+/**
+ * One probed server during one trial (the target, or the idle control server the prober pings
+ * at the same moments to measure its own noise). Every scheduled ping counts: a ping answered
+ * with an error or not at all is in `latency` with the time it waited (to its failure, or to the
+ * end of the trial plus the deadline), never dropped.
+ */
+export const PingSchema = z.object({
+  intervalMs: z.number().positive(),
+  /** Pings whose send time fell inside the measured run. */
+  scheduled: count,
+  /** Answered 200. */
+  served: count,
+  /** Answered otherwise, or the connection failed. */
+  failed: count,
+  /** No answer within the deadline. */
+  unanswered: count,
+  /** From each ping's scheduled send time, over every scheduled ping. */
+  latency: LatencySchema,
+  /** The longest any ping waited, ms. */
+  stallMaxMs: ms,
+  /** How long at least one ping had been waiting more than `blockThresholdMs`, ms in total. */
+  blockedMs: ms,
+  blockThresholdMs: ms,
+  /** [scheduled at ms, waited ms, 1 served | 0 failed or unanswered]. */
+  timeline: list(z.tuple([z.number(), z.number(), z.number()])),
+})
+
+/** The load generator during one measured run. */
+export const LoadgenUseSchema = z.object({
+  driver: z.enum(['autocannon', 'wrk']),
+  cpuMs: ms,
+  cpuPct: z.number().nonnegative(),
+  /** Time its threads were runnable but waiting for a CPU (/proc/<pid>/schedstat), ms; absent where unreadable. */
+  waitMs: ms.optional(),
+  /** (CPU + run-queue wait) / wall time, %: 100 means it never had spare time. */
+  busyPct: z.number().nonnegative(),
+  /** busyPct ≥ the saturation bound: the generator, not the target, may be what limited requests/s. */
+  saturated: z.boolean(),
+})
+
+/** The machine around one trial. */
+export const MachineSampleSchema = z.object({
+  /** A fixed unit of work (machine.ts) timed on the target's CPU just before the trial, ms. */
+  probeMs: ms.optional(),
+  /** /proc/loadavg, 1 minute. */
+  loadavg1: z.number().nonnegative().optional(),
+  /** Share of CPU time stolen by the hypervisor during the trial, %. */
+  stealPct: z.number().nonnegative().optional(),
+})
 
 export const TrialOkSchema = z.object({
   trial: z.int().positive(),
@@ -96,20 +151,23 @@ export const TrialOkSchema = z.object({
   /** Measured seconds, as the load generator counted them. */
   durationSec: z.number().positive(),
   rps: z.number().nonnegative(),
-  /** From autocannon's closed-loop clients. */
-  latency: LatencySchema,
+  /**
+   * From the load generator's closed-loop connections (each waits for its reply before sending
+   * the next): these restate throughput and hide stalls; see `ping` and the open-loop curves
+   * for latency. Never judged by `compare`.
+   */
+  closedLoop: LatencySchema,
+  /** Connection errors, not counting timeouts. */
   errors: count,
   timeouts: count,
   non2xx: count,
   /** Responses that failed the scenario's check during the load. */
   mismatches: count,
   statusCodes: z.record(z.string(), count),
-  /** Open-loop ping latency, ms from each ping's scheduled send time; timeline: [at ms, latency ms, ok 1|0]. */
-  ping: LatencySchema.extend({ sent: count, failed: count, timeline: list(z.tuple([z.number(), z.number(), z.number()])) }).optional(),
-  /** CPU the load generator itself used during the measured run. */
-  loadgen: z.object({ cpuMs: ms, cpuPct: z.number().nonnegative() }),
-  /** One core fully busy: the load generator, not the target, may be what limited requests/s. */
-  loadgenSaturated: z.boolean(),
+  /** The prober (its own process) on the target and on an idle control server, same schedule. */
+  ping: z.object({ target: PingSchema, control: PingSchema.optional() }).optional(),
+  loadgen: LoadgenUseSchema,
+  machine: MachineSampleSchema,
   /** The target process group over warm-up and measurement, from /proc (absent where unreadable). */
   target: z.object({ cpuMs: ms.optional(), cpuCores: z.number().nonnegative().optional(), peakRssBytes: count.optional() }),
   /** CPU lists the target and the load generator were pinned to; null when not pinned. */
@@ -128,32 +186,93 @@ export const TrialSchema = z.discriminatedUnion('state', [
 
 // -- cells (a target × a scenario) -------------------------------------------------------------
 
-/** Medians over a cell's ok trials (peak RSS: the maximum; ping max: the maximum, sent/failed: sums). */
+/** [low, high] of a 95% confidence interval. */
+const interval = z.tuple([z.number(), z.number()])
+
+/** Pings pooled over a cell's ok trials (all samples together, so p99 is the 99th of them all). */
+export const PooledPingSchema = PingSchema.omit({ timeline: true })
+
 export const CellStatsSchema = z.object({
+  /** Median over the ok trials. */
   rps: z.number().nonnegative(),
-  p50: ms,
-  p90: ms,
-  p99: ms,
-  p999: ms,
-  max: ms,
-  errors: z.number().nonnegative(),
-  timeouts: z.number().nonnegative(),
-  non2xx: z.number().nonnegative(),
-  mismatches: z.number().nonnegative(),
+  /** 95% interval of the median requests/s (bootstrap over the trials); absent with fewer than 3. */
+  rpsInterval: interval.optional(),
+  /** Closed-loop latency, medians over the trials (see TrialOk.closedLoop). */
+  closedLoop: LatencySchema,
   targetCpuCores: z.number().nonnegative().optional(),
   targetPeakRssBytes: count.optional(),
-  ping: LatencySchema.extend({ sent: count, failed: count }).optional(),
 })
+
+/** Sums over every trial that ran (one bad trial is not hidden by a median). */
+export const CellTotalsSchema = z.object({ requests: count, errors: count, timeouts: count, non2xx: count, mismatches: count })
 
 const CellBase = z.object({ target: z.string(), scenario: z.string(), trials: list(TrialSchema) })
 
 export const CellSchema = z.discriminatedUnion('state', [
   /** At least one trial ok. `spread`: min–max over the ok trials. */
-  CellBase.extend({ state: z.literal('ok'), median: CellStatsSchema, spread: z.object({ rps: range, p99: range, pingP99: range.optional() }) }),
+  CellBase.extend({
+    state: z.literal('ok'),
+    median: CellStatsSchema,
+    totals: CellTotalsSchema,
+    spread: z.object({ rps: range }),
+    ping: z.object({ target: PooledPingSchema, control: PooledPingSchema.optional() }).optional(),
+    /** Median requests/s within reach (≥ 90%) of the load generator's ceiling: shown "≥ N", a lower bound. */
+    atCeiling: z.boolean(),
+    /** Ok trials whose load generator was saturated. */
+    saturatedTrials: count,
+    /** Ok trials that ran on a visibly slowed machine (probe ≥ 1.5 × the run's median). */
+    slowedTrials: count,
+    /** Why no ratio may use this cell (errors, mismatches, non-2xx answers); absent when it is sound. */
+    invalid: z.string().optional(),
+  }),
   /** No trial ok, and at least one ran and failed: the first failure. */
   CellBase.extend({ state: z.literal('errored'), error: z.string() }),
   /** No trial ran: the first trial's reason. */
   CellBase.extend({ state: z.literal('skipped'), reason: z.string() }),
+])
+
+// -- the load generator's ceiling and the machine ------------------------------------------------
+
+/** The load generator against a no-op server in the same run: the most it can measure. */
+export const CeilingSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('ok'), driver: z.string(), connections: z.int().positive(), rps: z.number().nonnegative(), perTrial: list(z.number().nonnegative()) }),
+  z.object({ state: z.literal('errored'), error: z.string() }),
+  z.object({ state: z.literal('skipped'), reason: z.string() }),
+])
+
+export const MachineSchema = z.object({
+  /** What the probe times. */
+  probe: z.string(),
+  /** The probe over the run's trials, ms (absent where it could not run). */
+  probeMs: z.object({ median: ms, min: ms, max: ms }).optional(),
+  /** A trial whose probe took ≥ this × the median ran on a visibly slowed machine. */
+  slowFactor: z.number().positive(),
+  slowedTrials: count,
+  loadavg1: range.optional(),
+  stealPctMax: z.number().nonnegative().optional(),
+})
+
+// -- open-loop latency ---------------------------------------------------------------------------
+
+/** One constant arrival rate: every request scheduled, latency counted from its scheduled time. */
+export const CurvePointSchema = z.object({
+  /** Share of the cell's measured maximum requests/s. */
+  fraction: z.number().positive(),
+  rateRps: z.number().positive(),
+  achievedRps: z.number().nonnegative(),
+  scheduled: count,
+  completed: count,
+  /** Failed, non-2xx or unanswered by the end. */
+  failed: count,
+  latency: LatencySchema,
+  /** The generator could not send on schedule (it fell behind by more than its slack): the point measures it too. */
+  generatorBehind: z.boolean(),
+})
+
+export const LatencyCurveSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('ok'), target: z.string(), scenario: z.string(), maxRps: z.number().positive(), points: list(CurvePointSchema) }),
+  z.object({ state: z.literal('errored'), target: z.string(), scenario: z.string(), error: z.string() }),
+  z.object({ state: z.literal('skipped'), target: z.string(), scenario: z.string(), reason: z.string() }),
 ])
 
 // -- micro-benchmarks --------------------------------------------------------------------------
@@ -173,6 +292,8 @@ export const MicroResultSchema = z.discriminatedUnion('state', [
     /** Relative margin of error of the mean, %. */
     rme: z.number().nonnegative(),
     samples: count,
+    /** Median µs per call in each round (round trips), in order: the spread between rounds. */
+    roundsP50Us: list(z.number().nonnegative()).optional(),
   }),
   z.object({ name: z.string(), group: MicroGroup, state: z.literal('errored'), error: z.string() }),
 ])
@@ -182,11 +303,15 @@ export const MicroSchema = z.discriminatedUnion('state', [
     state: z.literal('ok'),
     rounds: z.int().positive(),
     results: list(MicroResultSchema),
-    /** offload path mean / bare piscina.run mean: the median over the paired rounds (absent when no round measured both). */
+    /** offload path median / bare piscina.run median: the median over the paired rounds (absent when no round measured both). */
     offloadVsPiscina: z.number().positive().optional(),
+    /** 95% interval of that median (bootstrap over the rounds). */
+    offloadVsPiscinaInterval: interval.optional(),
     /** The ratio in each round that measured both, in order. */
     offloadVsPiscinaRounds: list(z.number().positive()),
     offloadVsPiscinaSpread: range.optional(),
+    /** How the micro-benchmark process ran: its CPU list and V8 flags. */
+    process: z.object({ pinned: z.string().nullable(), flags: z.string() }).optional(),
   }),
   z.object({ state: z.literal('errored'), error: z.string() }),
   z.object({ state: z.literal('skipped'), reason: z.string() }),
@@ -194,20 +319,32 @@ export const MicroSchema = z.discriminatedUnion('state', [
 
 // -- requirements ------------------------------------------------------------------------------
 
+export const RequirementVerdictSchema = z.enum(['met', 'not met', 'inconclusive', 'invalid', 'not measured'])
+
 export const RatioSchema = z.object({
   id: z.string(),
   description: z.string(),
-  /** Measured value, or null when a needed cell is missing or not ok. */
+  /** Point estimate, unrounded; null when not measured. */
   value: z.number().nullable(),
+  /** 95% confidence interval of `value`; null when it could not be estimated. */
+  interval: interval.nullable(),
   comparator: z.enum(['>=', '<=']),
   threshold: z.number(),
-  met: z.boolean().nullable(),
+  /**
+   * met / not met: the whole interval is on one side of the threshold. inconclusive: it
+   * straddles it. invalid: an input cell saw errors or mismatches, or is a lower bound (at the
+   * load generator's ceiling). not measured: an input is missing.
+   */
+  verdict: RequirementVerdictSchema,
+  /** One line on how the verdict follows from the measurement. */
+  why: z.string(),
+  /** For an inconclusive verdict: about how many paired trials in all would resolve it. */
+  trialsNeeded: z.int().positive().optional(),
   inputs: z.record(z.string(), z.number().nullable()),
   /**
-   * For a ratio of two cells: the ratio within each trial number both cells completed. Those
-   * trials ran moments apart, so each pair saw the same machine; `value` is their median. For the
-   * micro-benchmark ratio: the ratio in each paired round. For a single cell's measurement (ping
-   * p99): its value in each trial.
+   * The samples the interval comes from: for a ratio of two cells, the ratio within each trial
+   * number both completed (moments apart, same machine); for the micro ratio, each round's; for
+   * a ping requirement, each trial's value.
    */
   perTrial: list(z.number()).optional(),
 })
@@ -234,10 +371,17 @@ export const SettingsSchema = z.object({
   durationSec: z.number().positive(),
   /** Warm-up seconds before each cell's first trial. */
   warmupSec: z.number().nonnegative(),
+  /** Trials per cell, unless the scenario's own count (ScenarioInfo.trials) says otherwise. */
   trials: z.int().positive(),
   /** Overrides every scenario's connection count when set. */
   connections: z.int().positive().optional(),
   scenarios: list(z.string()),
+  /** Which load generator drove the closed-loop trials. */
+  driver: z.enum(['autocannon', 'wrk']),
+  /** Seeds the trial order's shuffle and the bootstrap, so a run can be replayed. */
+  seed: z.int().nonnegative(),
+  /** Open-loop latency: scenarios measured at these fractions of each target's maximum requests/s; absent when off. */
+  openLoop: z.object({ scenarios: list(z.string()), fractions: list(z.number().positive()), durationSec: z.number().positive() }).optional(),
   targets: list(z.string()),
   verifySuites: list(z.string()),
   /** Micro-benchmark time per task, ms; 0 skipped them. */
@@ -251,6 +395,8 @@ export const ScenarioInfoSchema = z.object({
   method: z.string(),
   path: z.string(),
   connections: z.int().positive(),
+  /** Trials per cell of this scenario. */
+  trials: z.int().positive(),
   /** split: target and load generator on separate CPUs; target-all: the target gets every CPU. */
   cpus: z.enum(['split', 'target-all']),
 })
@@ -265,6 +411,9 @@ const RunBase = z.object({
   targets: list(TargetSchema),
   cells: list(CellSchema),
   micro: MicroSchema,
+  ceiling: CeilingSchema,
+  machine: MachineSchema,
+  latencyCurves: list(LatencyCurveSchema),
   ratios: list(RatioSchema),
 })
 
@@ -294,4 +443,14 @@ export type CellStats = z.infer<typeof CellStatsSchema>
 export type Micro = z.infer<typeof MicroSchema>
 export type MicroOk = Extract<Micro, { state: 'ok' }>
 export type MicroResult = z.infer<typeof MicroResultSchema>
+export type Ping = z.infer<typeof PingSchema>
+export type PooledPing = z.infer<typeof PooledPingSchema>
+export type LoadgenUse = z.infer<typeof LoadgenUseSchema>
+export type MachineSample = z.infer<typeof MachineSampleSchema>
+export type CellTotals = z.infer<typeof CellTotalsSchema>
+export type Ceiling = z.infer<typeof CeilingSchema>
+export type Machine = z.infer<typeof MachineSchema>
+export type LatencyCurve = z.infer<typeof LatencyCurveSchema>
+export type CurvePoint = z.infer<typeof CurvePointSchema>
+export type RequirementVerdict = z.infer<typeof RequirementVerdictSchema>
 export type Ratio = z.infer<typeof RatioSchema>
