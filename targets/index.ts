@@ -5,7 +5,8 @@
 import { target as express } from './express/index.ts'
 import { target as fastifyPiscina } from './fastify-piscina/index.ts'
 import { target as fastify } from './fastify/index.ts'
+import { target as nodeHttp } from './node-http/index.ts'
 import { target as reference } from './reference/index.ts'
 import { registry } from './spec.ts'
 
-export const targets = registry([reference, express, fastify, fastifyPiscina])
+export const targets = registry([reference, express, fastify, fastifyPiscina, nodeHttp])

@@ -95,6 +95,11 @@ export interface TargetSpec {
   start(port: number, host: string, options?: StartOptions): Promise<RunningTarget>
   /** Configurations the bench measures in this target's process, switched per trial. @default none */
   readonly variants?: readonly TargetVariant[]
+  /**
+   * A floor rather than a framework (raw `node:http`): it serves only these load scenarios'
+   * endpoints, so the bench runs it in those alone and does not verify it against the contract.
+   */
+  readonly floor?: { readonly scenarios: readonly string[] }
   /** Present when the framework can be driven in-process for the micro-benchmarks. */
   readonly inProcess?: () => Promise<InProcessDispatch>
 }

@@ -71,7 +71,11 @@ export function planTargets(settings: BenchSettings, external: readonly External
       .filter((x) => x.scenarios.length > 0)
     const command = builtInCommand(name, hostEnv(name, variants.map((x) => x.v)))
     const framework = spec?.framework() ?? name
-    plans.push({ name, command, framework, scenarios: settings.scenarios, verify: true })
+    // A floor serves only its own scenarios' endpoints: run in those, and not verified.
+    const floor = spec?.floor
+    const scenarios = floor === undefined ? settings.scenarios : settings.scenarios.filter((s) => floor.scenarios.includes(s))
+    if (floor !== undefined && scenarios.length === 0) continue
+    plans.push({ name, command, framework, scenarios, verify: floor === undefined })
     for (const { v, scenarios } of variants) {
       plans.push({
         name: v.name,

@@ -11,7 +11,17 @@ export interface BenchSettings {
    * trials find the target already warm for that scenario. Whole seconds, like the duration.
    */
   readonly warmupSec: number
+  /** Trials per cell, for scenarios `trialsByScenario` does not name. */
   readonly trials: number
+  /**
+   * Trials per cell for the scenarios a requirement reads: a verdict's interval narrows with the
+   * number of paired trials, so those get many short ones (see PROFILES).
+   */
+  readonly trialsByScenario: Readonly<Record<string, number>>
+  /** Seeds the shuffled trial order and the bootstrap, so a run's analysis can be replayed. */
+  readonly seed: number
+  /** Open-loop latency after the closed-loop trials: these scenarios at these fractions of each target's max; undefined when off. */
+  readonly openLoop: { readonly scenarios: readonly string[]; readonly fractions: readonly number[]; readonly durationSec: number } | undefined
   /** Overrides every scenario's connection count when set. */
   readonly connections: number | undefined
   readonly scenarios: readonly string[]
@@ -27,14 +37,20 @@ export class SettingsError extends Error {
   override readonly name = 'SettingsError'
 }
 
+/** The scenarios whose cells a requirement reads (harness/results/requirements.ts). */
+const RATIO_SCENARIOS = ['json-async', 'json-sync', 'cpu-sync', 'ping-under-sync-blocking'] as const
+
 /**
- * default: ≈5 minutes on a 2-core machine (29 cells × 3 trials of 2 s, 1 s warm-up per cell, full
- * conformance, micro-benchmarks). quick: ≈90 s for CI (1 trial of 1 s, conformance without the
- * slow thread-safety and blocking suites).
+ * default: about 6 minutes on a 2-core machine. Many short trials where a requirement reads the
+ * cell: a verdict's interval comes from the spread of paired per-trial ratios, and on this
+ * machine consecutive 1 s trials of identical code differ by up to ±15%, so 10 pairs put a 95%
+ * interval about ±6% around the median where 3 gave no interval at all. Other cells get 3, for
+ * their medians and spreads. quick: about 90 s for CI; 3 trials where a requirement reads, so a
+ * verdict can at least say it is inconclusive, conformance without the slow suites.
  */
 const PROFILES = {
-  default: { durationSec: 2, warmupSec: 1, trials: 3, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'], microTimeMs: 500 },
-  quick: { durationSec: 1, warmupSec: 1, trials: 1, verifySuites: ['coercion', 'extraction', 'errors'], microTimeMs: 300 },
+  default: { durationSec: 1, warmupSec: 1, trials: 3, ratioTrials: 10, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety', 'blocking'], microTimeMs: 250, openLoop: { scenarios: ['json-async'], fractions: [0.25, 0.5, 0.75], durationSec: 1 } },
+  quick: { durationSec: 1, warmupSec: 1, trials: 1, ratioTrials: 3, verifySuites: ['coercion', 'extraction', 'errors'], microTimeMs: 150, openLoop: undefined },
 } as const
 
 export interface Overrides {
@@ -44,6 +60,7 @@ export interface Overrides {
   connections?: string
   targets?: string
   scenarios?: string
+  seed?: string
 }
 
 function num(flag: string, raw: string | undefined, integer: boolean, min: number): number | undefined {
@@ -68,16 +85,28 @@ export function buildSettings(o: Overrides, externalTargets: readonly string[] =
   const bad = builtIns.filter((t) => !known.includes(t) && !externalTargets.includes(t))
   if (bad.length > 0) throw new SettingsError(`unknown target ${bad.join(', ')}; built-in targets: ${known.join(', ')} (add others with --target name=command)`)
   const targets = [...builtIns, ...externalTargets.filter((t) => !builtIns.includes(t))]
+  const trials = num('--trials', o.trials, true, 1)
+  // --trials sets every cell's count: the user asked for that many.
+  const trialsByScenario = Object.fromEntries(RATIO_SCENARIOS.filter((id) => scenarios.includes(id)).map((id) => [id, trials ?? p.ratioTrials]))
+  const openLoop = p.openLoop === undefined ? undefined : { ...p.openLoop, scenarios: p.openLoop.scenarios.filter((id) => scenarios.includes(id)) }
   return {
     profile,
     // Whole seconds: autocannon runs whole seconds whatever it is told, and the settings must say what ran.
     durationSec: num('--duration', o.duration, true, 1) ?? p.durationSec,
     warmupSec: p.warmupSec,
-    trials: num('--trials', o.trials, true, 1) ?? p.trials,
+    trials: trials ?? p.trials,
+    trialsByScenario,
+    seed: num('--seed', o.seed, true, 0) ?? Math.floor(Math.random() * 2 ** 31),
+    openLoop: openLoop !== undefined && openLoop.scenarios.length > 0 ? openLoop : undefined,
     connections: num('--connections', o.connections, true, 1),
     scenarios,
     targets,
     verifySuites: p.verifySuites,
     microTimeMs: p.microTimeMs,
   }
+}
+
+/** Trials per cell of `scenario` under these settings. */
+export function trialsFor(settings: Pick<BenchSettings, 'trials' | 'trialsByScenario'>, scenario: string): number {
+  return settings.trialsByScenario[scenario] ?? settings.trials
 }

@@ -20,7 +20,7 @@ import { LoadGenerator } from './loadgen.ts'
 import { runMicro } from './micro.ts'
 import { cpuPlan, pin, type CpuPlan } from './pinning.ts'
 import { planTargets, type TargetPlan } from './plan.ts'
-import type { BenchSettings } from './profiles.ts'
+import { trialsFor, type BenchSettings } from './profiles.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
 import { scenarioBlocks, trialOrder } from './schedule.ts'
 import { runTrial } from './trial.ts'
@@ -33,8 +33,8 @@ export interface BenchEvents {
   targetFailed?(name: string, why: string): void
 }
 
-/** Seconds one trial takes beyond its warm-up and measured time (pinning, connecting, reading /proc). */
-const TRIAL_OVERHEAD_SEC = 0.2
+/** Seconds one trial takes beyond its warm-up and measured time (pinning, the drain, the machine probe, connecting). */
+const TRIAL_OVERHEAD_SEC = 0.45
 
 export function runBench(settings: BenchSettings, external: readonly ExternalTarget[], events: BenchEvents = {}, signal?: AbortSignal): Promise<BenchResults> {
   return runPlans(settings, planTargets(settings, external), events, signal)
@@ -177,7 +177,8 @@ interface LoadContext {
 async function runLoad(ctx: LoadContext, record: (t: CellTrial) => void): Promise<void> {
   const { settings, plans, events, signal } = ctx
   const cells = plans.flatMap((p) => ctx.scenarios.filter((s) => p.scenarios.includes(s.id)).map((s) => ({ target: p.name, scenario: s.id })))
-  const total = cells.length * settings.trials
+  const trialsOf = (scenario: string): number => trialsFor(settings, scenario)
+  const total = cells.reduce((n, c) => n + trialsOf(c.scenario), 0)
   const perTrial = settings.durationSec + TRIAL_OVERHEAD_SEC
   const ran: CellTrial[] = []
   let done = 0
@@ -200,12 +201,13 @@ async function runLoad(ctx: LoadContext, record: (t: CellTrial) => void): Promis
   }
   for (const block of scenarioBlocks(ctx.scenarios)) {
     const inBlock = cells.filter((c) => block.some((s) => s.id === c.scenario))
-    for (let trial = 1; trial <= settings.trials; trial++) {
-      for (const cell of trialOrder(inBlock, trial, unitOf)) {
+    const trials = Math.max(0, ...inBlock.map((c) => trialsOf(c.scenario)))
+    for (let trial = 1; trial <= trials; trial++) {
+      for (const cell of trialOrder(inBlock.filter((c) => trialsOf(c.scenario) >= trial), trial, settings.seed, unitOf)) {
         if (signal?.aborted) return
         const s = block.find((x) => x.id === cell.scenario) as Scenario
         const warmupsLeft = cells.filter((c) => !ran.some((t) => t.target === c.target && t.scenario === c.scenario)).length
-        events.trialStart?.({ target: cell.target, scenario: s.id, trial, trials: settings.trials, done, total, etaSec: Math.round((total - done) * perTrial + warmupsLeft * settings.warmupSec) })
+        events.trialStart?.({ target: cell.target, scenario: s.id, trial, trials: trialsOf(s.id), done, total, etaSec: Math.round((total - done) * perTrial + warmupsLeft * settings.warmupSec) })
         const ready = readiness(cell.target)
         const setup = switchFor(cell.target)
         const t: Trial =

@@ -2,8 +2,10 @@
  * The order trials run in. A block is one scenario, or every scenario of one `group`; within a
  * block, trial 1 of every cell runs before trial 2 of any. Within a trial, a target's cells run
  * back to back, so a requirement that compares two scenarios of one target (json-sync against
- * json-async) or one scenario on two targets compares measurements seconds apart. Targets, and a
- * target's scenarios, rotate each trial, so no cell always goes first after a switch.
+ * json-async) or one scenario on two targets compares measurements seconds apart. The order of
+ * targets, and of a target's scenarios, is shuffled afresh for each trial (seeded: the run
+ * records its seed), so no cell systematically goes first after a switch, or always follows the
+ * same neighbour, and a slow drift cannot line up with one side of a ratio.
  */
 import type { Scenario } from './scenarios.ts'
 
@@ -23,13 +25,38 @@ export function scenarioBlocks(scenarios: readonly Scenario[]): Scenario[][] {
   return blocks
 }
 
-const rotate = <T>(xs: readonly T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % xs.length] as T)
+/**
+ * mulberry32: a small, well-known 32-bit PRNG. Seeded shuffles need nothing stronger, and
+ * Math.random cannot be seeded.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Fisher–Yates with the given random source. */
+function shuffled<T>(xs: readonly T[], random: () => number): T[] {
+  const out = [...xs]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[out[i], out[j]] = [out[j] as T, out[i] as T]
+  }
+  return out
+}
 
 /**
- * The cells of one block in the order trial `trial` (1-based) runs them. `unitOf` groups targets
- * whose cells must run back to back: a variant with the target whose process it runs in.
+ * The cells of one block in the order trial `trial` (1-based) runs them, shuffled by `seed` and
+ * the trial number. `unitOf` groups targets whose cells must run back to back: a variant with the
+ * target whose process it runs in. Cells whose trial count is below `trial` are left out.
  */
-export function trialOrder<C extends { readonly target: string }>(cells: readonly C[], trial: number, unitOf: (target: string) => string = (t) => t): C[] {
-  const units = [...new Set(cells.map((c) => unitOf(c.target)))]
-  return rotate(units, trial - 1).flatMap((u) => rotate(cells.filter((c) => unitOf(c.target) === u), trial - 1))
+export function trialOrder<C extends { readonly target: string }>(cells: readonly C[], trial: number, seed: number, unitOf: (target: string) => string = (t) => t): C[] {
+  const random = seededRandom((seed ^ Math.imul(trial, 0x9e3779b1)) >>> 0)
+  const units = shuffled([...new Set(cells.map((c) => unitOf(c.target)))], random)
+  return units.flatMap((u) => shuffled(cells.filter((c) => unitOf(c.target) === u), random))
 }

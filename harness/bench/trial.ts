@@ -1,17 +1,44 @@
 /**
- * One trial: one scenario's load against one running target, measured. Whatever happens comes
- * back as a Trial (ok with its measurements, errored, or crashed when the target's process exited
- * during it); nothing is thrown and nothing else is changed.
+ * One trial: one scenario's load against one running target, measured. The steps, in order:
+ * pin, set the variant's state, warm up (first trial of a cell only), wait until the target is
+ * idle (drain.ts), time the machine-speed probe on the target's CPU, then the measured load with
+ * the ping prober running alongside in its own process. Whatever happens comes back as a Trial
+ * (ok with its measurements, errored, or crashed when the target's process exited during it);
+ * nothing is thrown and nothing else is changed.
  */
 import { describeIssues, listProblems } from '../results/parse.ts'
-import { TrialSchema, type Trial } from '../results/schema.ts'
+import { TrialSchema, type MachineSample, type Ping, type Trial } from '../results/schema.ts'
 import type { SpawnedTarget } from '../spawn-target.ts'
-import type { LoadGenerator } from './loadgen.ts'
+import { drain, type Drained } from './drain.ts'
 import type { LoadJob, LoadResult } from './loadgen-protocol.ts'
 import { pin, type CpuPlan } from './pinning.ts'
 import type { BenchSettings } from './profiles.ts'
 import { groupCpuMs, rssSampler } from './proc-stats.ts'
 import type { Scenario } from './scenarios.ts'
+
+/** What the prober is asked for one trial (see harness/bench/prober). */
+export interface PingJob {
+  readonly targetUrl: string
+  readonly controlUrl?: string
+  readonly path: string
+  readonly intervalMs: number
+  readonly durationMs: number
+  readonly deadlineMs: number
+  readonly blockThresholdMs: number
+}
+
+/** The instruments a trial uses, each its own process (the runner owns them). */
+export interface Instruments {
+  readonly loadgen: { run(job: LoadJob, limitMs: number): Promise<LoadResult> }
+  /** Absent: scenarios that ask for pings are measured without them (the trial says nothing of pings). */
+  readonly prober?: { probe(job: PingJob, limitMs: number): Promise<{ target: Ping; control?: Ping }> }
+  /** The idle control server the prober pings beside the target. */
+  readonly controlUrl?: string
+  /** The machine-speed probe and the machine's load; absent where it cannot run. */
+  readonly machine?: { before(): Promise<Pick<MachineSample, 'probeMs' | 'loadavg1'>>; steal(): { stop(): number | undefined } }
+  /** Waits for the target to be idle; defaults to drain.ts (tests replace it). */
+  readonly drain?: (url: string, pgid: number) => Promise<Drained>
+}
 
 export interface TrialOptions {
   readonly scenario: Scenario
@@ -20,84 +47,106 @@ export interface TrialOptions {
   readonly target: Pick<SpawnedTarget, 'url' | 'pid' | 'gone'>
   readonly settings: Pick<BenchSettings, 'durationSec' | 'warmupSec' | 'connections'>
   readonly cpus: CpuPlan
-  readonly loadgen: Pick<LoadGenerator, 'run'>
+  readonly instruments: Instruments
   /** Puts the target in the state this trial measures (a variant's, or the host's own). */
   readonly setup?: (url: string) => Promise<void>
 }
 
 /** Per-request timeout, s. */
 const REQUEST_TIMEOUT_SEC = 10
-/** Seconds the load generator may take beyond warm-up and measurement before it counts as hung. */
+/** Seconds the load generator may take beyond its run before it counts as hung. */
 const LOADGEN_GRACE_SEC = 30
+/** A ping unanswered this long counts as unanswered (contract v2's deadline). */
+const PING_DEADLINE_MS = 2_000
+/**
+ * A ping waiting longer than this counts toward "time blocked": two ping intervals, so one late
+ * timer does not count, and a loop that runs a 50 ms sync handler does.
+ */
+const blockThreshold = (intervalMs: number): number => 2 * intervalMs
 
-/** The load generator's result, with the target's CPU and memory, as a results.json trial. */
-function okTrial(trial: number, r: LoadResult, target: { cpuMs?: number; measuredMs: number; peakRssBytes?: number }, pinned: { target: string; loadgen: string } | null): Trial {
-  const { cpuMs, measuredMs, peakRssBytes } = target
-  return {
+type Failure = Extract<Trial, { state: 'errored' | 'crashed' }>
+
+export async function runTrial(o: TrialOptions): Promise<Trial> {
+  const { scenario: s, trial, target, settings, cpus: plan, instruments: io } = o
+  const cpus = s.cpus === 'target-all' ? plan.all : plan.target
+  const pinned = plan.available && pin({ pgid: target.pid }, cpus) ? { target: cpus, loadgen: plan.loadgen } : null
+  const failed = (err: unknown): Failure => {
+    const gone = target.gone()
+    return gone !== undefined ? { trial, state: 'crashed', error: `${gone} during ${s.id} trial ${trial}`, pinned } : { trial, state: 'errored', error: (err as Error).message, pinned }
+  }
+  const job = (durationSec: number): LoadJob => ({
+    url: target.url,
+    method: s.method,
+    path: s.path,
+    connections: settings.connections ?? s.connections,
+    durationSec,
+    warmupSec: 0,
+    scenario: s.id,
+    timeoutSec: REQUEST_TIMEOUT_SEC,
+  })
+  try {
+    if (o.setup !== undefined) await o.setup(target.url)
+    // The warm-up is a run of its own, so the drain below waits out its backlog too.
+    if (trial === 1 && settings.warmupSec > 0) await io.loadgen.run(job(settings.warmupSec), (settings.warmupSec + LOADGEN_GRACE_SEC) * 1000)
+  } catch (err) {
+    return failed(err)
+  }
+  const drained = await (io.drain ?? drain)(target.url, target.pid)
+  const before = io.machine === undefined ? {} : await io.machine.before().catch(() => ({}))
+  const steal = io.machine?.steal()
+  const cpuBefore = groupCpuMs(target.pid)
+  const rss = rssSampler(target.pid)
+  const wall0 = performance.now()
+  const measured = job(settings.durationSec)
+  const load = io.loadgen.run(measured, (settings.durationSec + LOADGEN_GRACE_SEC) * 1000)
+  const pings =
+    s.ping !== undefined && io.prober !== undefined
+      ? io.prober.probe(
+          {
+            targetUrl: target.url,
+            ...(io.controlUrl !== undefined && { controlUrl: io.controlUrl }),
+            path: '/ping',
+            intervalMs: s.ping.intervalMs,
+            durationMs: settings.durationSec * 1000,
+            deadlineMs: PING_DEADLINE_MS,
+            blockThresholdMs: blockThreshold(s.ping.intervalMs),
+          },
+          (settings.durationSec + LOADGEN_GRACE_SEC) * 1000,
+        )
+      : undefined
+  const [loaded, pinged] = await Promise.allSettled([load, pings])
+  const measuredMs = performance.now() - wall0
+  const peakRssBytes = rss.stop()
+  const stealPct = steal?.stop()
+  if (loaded.status === 'rejected') return failed(loaded.reason)
+  if (pinged.status === 'rejected') return failed(pinged.reason)
+  const gone = target.gone()
+  if (gone !== undefined) return { trial, state: 'crashed', error: `${gone} during ${s.id} trial ${trial}`, pinned }
+  const cpuAfter = groupCpuMs(target.pid)
+  const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined
+  const r = loaded.value
+  const t: Trial = {
     trial,
     state: 'ok',
     requests: r.requests,
     durationSec: r.durationSec,
     rps: r.rps,
-    latency: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, p999: r.latency.p999, max: r.latency.max, mean: r.latency.mean },
+    closedLoop: r.closedLoop,
     errors: r.errors,
     timeouts: r.timeouts,
     non2xx: r.non2xx,
     mismatches: r.mismatches,
     statusCodes: r.statusCodes,
-    ...(r.ping && { ping: r.ping }),
-    loadgen: { cpuMs: r.loadgen.cpuMs, cpuPct: r.loadgen.cpuPct },
-    // One core fully busy means the load generator, not the target, may be what limits requests/s.
-    loadgenSaturated: r.loadgen.cpuPct >= 90,
-    // CPU over warm-up + measurement: the target's average cores in use while loaded.
+    ...(pinged.value !== undefined && { ping: pinged.value }),
+    loadgen: r.loadgen,
+    machine: { ...before, ...(stealPct !== undefined && { stealPct }) },
+    drain: { ms: Math.round(drained.ms), quiet: drained.quiet },
+    // CPU over the measured run: the target's average cores in use while loaded.
     target: { ...(cpuMs !== undefined && { cpuMs: Math.round(cpuMs), cpuCores: Math.round((cpuMs / measuredMs) * 100) / 100 }), ...(peakRssBytes !== undefined && { peakRssBytes }) },
     pinned,
   }
-}
-
-export async function runTrial(o: TrialOptions): Promise<Trial> {
-  const { scenario: s, trial, target, settings, cpus: plan } = o
-  const cpus = s.cpus === 'target-all' ? plan.all : plan.target
-  const pinned = plan.available && pin({ pgid: target.pid }, cpus) ? { target: cpus, loadgen: plan.loadgen } : null
-  if (o.setup !== undefined) {
-    try {
-      await o.setup(target.url)
-    } catch (err) {
-      return { trial, state: 'errored', error: (err as Error).message, pinned }
-    }
-  }
-  const job: LoadJob = {
-    url: target.url,
-    method: s.method,
-    path: s.path,
-    connections: settings.connections ?? s.connections,
-    durationSec: settings.durationSec,
-    warmupSec: trial === 1 ? settings.warmupSec : 0,
-    scenario: s.id,
-    ...(s.ping && { ping: s.ping }),
-    timeoutSec: REQUEST_TIMEOUT_SEC,
-  }
-  const cpuBefore = groupCpuMs(target.pid)
-  const rss = rssSampler(target.pid)
-  const wall0 = performance.now()
-  let result: LoadResult
-  try {
-    result = await o.loadgen.run(job, (job.warmupSec + settings.durationSec + LOADGEN_GRACE_SEC) * 1000)
-  } catch (err) {
-    rss.stop()
-    const gone = target.gone()
-    if (gone !== undefined) return { trial, state: 'crashed', error: `${gone} during ${s.id} trial ${trial}`, pinned }
-    return { trial, state: 'errored', error: (err as Error).message, pinned }
-  }
-  const measuredMs = performance.now() - wall0
-  const cpuAfter = groupCpuMs(target.pid)
-  const peakRssBytes = rss.stop()
-  const gone = target.gone()
-  if (gone !== undefined) return { trial, state: 'crashed', error: `${gone} during ${s.id} trial ${trial}`, pinned }
-  const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined
-  const measured = okTrial(trial, result, { ...(cpuMs !== undefined && { cpuMs }), measuredMs, ...(peakRssBytes !== undefined && { peakRssBytes }) }, pinned)
   // What results.json holds must read back: a measurement that does not fit the schema (a NaN
   // would be written as null) is an errored trial, named, rather than a file `report` rejects.
-  const checked = TrialSchema.safeParse(measured)
-  return checked.success ? measured : { trial, state: 'errored', error: `the measurement is not valid results.json data: ${listProblems(describeIssues(checked.error))}`, pinned }
+  const checked = TrialSchema.safeParse(t)
+  return checked.success ? t : { trial, state: 'errored', error: `the measurement is not valid results.json data: ${listProblems(describeIssues(checked.error))}`, pinned }
 }

@@ -168,6 +168,11 @@ export const TrialOkSchema = z.object({
   ping: z.object({ target: PingSchema, control: PingSchema.optional() }).optional(),
   loadgen: LoadgenUseSchema,
   machine: MachineSampleSchema,
+  /**
+   * Before the trial, the bench waited for the target to be idle (harness/bench/drain.ts): ms it
+   * took, and false when it never turned quiet within the bound and was measured anyway.
+   */
+  drain: z.object({ ms, quiet: z.boolean() }),
   /** The target process group over warm-up and measurement, from /proc (absent where unreadable). */
   target: z.object({ cpuMs: ms.optional(), cpuCores: z.number().nonnegative().optional(), peakRssBytes: count.optional() }),
   /** CPU lists the target and the load generator were pinned to; null when not pinned. */

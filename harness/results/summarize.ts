@@ -3,7 +3,9 @@
  * functions returning new objects; a state is derived here, never set by the runner.
  */
 import { median } from '../../scenarios/stats.ts'
-import type { Cell, CellStats, Target, Trial, TrialOk, Verification } from './schema.ts'
+import { poolPings } from './pings.ts'
+import type { Cell, CellStats, CellTotals, Target, Trial, TrialOk, Verification } from './schema.ts'
+import { medianInterval } from './stats.ts'
 
 export const okTrials = (trials: readonly Trial[]): TrialOk[] => trials.filter((t): t is TrialOk => t.state === 'ok')
 
@@ -20,56 +22,88 @@ export interface CellTrials {
   readonly trials: readonly Trial[]
 }
 
+/** What a cell is judged against beyond its own trials: the run's generator ceiling and machine. */
+export interface CellContext {
+  /** The load generator's ceiling in this run, requests/s (absent when not measured). */
+  readonly ceilingRps?: number
+  /** A trial whose machine probe took at least this long ran on a visibly slowed machine, ms. */
+  readonly slowProbeMs?: number
+  /** Seeds the bootstrap of the requests/s interval. */
+  readonly seed?: number
+}
+
+/** A median this close to the generator's ceiling is a lower bound: the generator may be what stopped it. */
+export const CEILING_SHARE = 0.9
+
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits
 const range = (xs: readonly number[]): [number, number] => [Math.min(...xs), Math.max(...xs)]
 
-/** Medians over `ok` (not empty), with the extremes where a median would hide them. */
-function stats(ok: readonly TrialOk[]): CellStats {
+/** Medians over `ok` (not empty); peak RSS is the largest. */
+function stats(ok: readonly TrialOk[], seed: number): CellStats {
   const m = (f: (t: TrialOk) => number): number => median(ok.map(f))
   const cores = ok.flatMap((t) => (t.target.cpuCores === undefined ? [] : [t.target.cpuCores]))
   const rss = ok.flatMap((t) => (t.target.peakRssBytes === undefined ? [] : [t.target.peakRssBytes]))
-  const pings = ok.flatMap((t) => (t.ping === undefined ? [] : [t.ping]))
+  const rpsInterval = ok.length >= 3 ? medianInterval(ok.map((t) => t.rps), seed) : undefined
   return {
     rps: round(m((t) => t.rps), 1),
-    p50: m((t) => t.latency.p50),
-    p90: m((t) => t.latency.p90),
-    p99: m((t) => t.latency.p99),
-    p999: m((t) => t.latency.p999),
-    max: m((t) => t.latency.max),
-    errors: m((t) => t.errors),
-    timeouts: m((t) => t.timeouts),
-    non2xx: m((t) => t.non2xx),
-    mismatches: m((t) => t.mismatches),
+    ...(rpsInterval !== undefined && { rpsInterval: [round(rpsInterval[0], 1), round(rpsInterval[1], 1)] as [number, number] }),
+    closedLoop: {
+      p50: m((t) => t.closedLoop.p50),
+      p90: m((t) => t.closedLoop.p90),
+      p99: m((t) => t.closedLoop.p99),
+      p999: m((t) => t.closedLoop.p999),
+      max: m((t) => t.closedLoop.max),
+      mean: m((t) => t.closedLoop.mean),
+    },
     ...(cores.length > 0 && { targetCpuCores: round(median(cores), 2) }),
     ...(rss.length > 0 && { targetPeakRssBytes: Math.max(...rss) }),
-    ...(pings.length > 0 && {
-      ping: {
-        p50: median(pings.map((p) => p.p50)),
-        p90: median(pings.map((p) => p.p90)),
-        p99: median(pings.map((p) => p.p99)),
-        p999: median(pings.map((p) => p.p999)),
-        max: Math.max(...pings.map((p) => p.max)),
-        mean: median(pings.map((p) => p.mean)),
-        sent: pings.reduce((a, p) => a + p.sent, 0),
-        failed: pings.reduce((a, p) => a + p.failed, 0),
-      },
-    }),
   }
 }
 
+/** Sums over the ok trials: an error in one trial is an error of the cell. */
+function totals(ok: readonly TrialOk[]): CellTotals {
+  const sum = (f: (t: TrialOk) => number): number => ok.reduce((a, t) => a + f(t), 0)
+  return { requests: sum((t) => t.requests), errors: sum((t) => t.errors), timeouts: sum((t) => t.timeouts), non2xx: sum((t) => t.non2xx), mismatches: sum((t) => t.mismatches) }
+}
+
+/** Why the cell's requests/s may not enter a ratio: it did not serve every request correctly. */
+function invalidity(t: CellTotals): string | undefined {
+  const parts = [
+    t.errors > 0 && `${t.errors} connection error(s)`,
+    t.timeouts > 0 && `${t.timeouts} timeout(s)`,
+    t.non2xx > 0 && `${t.non2xx} non-2xx answer(s)`,
+    t.mismatches > 0 && `${t.mismatches} wrong answer(s)`,
+  ].filter((x): x is string => typeof x === 'string')
+  return parts.length === 0 ? undefined : `${parts.join(', ')} in ${t.requests} requests`
+}
+
 /**
- * A cell from its trials: `ok` with medians and min–max spreads over the ok trials when any
+ * A cell from its trials: `ok` with medians, sums and min–max spreads over the ok trials when any
  * completed; otherwise `errored` with the first failure when any trial ran and failed; otherwise
  * (nothing ran) `skipped` with the first trial's reason.
  */
-export function summarizeCell(c: CellTrials): Cell {
+export function summarizeCell(c: CellTrials, ctx: CellContext = {}): Cell {
   const base = { target: c.target, scenario: c.scenario, trials: c.trials }
   const ok = okTrials(c.trials)
   if (ok.length > 0) {
-    const median = stats(ok)
-    const pingP99 = ok.flatMap((t) => (t.ping === undefined ? [] : [t.ping.p99]))
-    const spread = { rps: range(ok.map((t) => t.rps)), p99: range(ok.map((t) => t.latency.p99)), ...(median.ping && { pingP99: range(pingP99) }) }
-    return { ...base, state: 'ok', median, spread }
+    const med = stats(ok, ctx.seed ?? 1)
+    const sums = totals(ok)
+    const targetPings = ok.flatMap((t) => (t.ping === undefined ? [] : [t.ping.target]))
+    const controlPings = ok.flatMap((t) => (t.ping?.control === undefined ? [] : [t.ping.control]))
+    const why = invalidity(sums)
+    const slow = ctx.slowProbeMs
+    return {
+      ...base,
+      state: 'ok',
+      median: med,
+      totals: sums,
+      spread: { rps: range(ok.map((t) => t.rps)) },
+      ...(targetPings.length > 0 && { ping: { target: poolPings(targetPings), ...(controlPings.length > 0 && { control: poolPings(controlPings) }) } }),
+      atCeiling: ctx.ceilingRps !== undefined && med.rps >= CEILING_SHARE * ctx.ceilingRps,
+      saturatedTrials: ok.filter((t) => t.loadgen.saturated).length,
+      slowedTrials: slow === undefined ? 0 : ok.filter((t) => t.machine.probeMs !== undefined && t.machine.probeMs >= slow).length,
+      ...(why !== undefined && { invalid: why }),
+    }
   }
   for (const t of c.trials) if (t.state === 'errored' || t.state === 'crashed') return { ...base, state: 'errored', error: t.error }
   const first = c.trials[0]
