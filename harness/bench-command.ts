@@ -10,7 +10,7 @@ import { loadExternalTargets } from './bench/config.ts'
 import { progressDisplay } from './bench/progress.ts'
 import { buildSettings, SettingsError, type Overrides } from './bench/profiles.ts'
 import { runBench } from './bench/runner.ts'
-import type { BenchResults } from './results/schema.ts'
+import type { BenchResults, Ratio } from './results/schema.ts'
 import { renderAll } from '../reports/render.ts'
 import { UsageError } from './usage-error.ts'
 
@@ -38,8 +38,11 @@ export async function writeResults(results: BenchResults, outRoot: string): Prom
   return { dir, latest }
 }
 
+const TERMINAL_MARKS: Record<Ratio['verdict'], string> = { met: '✓', 'not met': '✗', inconclusive: '?', invalid: '!', 'not measured': '-' }
+
 function summary(r: BenchResults): string {
-  const lines = [`\nbench ${r.state} in ${Math.round(r.durationMs / 1000)} s (${r.settings.profile} profile, ${r.settings.trials} trial(s) × ${r.settings.durationSec} s)`]
+  const trials = [...new Set(r.scenarios.map((s) => s.trials))].sort((a, b) => b - a).join(' or ')
+  const lines = [`\nbench ${r.state} in ${Math.round(r.durationMs / 1000)} s (${r.settings.profile} profile, ${trials} trials × ${r.settings.durationSec} s per cell, ${r.settings.driver}, seed ${r.settings.seed})`]
   for (const t of r.targets) {
     if (t.state !== 'ok') {
       lines.push(`  ✗ ${t.name}: ${t.state}${t.error ? ` — ${t.error.split('\n')[0]}` : ''}`)
@@ -48,11 +51,12 @@ function summary(r: BenchResults): string {
     const must = t.verification.state === 'ok' ? t.verification.mustFailures : []
     if (must.length > 0) lines.push(`  ! ${t.name} fails ${must.length} MUST case(s): ${must.slice(0, 4).join(', ')}${must.length > 4 ? ', …' : ''}`)
   }
-  lines.push('requirements (ratios measured in this run):')
-  for (const x of r.ratios) {
-    const mark = x.met === null ? '?' : x.met ? '✓' : '✗'
-    lines.push(`  ${mark} ${x.description}: ${x.value ?? 'n/a'}${x.perTrial && x.perTrial.length > 1 ? ` (per trial: ${x.perTrial.join(', ')})` : ''}`)
-  }
+  lines.push('requirements (measured side by side in this run, with 95% intervals):')
+  for (const x of r.ratios) lines.push(`  ${TERMINAL_MARKS[x.verdict]} ${x.description}: ${x.verdict} — ${x.why}`)
+  const flagged = r.cells.flatMap((c) => (c.state === 'ok' && (c.atCeiling || c.saturatedTrials > 0 || c.invalid !== undefined) ? [c] : []))
+  for (const c of flagged) lines.push(`  ! ${c.scenario} · ${c.target}: ${[c.invalid && `invalid (${c.invalid})`, c.atCeiling && `≥ ${Math.round(c.median.rps)} req/s, at the load generator's ceiling`, c.saturatedTrials > 0 && `load generator saturated in ${c.saturatedTrials} trial(s)`].filter(Boolean).join('; ')}`)
+  if (r.ceiling.state === 'ok') lines.push(`load generator ceiling: ${Math.round(r.ceiling.rps)} req/s (${r.ceiling.driver}, no-op server)`)
+  if (r.machine.probeMs !== undefined) lines.push(`machine probe: ${r.machine.probeMs.median} ms median (${r.machine.probeMs.min}–${r.machine.probeMs.max}), ${r.machine.slowedTrials} trial(s) on a slowed machine`)
   return lines.join('\n')
 }
 

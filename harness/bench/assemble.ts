@@ -7,11 +7,14 @@ import type { ConformanceReport } from '../../scenarios/types.ts'
 import type { Environment as MachineEnvironment } from '../environment.ts'
 import { evaluateRequirements } from '../results/requirements.ts'
 import { describeIssues, listProblems } from '../results/parse.ts'
-import { MicroSchema, SCHEMA_VERSION, type BenchResults, type Environment, type Micro, type MicroResult, type ScenarioInfo, type Settings, type Trial, type Verification } from '../results/schema.ts'
-import { summarizeCell, summarizeTarget, type TargetFacts } from '../results/summarize.ts'
+import { MicroSchema, SCHEMA_VERSION, type BenchResults, type Ceiling, type Environment, type LatencyCurve, type Machine, type Micro, type MicroResult, type ScenarioInfo, type Settings, type Trial, type Verification } from '../results/schema.ts'
+import { okTrials, summarizeCell, summarizeTarget, type TargetFacts } from '../results/summarize.ts'
+import { median } from '../../scenarios/stats.ts'
 import type { MicroReport } from './micro.ts'
+import type { MicroRun } from './micro-process.ts'
+import { medianInterval } from '../results/stats.ts'
 import type { CpuPlan } from './pinning.ts'
-import type { BenchSettings } from './profiles.ts'
+import { trialsFor, type BenchSettings } from './profiles.ts'
 import type { Scenario } from './scenarios.ts'
 
 /** A target as planned (runner.ts's TargetPlan has this shape). */
@@ -51,6 +54,9 @@ export interface RunRecord {
   readonly micro: Micro | undefined
   /** In the order they ran. */
   readonly trials: readonly CellTrial[]
+  /** The load generator against a no-op server; undefined when the run ended before it was measured. */
+  readonly ceiling: Ceiling | undefined
+  readonly latencyCurves: readonly LatencyCurve[]
 }
 
 /** A conformance report as the verification of a target: MUST cases that failed or errored are marked. */
@@ -59,24 +65,28 @@ export function verificationFrom(report: ConformanceReport): Verification {
   return { state: 'ok', conformance: report, mustFailures }
 }
 
-function microResult(m: MicroReport['results'][number]): MicroResult {
+function microResult(m: MicroReport['results'][number], roundsP50Us: readonly number[] | undefined): MicroResult {
   const { name, group } = m
   if (m.state === 'ok' && m.opsPerSec !== undefined && m.meanUs !== undefined && m.p50Us !== undefined && m.p99Us !== undefined && m.rme !== undefined && m.samples !== undefined) {
-    return { name, group, state: 'ok', opsPerSec: m.opsPerSec, meanUs: m.meanUs, p50Us: m.p50Us, p99Us: m.p99Us, rme: m.rme, samples: m.samples }
+    return { name, group, state: 'ok', opsPerSec: m.opsPerSec, meanUs: m.meanUs, p50Us: m.p50Us, p99Us: m.p99Us, rme: m.rme, samples: m.samples, ...(roundsP50Us !== undefined && roundsP50Us.length > 0 && { roundsP50Us }) }
   }
   return { name, group, state: 'errored', error: m.error ?? 'incomplete measurement' }
 }
 
 /** The micro-benchmarks' report; errored, naming the problem, when it would not read back. */
-export function microFrom(report: MicroReport, rounds: number): Micro {
+export function microFrom(run: MicroRun, rounds: number, seed: number): Micro {
+  const { report } = run
   const ratios = report.offloadVsPiscinaRounds
+  const interval = ratios.length >= 3 ? medianInterval(ratios, seed) : undefined
   const micro: Micro = {
     state: 'ok',
     rounds,
-    results: report.results.map(microResult),
+    results: report.results.map((m) => microResult(m, report.roundsP50Us[m.name])),
     ...(report.offloadVsPiscina !== undefined && { offloadVsPiscina: report.offloadVsPiscina }),
+    ...(interval !== undefined && { offloadVsPiscinaInterval: interval }),
     offloadVsPiscinaRounds: ratios,
     ...(ratios.length > 0 && { offloadVsPiscinaSpread: [Math.min(...ratios), Math.max(...ratios)] as [number, number] }),
+    process: { pinned: run.pinned, flags: run.flags },
   }
   const checked = MicroSchema.safeParse(micro)
   return checked.success ? micro : { state: 'errored', error: `the micro-benchmark results are not valid results.json data: ${listProblems(describeIssues(checked.error))}` }
@@ -95,6 +105,9 @@ function settingsOf(s: BenchSettings, cpus: CpuPlan): Settings {
     trials: s.trials,
     ...(s.connections !== undefined && { connections: s.connections }),
     scenarios: s.scenarios,
+    driver: s.driver,
+    seed: s.seed,
+    ...(s.openLoop !== undefined && { openLoop: { scenarios: s.openLoop.scenarios, fractions: s.openLoop.fractions, durationSec: s.openLoop.durationSec } }),
     targets: s.targets,
     verifySuites: s.verifySuites,
     microTimeMs: s.microTimeMs,
@@ -111,17 +124,46 @@ function settingsOf(s: BenchSettings, cpus: CpuPlan): Settings {
   }
 }
 
-const scenarioInfo = (s: Scenario, settings: BenchSettings): ScenarioInfo => ({ id: s.id, description: s.description, method: s.method, path: s.path, connections: settings.connections ?? s.connections, cpus: s.cpus })
+const scenarioInfo = (s: Scenario, settings: BenchSettings): ScenarioInfo => ({ id: s.id, description: s.description, method: s.method, path: s.path, connections: settings.connections ?? s.connections, trials: trialsFor(settings, s.id), cpus: s.cpus })
 
 /** For what a run that ended early never reached. */
 const endedFirst = (o: RunOutcome): string => (o.state === 'failed' ? 'the run failed first' : o.state === 'interrupted' ? 'the run was interrupted first' : 'the run ended first')
 
+/** What the machine-speed probe (harness/bench/machine.ts) times. */
+export const PROBE_UNIT = 'SHA-256 over a fixed buffer, on the target\'s CPU, just before each trial'
+/** A trial whose probe took this many times the run's median ran on a visibly slowed machine. */
+export const SLOW_FACTOR = 1.5
+
+/** The machine over the run's trials, from each trial's sample. */
+export function machineFrom(trials: readonly Trial[]): Machine {
+  const ok = okTrials(trials)
+  const probes = ok.flatMap((t) => (t.machine.probeMs === undefined ? [] : [t.machine.probeMs]))
+  const loads = ok.flatMap((t) => (t.machine.loadavg1 === undefined ? [] : [t.machine.loadavg1]))
+  const steals = ok.flatMap((t) => (t.machine.stealPct === undefined ? [] : [t.machine.stealPct]))
+  const mid = probes.length > 0 ? median(probes) : undefined
+  return {
+    probe: PROBE_UNIT,
+    ...(mid !== undefined && { probeMs: { median: mid, min: Math.min(...probes), max: Math.max(...probes) } }),
+    slowFactor: SLOW_FACTOR,
+    slowedTrials: mid === undefined ? 0 : probes.filter((p) => p >= SLOW_FACTOR * mid).length,
+    ...(loads.length > 0 && { loadavg1: [Math.min(...loads), Math.max(...loads)] as [number, number] }),
+    ...(steals.length > 0 && { stealPctMax: Math.max(...steals) }),
+  }
+}
+
 /** The cells (every target × each scenario it runs, in plan and scenario order) and targets, summarized. */
 export function assembleResults(r: RunRecord): BenchResults {
+  const machine = machineFrom(r.trials.map((t) => t.trial))
+  const ceiling: Ceiling = r.ceiling ?? { state: 'skipped', reason: `not measured: ${endedFirst(r.outcome)}` }
+  const ctx = {
+    ...(ceiling.state === 'ok' && { ceilingRps: ceiling.rps }),
+    ...(machine.probeMs !== undefined && { slowProbeMs: machine.slowFactor * machine.probeMs.median }),
+    seed: r.settings.seed,
+  }
   const cells = r.plans.flatMap((p) =>
     r.scenarios
       .filter((s) => p.scenarios.includes(s.id))
-      .map((s) => summarizeCell({ target: p.name, scenario: s.id, trials: r.trials.filter((t) => t.target === p.name && t.scenario === s.id).map((t) => t.trial) })),
+      .map((s) => summarizeCell({ target: p.name, scenario: s.id, trials: r.trials.filter((t) => t.target === p.name && t.scenario === s.id).map((t) => t.trial) }, ctx)),
   )
   const processOf = (name: string): string => r.plans.find((p) => p.name === name)?.variant?.of ?? name
   const targets = r.plans.map((p) => {
@@ -148,6 +190,9 @@ export function assembleResults(r: RunRecord): BenchResults {
     targets,
     cells,
     micro,
-    ratios: evaluateRequirements({ cells, micro }),
+    ceiling,
+    machine,
+    latencyCurves: r.latencyCurves,
+    ratios: evaluateRequirements({ cells, micro, seed: r.settings.seed }),
   }
 }

@@ -28,10 +28,12 @@ export interface MicroResult {
 
 export interface MicroReport {
   readonly results: readonly MicroResult[]
-  /** offload path mean / bare piscina.run mean: the median over the paired rounds. */
+  /** offload path median / bare piscina.run median: the median over the paired rounds. */
   readonly offloadVsPiscina: number | undefined
   /** The ratio in each round, in order. */
   readonly offloadVsPiscinaRounds: readonly number[]
+  /** Each round trip's median µs per call in each round, by name. */
+  readonly roundsP50Us: Readonly<Record<string, readonly number[]>>
 }
 
 /**
@@ -83,9 +85,12 @@ const PISCINA = 'bare piscina.run round trip'
 
 /**
  * `rounds`: the round trips (offload path and its floors) run in that many short rounds, in a
- * rotating order, and the ratio is the median of the per-round ratios: the two are measured side
- * by side each time, so drift on a shared machine hits both alike. The table shows the round whose
- * ratio is nearest the median.
+ * rotating order, and the ratio is the median of the per-round ratios of MEDIANS: round trips are
+ * heavy-tailed (a GC pause or a descheduled worker is a sample 100× the rest), and a ratio of means
+ * moved with whichever round caught one. The two are measured side by side each time, so drift on
+ * a shared machine hits both alike. The first round is a warm-up and is not counted: it always read
+ * highest (the worker's code not yet compiled). The table shows the round whose ratio is nearest the
+ * median, and every round's median per round trip.
  */
 export async function runMicro(timeMs: number, rounds = 1): Promise<MicroReport> {
   const open = targets[MICRO_TARGET]?.inProcess
@@ -133,30 +138,34 @@ export async function runMicro(timeMs: number, rounds = 1): Promise<MicroReport>
     ]
     for (const [name, group] of trips) groups.set(name, group)
     const perRound: { ratio: number; rows: MicroResult[] }[] = []
-    for (let r = 0; r < rounds; r++) {
+    // Round 0 warms the workers and is dropped (see above).
+    for (let r = 0; r <= rounds; r++) {
       // A long first warm-up: the offload path runs code in the worker that has to be JIT-compiled,
       // and short runs overstate its cost (measured: 1.73× at 150 ms, 1.27× at 1 s per task).
-      const bench = new Bench({ time: timeMs, warmupTime: r === 0 ? 300 : 100 })
+      const bench = new Bench({ time: timeMs, warmupTime: r === 0 ? 300 : 50 })
       for (let i = 0; i < trips.length; i++) {
         const [name, , fn] = trips[(i + r) % trips.length] as (typeof trips)[number]
         bench.add(name, fn)
       }
       await bench.run()
       const rows = summarize(bench, groups).sort((a, b) => trips.findIndex((t) => t[0] === a.name) - trips.findIndex((t) => t[0] === b.name))
-      const mean = (name: string) => rows.find((x) => x.name === name)?.meanUs
-      const offload = mean(OFFLOAD)
-      const floor = mean(PISCINA)
+      if (r === 0) continue
+      const p50 = (name: string) => rows.find((x) => x.name === name)?.p50Us
+      const offload = p50(OFFLOAD)
+      const floor = p50(PISCINA)
       if (offload !== undefined && floor) perRound.push({ ratio: offload / floor, rows })
       else perRound.push({ ratio: Number.NaN, rows })
     }
     const ratios = perRound.map((p) => p.ratio).filter(Number.isFinite)
     const mid = median(ratios)
     const shown = perRound.reduce((best, p) => (Math.abs(p.ratio - mid) < Math.abs(best.ratio - mid) ? p : best), perRound[0] as (typeof perRound)[number])
-    const round2 = (x: number) => Math.round(x * 100) / 100
+    const round3 = (x: number) => Math.round(x * 1000) / 1000
+    const roundsP50Us = Object.fromEntries(trips.map(([name]) => [name, perRound.flatMap((p) => p.rows.filter((x) => x.name === name && x.p50Us !== undefined).map((x) => x.p50Us as number))]))
     return {
       results: [...results.slice(0, 2), ...shown.rows, ...results.slice(2)],
-      offloadVsPiscina: Number.isFinite(mid) ? round2(mid) : undefined,
-      offloadVsPiscinaRounds: ratios.map(round2),
+      offloadVsPiscina: Number.isFinite(mid) ? round3(mid) : undefined,
+      offloadVsPiscinaRounds: ratios.map(round3),
+      roundsP50Us,
     }
   } finally {
     await Promise.allSettled(closing.map(async (close) => close()))

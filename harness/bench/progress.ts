@@ -33,7 +33,8 @@ export function progressDisplay(out: NodeJS.WriteStream = process.stderr): Bench
         end()
         out.write(`  ✗ ${i.scenario} · ${i.target} · trial ${t.trial}: ${t.state === 'skipped' ? t.reason : t.error}\n`)
       } else if (!tty) {
-        out.write(`  ${i.scenario} · ${i.target} · ${Math.round(t.rps)} req/s, p99 ${t.latency.p99} ms${t.ping ? `, ping p99 ${t.ping.p99} ms` : ''}${t.loadgenSaturated ? ' (load generator saturated)' : ''}\n`)
+        const ping = t.ping ? `, pings ${t.ping.target.served}/${t.ping.target.scheduled} served, stall ${Math.round(t.ping.target.stallMaxMs)} ms` : ''
+        out.write(`  ${i.scenario} · ${i.target} · ${Math.round(t.rps)} req/s${ping}${t.loadgen.saturated ? ' (load generator saturated)' : ''}${t.drain.quiet ? '' : ' (target never idle before the trial)'}\n`)
       }
     },
     targetFailed(name, why) {

@@ -17,7 +17,7 @@ import { spawnTarget, type SpawnedTarget } from '../spawn-target.ts'
 import { assembleResults, microFrom, verificationFrom, type CellTrial, type RunOutcome } from './assemble.ts'
 import type { ExternalTarget } from './config.ts'
 import { LoadGenerator } from './loadgen.ts'
-import { runMicro } from './micro.ts'
+import { runMicroProcess } from './micro-process.ts'
 import { cpuPlan, pin, type CpuPlan } from './pinning.ts'
 import { planTargets, type TargetPlan } from './plan.ts'
 import { trialsFor, type BenchSettings } from './profiles.ts'
@@ -65,7 +65,7 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
     if (cpus.available && loadgen.pid !== undefined) pin({ pid: loadgen.pid }, cpus.loadgen)
     starts = await startTargets(plans, cpus, events, processes)
     verifications = await verifyTargets(plans, starts, settings.verifySuites, events, signal)
-    micro = await microBenchmarks(settings, events, signal)
+    micro = await microBenchmarks(settings, cpus, events, signal)
     await runLoad({ settings, plans, scenarios, starts, cpus, loadgen, events, ...(signal && { signal }) }, (t) => trials.push(t))
     if (signal?.aborted) outcome = { state: 'interrupted' }
   } catch (err) {
@@ -147,12 +147,14 @@ async function verifyTargets(plans: readonly TargetPlan[], starts: ReadonlyMap<s
 }
 
 /** The micro-benchmarks, with the targets idle; undefined when they were not run. */
-async function microBenchmarks(settings: BenchSettings, events: BenchEvents, signal?: AbortSignal): Promise<Micro | undefined> {
+async function microBenchmarks(settings: BenchSettings, cpus: CpuPlan, events: BenchEvents, signal?: AbortSignal): Promise<Micro | undefined> {
   if (settings.microTimeMs === 0 || signal?.aborted) return undefined
-  events.phase?.('micro', 'dispatch, coercion and extraction micro-benchmarks (tinybench)')
-  const rounds = settings.profile === 'quick' ? 3 : 5
+  events.phase?.('micro', 'dispatch, coercion and extraction micro-benchmarks (tinybench), pinned, with the targets\' flags')
+  // Many short rounds: the ratio's interval comes from the spread between rounds.
+  const rounds = settings.profile === 'quick' ? 4 : 10
   try {
-    return microFrom(await runMicro(settings.microTimeMs, rounds), rounds)
+    const run = await runMicroProcess(settings.microTimeMs, rounds, cpus.available ? cpus.target : undefined, 300_000)
+    return microFrom(run, rounds, settings.seed)
   } catch (err) {
     return { state: 'errored', error: (err as Error).message }
   }

@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { BenchResults, CaseResult } from '../../harness/results/schema.ts'
+import type { BenchResults, CaseResult, Ratio } from '../../harness/results/schema.ts'
 import { escapeHtml as h } from '../escape.ts'
 import type { Renderer } from '../renderer.ts'
-import { bytes, fmt, perTrial, VERDICT_COLORS } from './format.ts'
+import { bytes, cellFlags, fmt, perTrial, pingText, REQUIREMENT_MARKS, rpsText, VERDICT_COLORS, withInterval } from './format.ts'
+import { runConditions } from './markdown.ts'
 import { conformanceOf, mustFailuresOf } from './verification.ts'
 
 const require = createRequire(import.meta.url)
@@ -38,10 +39,10 @@ interface PageData {
   cores: number
   scenarios: { id: string }[]
   cells: { target: string; scenario: string; median?: unknown; spread?: unknown }[]
-  pingTimelines: { target: string; p99: number; points: [number, number][] }[]
+  pingTimelines: { target: string; label: string; points: [number, number][]; control: boolean }[]
   cpu: { target: string; rps: number | null; cores: number | null }[]
   memory: { target: string; mib: number }[]
-  micro: { name: string; group: string; meanUs: number }[]
+  micro: { name: string; group: string; p50Us: number }[]
   cases: Record<string, Omit<CaseResult, 'durationMs' | 'suite'> & { target: string }>
 }
 
@@ -54,15 +55,21 @@ function pageData(r: BenchResults): PageData {
     }
   }
   const medianOf = (c: BenchResults['cells'][number]) => (c.state === 'ok' ? c.median : undefined)
-  const pingTimelines = r.cells
-    .filter((c) => c.scenario === 'ping-under-sync-blocking' && medianOf(c)?.ping)
-    .map((c) => ({ target: c.target, p99: medianOf(c)?.ping?.p99 ?? 0, points: (c.trials.flatMap((t) => (t.state === 'ok' && t.ping ? [t.ping] : []))[0]?.timeline ?? []).map(([at, ms]) => [at, ms] as [number, number]) }))
+  // Each target's first probed trial, and the control server's pings of that same trial.
+  const pingTimelines = r.cells.flatMap((c) => {
+    if (c.state !== 'ok' || c.ping === undefined) return []
+    const first = c.trials.flatMap((t) => (t.state === 'ok' && t.ping ? [t.ping] : []))[0]
+    if (first === undefined) return []
+    const points = (p: { timeline: readonly (readonly [number, number, number])[] }) => p.timeline.map(([at, ms]) => [at, ms] as [number, number])
+    const own = { target: c.target, label: `${c.target}: ${c.scenario} (stall ${fmt(first.target.stallMaxMs)} ms, ${first.target.served}/${first.target.scheduled} served)`, points: points(first.target), control: false }
+    return first.control === undefined ? [own] : [own, { target: c.target, label: `control beside ${c.target} (p99 ${fmt(first.control.latency.p99, 2)} ms)`, points: points(first.control), control: true }]
+  })
   const cpu = r.cells.filter((c) => c.scenario === 'cpu-sync').map((c) => ({ target: c.target, rps: medianOf(c)?.rps ?? null, cores: medianOf(c)?.targetCpuCores ?? null }))
   const memory = targets
     .map((t) => ({ target: t, mib: Math.max(0, ...r.cells.filter((c) => c.target === t).map((c) => (medianOf(c)?.targetPeakRssBytes ?? 0) / 2 ** 20)) }))
     .filter((m) => m.mib > 0)
     .map((m) => ({ ...m, mib: Math.round(m.mib) }))
-  const micro = r.micro.state === 'ok' ? r.micro.results.flatMap((m) => (m.state === 'ok' ? [{ name: m.name, group: m.group, meanUs: m.meanUs }] : [])) : []
+  const micro = r.micro.state === 'ok' ? r.micro.results.flatMap((m) => (m.state === 'ok' ? [{ name: m.name, group: m.group, p50Us: m.p50Us }] : [])) : []
   return {
     targets,
     cores: r.environment.cores,
@@ -96,25 +103,38 @@ function conformanceMatrix(r: BenchResults): string {
   return `<div class="matrix"><table class="conf"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`
 }
 
+const VERDICT_CLASS: Record<Ratio['verdict'], string> = { met: 'met', 'not met': 'unmet', inconclusive: 'unsure', invalid: 'unmet', 'not measured': 'unknown' }
+
 function ratiosTable(r: BenchResults): string {
-  const rows = r.ratios.map((x) => `<tr class="${x.met === null ? 'unknown' : x.met ? 'met' : 'unmet'}"><td>${h(x.description)}</td><td class="num">${fmt(x.value, 3)}</td><td class="num">${perTrial(x.perTrial)}</td><td>${x.comparator} ${x.threshold}</td><td>${x.met === null ? 'not measured' : x.met ? '✓ met' : '✗ not met'}</td></tr>`)
-  return `<table><thead><tr><th>requirement</th><th>measured</th><th title="each trial's ratio; trials of both sides ran moments apart">per trial</th><th>needs</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  const rows = r.ratios.map(
+    (x) =>
+      `<tr class="${VERDICT_CLASS[x.verdict]}"><td>${h(x.description)}</td><td class="num">${withInterval(x.value, x.interval, 3)}</td><td>${x.comparator} ${x.threshold}</td><td class="num" title="${h(perTrial(x.perTrial))}">${x.perTrial?.length ?? 0}</td><td>${h(x.why)}</td><td class="verdict">${h(REQUIREMENT_MARKS[x.verdict])}</td></tr>`,
+  )
+  return `<table><thead><tr><th>requirement</th><th>measured [95% interval]</th><th>needs</th><th title="paired trials or rounds the interval comes from; hover for the values">n</th><th>how</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
 }
 
 function cellsTable(r: BenchResults): string {
   const rows = r.cells.map((c) => {
-    if (c.state !== 'ok') return `<tr class="bad"><td>${h(c.scenario)}</td><td>${h(c.target)}</td><td colspan="8">${h(c.state)}: ${h(c.state === 'errored' ? c.error : c.reason)}</td></tr>`
+    if (c.state !== 'ok') return `<tr class="bad"><td>${h(c.scenario)}</td><td>${h(c.target)}</td><td colspan="9">${h(c.state)}: ${h(c.state === 'errored' ? c.error : c.reason)}</td></tr>`
     const m = c.median
-    return `<tr><td>${h(c.scenario)}</td><td>${h(c.target)}</td><td class="num">${fmt(m.rps)}</td><td class="num">${fmt(c.spread.rps[0])}–${fmt(c.spread.rps[1])}</td><td class="num">${fmt(m.p50)}</td><td class="num">${fmt(m.p99)}</td><td class="num">${m.ping ? fmt(m.ping.p99) : ''}</td><td class="num">${m.errors + m.timeouts} / ${m.non2xx} / ${m.mismatches}</td><td class="num">${fmt(m.targetCpuCores, 2)}</td><td class="num">${bytes(m.targetPeakRssBytes)}</td></tr>`
+    const t = c.totals
+    const flags = cellFlags(c)
+    const ping = c.ping === undefined ? '' : `${h(pingText(c.ping.target))}${c.ping.control ? `<br><span class="note">control p99 ${fmt(c.ping.control.latency.p99, 2)} ms</span>` : ''}`
+    return `<tr${flags.length > 0 ? ' class="flagged"' : ''}><td>${h(c.scenario)}</td><td>${h(c.target)}</td><td class="num">${h(rpsText(c))}</td><td class="num">${fmt(c.spread.rps[0])}–${fmt(c.spread.rps[1])}</td><td class="num">${fmt(m.closedLoop.p50)} / ${fmt(m.closedLoop.p99)}</td><td>${ping}</td><td class="num">${t.errors} / ${t.timeouts} / ${t.non2xx} / ${t.mismatches}</td><td class="num">${fmt(m.targetCpuCores, 2)}</td><td class="num">${bytes(m.targetPeakRssBytes)}</td><td>${flags.map(h).join('<br>')}</td></tr>`
   })
-  return `<table><thead><tr><th>scenario</th><th>target</th><th>req/s</th><th>min–max</th><th>p50 ms</th><th>p99 ms</th><th>ping p99 ms</th><th>errors / non-2xx / mismatches</th><th>CPU cores</th><th>peak RSS</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  return `<table><thead><tr><th>scenario</th><th>target</th><th>req/s [95% interval]</th><th>min–max</th><th>closed-loop p50 / p99 ms</th><th>pings</th><th>errors / timeouts / non-2xx / mismatches (sums)</th><th>CPU cores</th><th>peak RSS</th><th>flags</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+}
+
+/** The run conditions as HTML list items (the Markdown renderer's lines, which carry no HTML). */
+function conditionsList(r: BenchResults): string {
+  return `<ul class="note">${runConditions(r).map((line) => `<li>${h(line.replace(/^- /, '').replace(/\*\*/g, ''))}</li>`).join('')}</ul>`
 }
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1180px;padding:16px 24px;color:#222}
 h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}h3{font-size:14px;margin:8px 0}
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #e0e0e0;padding:3px 6px;text-align:left;vertical-align:top}th{background:#f5f5f5}
-td.num{text-align:right;font-variant-numeric:tabular-nums}.met td:last-child{color:#2e7d32;font-weight:600}.unmet td:last-child{color:#c62828;font-weight:600}tr.bad td{color:#c62828}
+td.num{text-align:right;font-variant-numeric:tabular-nums}.met td.verdict{color:#2e7d32;font-weight:600}.unmet td.verdict{color:#c62828;font-weight:600}.unsure td.verdict{color:#ef6c00;font-weight:600}tr.flagged td:last-child{color:#ef6c00}tr.bad td{color:#c62828}
 .env{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}.env div:nth-child(odd){color:#666}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:16px}.chart{position:relative;height:240px}.chart.tall{height:320px}
 .matrix{max-height:520px;overflow:auto;border:1px solid #ddd}.conf td.v{cursor:pointer;color:#fff;font-weight:600;font-size:11px;text-align:center}.conf td.id{font-family:ui-monospace,monospace;font-size:12px}
@@ -148,13 +168,16 @@ export function renderHtml(r: BenchResults): string {
 <div>OS / Node</div><div>${h(e.platform)} ${h(e.osRelease)} · Node ${h(e.node)}</div>
 <div>unblocked</div><div>${h(e.unblocked)}${e.gitCommit ? ` · commit ${h(e.gitCommit.slice(0, 12))}` : ''}</div>
 <div>load generator</div><div>${h(e.loadGenerator.tool)} ${h(e.loadGenerator.version)}, ${h(e.loadGenerator.process)}</div>
-<div>profile</div><div>${h(r.settings.profile)}: ${r.settings.trials} trial(s) of ${r.settings.durationSec} s, ${r.settings.warmupSec} s warm-up before each cell's first trial, trials interleaved across targets (and json-async with json-sync); a ratio is the median of its per-trial ratios</div>
+<div>profile</div><div>${h(r.settings.profile)}: ${h([...new Set(r.scenarios.map((s) => s.trials))].sort((a, b) => b - a).join(' or '))} trials of ${r.settings.durationSec} s per cell, ${r.settings.warmupSec} s warm-up before each cell's first trial, the target drained before every trial, trials interleaved across targets (and json-async with json-sync) in a shuffled order (seed ${r.settings.seed}); a ratio is the median of its per-trial ratios, with a bootstrap 95% interval</div>
 <div>CPU placement</div><div>${h(r.settings.pinning.note)}</div>
 </div>
 <table><thead><tr><th>target</th><th>framework</th><th>state</th><th>MUST failures in verification</th></tr></thead><tbody>${targetRows.join('')}</tbody></table>
 
 <h2>Requirements</h2>
+<p class="note">Met or not met only when the whole 95% interval is on one side of the bound; otherwise inconclusive, with the trials that would resolve it.</p>
 ${ratiosTable(r)}
+<h3>Run conditions</h3>
+${conditionsList(r)}
 
 <h2>Conformance</h2>
 <p class="note">Targets × cases from the verification before loading. Click a cell for expected vs actual.</p>
@@ -166,12 +189,12 @@ ${conformanceMatrix(r)}
 <p class="note">Median of the trials; whiskers span the fastest and slowest trial.</p>
 <div class="grid">${scenarioCharts}</div>
 
-<h2>Latency percentiles</h2>
-<p class="note">From the load generator's closed-loop clients (p50 … max, log scale). For latency other requests see, read the ping timeline.</p>
+<h2>Closed-loop latency percentiles</h2>
+<p class="note">From the load generator's closed-loop connections (p50 … max, log scale): each connection waits for its reply before sending again, so these restate throughput and hide stalls. For the latency other requests see, read the pings and the open-loop curves.</p>
 <div class="grid">${latencyCharts}</div>
 
 <h2>Ping latency while sync handlers block</h2>
-<p class="note">ping-under-sync-blocking: /ping every 10 ms, each measured from its scheduled send time (no coordinated omission). A flat line near the bottom is a free event loop; a sawtooth climbing to hundreds of ms is a loop blocked by sync handlers.</p>
+<p class="note">ping-under-sync-blocking: /ping every 10 ms from the prober's own process, each measured from its scheduled send time (no coordinated omission), with an idle control server pinged at the same moments (dashed): the prober's own noise. A flat line near the control is a free event loop; a sawtooth climbing to hundreds of ms is a loop blocked by sync handlers. Failed and unanswered pings count with the time they waited.</p>
 <div class="chart tall"><canvas id="ping-timeline"></canvas></div>
 
 <div class="grid">
@@ -180,7 +203,7 @@ ${conformanceMatrix(r)}
 </div>
 
 <h2>Micro-benchmarks</h2>
-<p class="note">Per-call cost, measured in one run (tinybench): dispatch paths against their floors (grey), coercion and extraction.</p>
+<p class="note">Per-call cost, measured in one run (tinybench) in a child process pinned like the targets and run with their V8 flags: median µs per call of dispatch paths against their floors (grey), coercion and extraction; round trips over several rounds, whose spread the Markdown summary lists.</p>
 <div class="chart tall"><canvas id="micro"></canvas></div>
 
 <h2>All cells</h2>

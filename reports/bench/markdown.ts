@@ -3,18 +3,33 @@ import type { BenchResults } from '../../harness/results/schema.ts'
 import { VERDICTS } from '../../scenarios/types.ts'
 import { escapeMarkdownCell as cell } from '../escape.ts'
 import type { Renderer } from '../renderer.ts'
-import { bytes, fmt, perTrial } from './format.ts'
+import { bytes, cellFlags, fmt, pingText, REQUIREMENT_MARKS, rpsText, withInterval } from './format.ts'
 import { conformanceOf, mustFailuresOf, verificationOf } from './verification.ts'
+
+/** How the run's instruments fared: the generator's ceiling, the prober's noise, the machine. */
+export function runConditions(r: BenchResults): string[] {
+  const L: string[] = []
+  const c = r.ceiling
+  L.push(c.state === 'ok' ? `- **Load generator ceiling** (${cell(c.driver)} against a no-op server, ${c.connections} connections): ${fmt(c.rps)} req/s (trials ${c.perTrial.map((x) => fmt(x)).join(', ')}). A cell within 90% of it reads "≥ N": the generator may be what stopped it.` : `- **Load generator ceiling**: ${c.state} — ${cell(c.state === 'errored' ? c.error : c.reason)}`)
+  const m = r.machine
+  const probe = m.probeMs === undefined ? 'not measured' : `median ${fmt(m.probeMs.median, 2)} ms, ${fmt(m.probeMs.min, 2)}–${fmt(m.probeMs.max, 2)} ms`
+  L.push(`- **Machine speed** (${cell(m.probe)}): ${probe}; ${m.slowedTrials} trial(s) at ≥ ${m.slowFactor}× the median (slowed machine)${m.loadavg1 ? `; load average ${fmt(m.loadavg1[0], 2)}–${fmt(m.loadavg1[1], 2)}` : ''}${m.stealPctMax !== undefined ? `; steal up to ${fmt(m.stealPctMax, 1)}%` : ''}.`)
+  const controls = r.cells.flatMap((x) => (x.state === 'ok' && x.ping?.control ? [{ target: x.target, control: x.ping.control }] : []))
+  if (controls.length > 0) L.push(`- **Prober noise** (an idle control server pinged at the same moments as each target): control p99 ${controls.map((x) => `${fmt(x.control.latency.p99, 2)} ms beside ${cell(x.target)}`).join(', ')}.`)
+  return L
+}
 
 export function renderSummary(r: BenchResults): string {
   const L: string[] = []
   const e = r.environment
   L.push(`## unblocked bench — ${r.createdAt.slice(0, 16).replace('T', ' ')} UTC`, '')
-  L.push(`${cell(e.cpuModel)}, ${e.cores} cores, ${Math.round(e.memoryBytes / 2 ** 30)} GiB · Node ${cell(e.node)} · ${r.settings.profile} profile: ${r.settings.trials} trial(s) × ${r.settings.durationSec} s, ${r.settings.warmupSec} s warm-up per cell · ${cell(r.settings.pinning.note)}${r.state === 'complete' ? '' : ` · **run ${r.state}**`}`, '')
+  const trials = [...new Set(r.scenarios.map((s) => s.trials))].sort((a, b) => b - a).join(' or ')
+  L.push(`${cell(e.cpuModel)}, ${e.cores} cores, ${Math.round(e.memoryBytes / 2 ** 30)} GiB · Node ${cell(e.node)} · ${r.settings.profile} profile: ${trials} trials × ${r.settings.durationSec} s per cell, shuffled (seed ${r.settings.seed}), ${r.settings.warmupSec} s warm-up per cell, ${cell(r.settings.driver)} · ${cell(r.settings.pinning.note)}${r.state === 'complete' ? '' : ` · **run ${r.state}**`}`, '')
 
-  L.push('### Requirements', '', '| requirement | measured | per trial | |', '|---|---:|---:|---|')
-  for (const x of r.ratios) L.push(`| ${cell(x.description)} | ${fmt(x.value, 3)} | ${perTrial(x.perTrial)} | ${x.met === null ? '❔ not measured' : x.met ? '✅ met' : '❌ not met'} |`)
+  L.push('### Requirements', '', 'Each value with its 95% interval; met or not met only when the whole interval is on one side.', '', '| requirement | measured [95% interval] | verdict | how |', '|---|---:|---|---|')
+  for (const x of r.ratios) L.push(`| ${cell(x.description)} | ${withInterval(x.value, x.interval, 3)} | ${REQUIREMENT_MARKS[x.verdict]} | ${cell(x.why)} |`)
   L.push('')
+  L.push('### Run conditions', '', ...runConditions(r), '')
 
   L.push('### Conformance', '', `| target | ${VERDICTS.join(' | ')} | MUST failures |`, `|---|${VERDICTS.map(() => '---:').join('|')}|---|`)
   for (const t of r.targets) {
@@ -31,22 +46,31 @@ export function renderSummary(r: BenchResults): string {
   }
   L.push('')
 
-  L.push('### Load (median of trials; min–max in brackets)', '', '| scenario | target | req/s | p50 ms | p99 ms | ping p99 ms | errors | non-2xx | mismatches | CPU cores | peak RSS |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  L.push('### Load (median of trials [95% interval]; closed-loop latency restates throughput, see pings for stalls)', '', '| scenario | target | req/s | closed-loop p50 / p99 ms | pings | errors / timeouts / non-2xx / mismatches (sums) | CPU cores | peak RSS | flags |', '|---|---|---:|---:|---|---:|---:|---:|---|')
   for (const s of r.scenarios) {
     for (const c of r.cells.filter((x) => x.scenario === s.id)) {
       if (c.state !== 'ok') {
-        L.push(`| ${s.id} | ${cell(c.target)} | ${c.state}: ${cell(c.state === 'errored' ? c.error : c.reason)} | | | | | | | | |`)
+        L.push(`| ${s.id} | ${cell(c.target)} | ${c.state}: ${cell(c.state === 'errored' ? c.error : c.reason)} | | | | | | |`)
         continue
       }
       const m = c.median
-      const rps = `${fmt(m.rps)} [${fmt(c.spread.rps[0])}–${fmt(c.spread.rps[1])}]`
-      L.push(`| ${s.id} | ${cell(c.target)} | ${rps} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${m.ping ? fmt(m.ping.p99) : ''} | ${m.errors + m.timeouts} | ${m.non2xx} | ${m.mismatches} | ${fmt(m.targetCpuCores, 2)} | ${bytes(m.targetPeakRssBytes)} |`)
+      const t = c.totals
+      const ping = c.ping === undefined ? '' : `${pingText(c.ping.target)}${c.ping.control ? `; control p99 ${fmt(c.ping.control.latency.p99, 2)} ms` : ''}`
+      L.push(`| ${s.id} | ${cell(c.target)} | ${rpsText(c)} | ${fmt(m.closedLoop.p50)} / ${fmt(m.closedLoop.p99)} | ${ping} | ${t.errors} / ${t.timeouts} / ${t.non2xx} / ${t.mismatches} | ${fmt(m.targetCpuCores, 2)} | ${bytes(m.targetPeakRssBytes)} | ${cellFlags(c).map(cell).join('; ')} |`)
     }
   }
   L.push('')
   if (r.micro.state === 'ok') {
-    L.push('### Micro-benchmarks (µs per call)', '', '| benchmark | mean | p99 | ±% |', '|---|---:|---:|---:|')
-    for (const m of r.micro.results) L.push(m.state === 'ok' ? `| ${cell(m.name)} | ${fmt(m.meanUs, 3)} | ${fmt(m.p99Us, 3)} | ${fmt(m.rme, 2)} |` : `| ${cell(m.name)} | ${fmt(undefined)} | ${fmt(undefined)} | ${fmt(undefined)} |`)
+    const pinned = r.micro.process ? ` · ${r.micro.process.pinned === null ? 'not pinned' : `pinned to CPU ${r.micro.process.pinned}`}, ${cell(r.micro.process.flags)}` : ''
+    L.push(`### Micro-benchmarks (µs per call; ${r.micro.rounds} rounds${pinned})`, '', '| benchmark | median | p99 | median per round (min–max) |', '|---|---:|---:|---:|')
+    for (const m of r.micro.results) {
+      if (m.state !== 'ok') {
+        L.push(`| ${cell(m.name)} | errored: ${cell(m.error)} | | |`)
+        continue
+      }
+      const rounds = m.roundsP50Us === undefined ? '—' : `${fmt(Math.min(...m.roundsP50Us), 3)}–${fmt(Math.max(...m.roundsP50Us), 3)}`
+      L.push(`| ${cell(m.name)} | ${fmt(m.p50Us, 3)} | ${fmt(m.p99Us, 3)} | ${rounds} |`)
+    }
     L.push('')
   }
   const failed = r.targets.flatMap((t) => (t.state === 'ok' ? [] : [t]))

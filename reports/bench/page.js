@@ -72,11 +72,11 @@
       data: {
         labels: ['p50', 'p90', 'p99', 'p99.9', 'max'],
         datasets: cells.filter(function (c) { return c.median }).map(function (c) {
-          var m = c.median
+          var m = c.median.closedLoop
           return { label: c.target, data: [m.p50, m.p90, m.p99, m.p999, m.max].map(function (v) { return Math.max(v, 0.01) }), borderColor: color(c.target), backgroundColor: color(c.target) }
         }),
       },
-      options: { scales: { y: { type: 'logarithmic', title: { display: true, text: 'latency, ms (log)' } } } },
+      options: { scales: { y: { type: 'logarithmic', title: { display: true, text: 'closed-loop latency, ms (log)' } } } },
     })
   })
 
@@ -84,7 +84,7 @@
     type: 'scatter',
     data: {
       datasets: data.pingTimelines.map(function (p) {
-        return { label: p.target + ' (p99 ' + p.p99 + ' ms)', data: p.points.map(function (x) { return { x: x[0], y: Math.max(x[1], 0.1) } }), borderColor: color(p.target), backgroundColor: color(p.target), pointRadius: 2, showLine: true }
+        return { label: p.label, data: p.points.map(function (x) { return { x: x[0], y: Math.max(x[1], 0.1) } }), borderColor: color(p.target), backgroundColor: color(p.target), borderDash: p.control ? [4, 4] : [], pointRadius: p.control ? 0 : 2, showLine: true }
       }),
     },
     options: { scales: { x: { title: { display: true, text: 'scheduled send time, ms into the trial' } }, y: { type: 'logarithmic', title: { display: true, text: 'ping latency from scheduled send, ms (log)' } } } },
@@ -115,7 +115,7 @@
     type: 'bar',
     data: {
       labels: data.micro.map(function (m) { return m.name }),
-      datasets: [{ label: 'µs per call (mean)', data: data.micro.map(function (m) { return m.meanUs }), backgroundColor: data.micro.map(function (m) { return m.group === 'floor' ? '#9e9e9e' : m.group === 'dispatch' ? '#1f77b4' : '#2ca02c' }) }],
+      datasets: [{ label: 'µs per call (median)', data: data.micro.map(function (m) { return m.p50Us }), backgroundColor: data.micro.map(function (m) { return m.group === 'floor' ? '#9e9e9e' : m.group === 'dispatch' ? '#1f77b4' : '#2ca02c' }) }],
     },
     options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { type: 'logarithmic', title: { display: true, text: 'µs per call (log); grey = floors' } } } },
   })
