@@ -39,20 +39,23 @@ it('measures a target with known behaviour and validates bodies during the load'
   const okCell = ok(results.cells.find((c) => c.target === 'ok'))
   // 5 connections, each request waits 20 ms: at most 250 requests/s, whatever the machine's load.
   expect(okCell.median.rps).toBeLessThanOrEqual(260)
-  expect(okCell.median.p50).toBeGreaterThanOrEqual(19)
+  expect(okCell.median.closedLoop.p50).toBeGreaterThanOrEqual(19)
   // How far below 250 it lands depends on how busy the two cores are (parallel test files once
   // brought it to 87), so the lower side is checked by Little's law instead of a fixed floor: a
   // closed loop of 5 connections completes 5 requests per mean latency. A counting bug (requests
   // lost, wrong duration) breaks that identity on a fast machine and on a starved one alike.
   const trial = okTrials(okCell)[0]
-  const littles = 5 / ((trial?.latency.mean ?? Infinity) / 1000)
+  const littles = 5 / ((trial?.closedLoop.mean ?? Infinity) / 1000)
   expect(trial?.rps).toBeGreaterThan(0.75 * littles)
   expect(trial?.rps).toBeLessThan(1.25 * littles)
   expect(okCell.median.rps).toBeGreaterThan(20)
-  expect(okCell.median.mismatches).toBe(0)
+  expect(okCell.totals.mismatches).toBe(0)
+  expect(okCell.invalid).toBeUndefined()
   expect(trial?.loadgen.cpuPct).toBeGreaterThan(0)
+  expect(trial?.drain.quiet).toBe(true)
   const wrong = ok(results.cells.find((c) => c.target === 'wrong'))
-  expect(wrong.median.mismatches).toBeGreaterThan(50) // every response failed validation
+  expect(wrong.totals.mismatches).toBeGreaterThan(50) // every response failed validation
+  expect(wrong.invalid).toMatch(/wrong answer\(s\) in \d+ requests/)
   // verified first, and marked: the fixture implements almost nothing of the contract
   const verified = results.targets.find((t) => t.name === 'ok')
   expect(verified?.state === 'ok' && verified.verification.state === 'ok' ? verified.verification.mustFailures.length : 0).toBeGreaterThan(0)
@@ -77,7 +80,7 @@ it('a target that crashes mid-scenario is recorded and the run goes on; what was
   const out = mkdtempSync(join(tmpdir(), 'unblocked-bench-'))
   const { latest } = await writeResults(results, out)
   const written = parseResults(JSON.parse(readFileSync(join(latest, 'results.json'), 'utf8')))
-  expect(written.schemaVersion).toBe(2)
+  expect(written.schemaVersion).toBe(3)
   expect(written.cells).toHaveLength(2)
   expect(written).toEqual(results)
 })

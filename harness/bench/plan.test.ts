@@ -43,6 +43,12 @@ describe('the plan of built-in targets, from the registry', () => {
     expect(plans[0]?.command).toBe(builtInCommand('reference'))
   })
 
+  it('a floor target runs only in its own scenarios, unverified, and not at all when none is selected', () => {
+    const plans = planTargets(settings('reference,node-http', 'json-async,json-sync'), [])
+    expect(plans.find((p) => p.name === 'node-http')).toMatchObject({ scenarios: ['json-async'], verify: false })
+    expect(planTargets(settings('reference,node-http', 'cpu-sync'), []).map((p) => p.name)).toEqual(['reference'])
+  })
+
   it('no variant without its host', () => {
     expect(planTargets(settings('express', 'json-async'), []).map((p) => p.name)).toEqual(['express'])
   })

@@ -3,18 +3,25 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadExternalTargets } from './config.ts'
-import { buildSettings } from './profiles.ts'
+import { buildSettings, trialsFor } from './profiles.ts'
 
 describe('profiles and overrides', () => {
-  it('default: 3 trials, every scenario and built-in target, full verification', () => {
+  it('default: 10 paired 1 s trials where a requirement reads, 3 elsewhere, every scenario and built-in target, full verification', () => {
     const s = buildSettings({})
-    expect(s).toMatchObject({ profile: 'default', trials: 3, durationSec: 2, warmupSec: 1, targets: ['reference', 'express', 'fastify', 'fastify-piscina'] })
+    expect(s).toMatchObject({ profile: 'default', trials: 3, durationSec: 1, warmupSec: 1, driver: 'autocannon', targets: ['reference', 'express', 'fastify', 'fastify-piscina', 'node-http'] })
+    expect(s.trialsByScenario).toEqual({ 'json-async': 10, 'json-sync': 10, 'cpu-sync': 10, 'ping-under-sync-blocking': 10 })
+    expect(trialsFor(s, 'io-wait-sync')).toBe(3)
     expect(s.scenarios).toHaveLength(7)
     expect(s.verifySuites).toContain('blocking')
+    expect(s.openLoop).toEqual({ scenarios: ['json-async'], fractions: [0.25, 0.5, 0.75], durationSec: 1 })
+    expect(Number.isInteger(s.seed)).toBe(true)
   })
-  it('quick: 1 trial of 1 s, verification without the slow suites; overrides win', () => {
-    expect(buildSettings({ quick: true })).toMatchObject({ profile: 'quick', trials: 1, durationSec: 1, verifySuites: ['coercion', 'extraction', 'errors'] })
-    expect(buildSettings({ quick: true, trials: '2', duration: '3', connections: '8', targets: 'express', scenarios: 'json-sync' })).toMatchObject({ trials: 2, durationSec: 3, connections: 8, targets: ['express'], scenarios: ['json-sync'] })
+  it('quick: 3 trials where a requirement reads, 1 elsewhere, verification without the slow suites; overrides win', () => {
+    const q = buildSettings({ quick: true, seed: '5' })
+    expect(q).toMatchObject({ profile: 'quick', trials: 1, durationSec: 1, seed: 5, verifySuites: ['coercion', 'extraction', 'errors'], openLoop: undefined })
+    expect(trialsFor(q, 'json-async')).toBe(3)
+    const o = buildSettings({ quick: true, trials: '2', duration: '3', connections: '8', targets: 'express', scenarios: 'json-sync' })
+    expect(o).toMatchObject({ trials: 2, durationSec: 3, connections: 8, targets: ['express'], scenarios: ['json-sync'], trialsByScenario: { 'json-sync': 2 } })
   })
   it.each([
     [{ trials: '0' }, '--trials must be an integer ≥ 1, got "0"'],
@@ -27,7 +34,7 @@ describe('profiles and overrides', () => {
     expect(() => buildSettings(o)).toThrow(message)
   })
   it('external targets are appended and may be selected by name', () => {
-    expect(buildSettings({}, ['fastapi']).targets).toEqual(['reference', 'express', 'fastify', 'fastify-piscina', 'fastapi'])
+    expect(buildSettings({}, ['fastapi']).targets).toEqual(['reference', 'express', 'fastify', 'fastify-piscina', 'node-http', 'fastapi'])
     expect(buildSettings({ targets: 'fastapi' }, ['fastapi']).targets).toEqual(['fastapi'])
   })
 })
