@@ -1,12 +1,10 @@
 /**
- * The load-generator process: autocannon for the load, plus the open-loop /ping prober when the
- * scenario asks for one. It runs apart from the bench and from the target, so its own CPU use is
- * measured (and reported) instead of silently capping the numbers.
+ * The load-generator process: autocannon, and only the load. It runs apart from the bench and
+ * from the target, so its own CPU use is measured (and reported) instead of silently capping the
+ * numbers. The /ping prober has a process of its own (prober/): pinging from this busy loop
+ * measured the loop's own noise.
  */
 import autocannon from 'autocannon'
-import { TargetClient } from '../../scenarios/client.ts'
-import { probeDuring } from '../../scenarios/prober.ts'
-import { summarizeMs } from './latency.ts'
 import type { ChildMessage, LoadJob, LoadResult } from './loadgen-protocol.ts'
 import { scenarioById } from './scenarios.ts'
 
@@ -50,22 +48,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
   }
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
-  let ping: LoadResult['ping']
-  let result: autocannon.Result
-  if (job.ping) {
-    const client = new TargetClient(job.url, job.timeoutSec * 1000)
-    try {
-      const { probe, result: load } = await probeDuring(client, () => cannon(job, job.durationSec, scenario.check), { intervalMs: job.ping.intervalMs })
-      if (load.status === 'rejected') throw load.reason
-      result = load.value
-      const ok = probe.samples.filter((s) => s.ok).map((s) => s.ms)
-      ping = { ...summarizeMs(ok.length > 0 ? ok : [0]), sent: probe.sent, failed: probe.failed, timeline: probe.samples.map((s) => [s.at, s.ms, s.ok ? 1 : 0]) }
-    } finally {
-      await client.close()
-    }
-  } else {
-    result = await cannon(job, job.durationSec, scenario.check)
-  }
+  const result = await cannon(job, job.durationSec, scenario.check)
   const wallMs = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
   const cpuMs = (cpu.user + cpu.system) / 1000
@@ -83,7 +66,6 @@ async function run(job: LoadJob): Promise<LoadResult> {
     non2xx: result.non2xx,
     mismatches: result.mismatches,
     statusCodes,
-    ...(ping && { ping }),
     loadgen: { cpuMs, cpuPct: Math.round((cpuMs / wallMs) * 1000) / 10 },
   }
 }

@@ -9,7 +9,6 @@ export interface LoadJob {
   readonly warmupSec: number
   /** Scenario id; the child looks its response check up by id (functions do not cross processes). */
   readonly scenario: string
-  readonly ping?: { intervalMs: number }
   /** Per-request timeout, s. */
   readonly timeoutSec: number
 }
@@ -34,8 +33,6 @@ export interface LoadResult {
   readonly non2xx: number
   readonly mismatches: number
   readonly statusCodes: Record<string, number>
-  /** Open-loop ping latency, ms from each ping's scheduled send time. */
-  readonly ping?: LatencySummary & { sent: number; failed: number; timeline: [number, number, number][] }
   /** CPU the load generator itself used during the measured run. */
   readonly loadgen: { cpuMs: number; cpuPct: number }
 }

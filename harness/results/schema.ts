@@ -97,8 +97,8 @@ const Pinned = z.object({ target: z.string(), loadgen: z.string() }).nullable()
 /**
  * One probed server during one trial (the target, or the idle control server the prober pings
  * at the same moments to measure its own noise). Every scheduled ping counts: a ping answered
- * with an error or not at all is in `latency` with the time it waited (to its failure, or to the
- * end of the trial plus the deadline), never dropped.
+ * with an error or not at all is in `latency` with the time it waited (to its failure, or to its
+ * deadline, counted from its scheduled send time), never dropped.
  */
 export const PingSchema = z.object({
   intervalMs: z.number().positive(),
@@ -108,7 +108,7 @@ export const PingSchema = z.object({
   served: count,
   /** Answered otherwise, or the connection failed. */
   failed: count,
-  /** No answer within the deadline. */
+  /** No answer within the deadline (`deadlineMs` of the prober's job, 2 s by default) of its scheduled send time. */
   unanswered: count,
   /** From each ping's scheduled send time, over every scheduled ping. */
   latency: LatencySchema,
