@@ -23,7 +23,9 @@ import { planTargets, type TargetPlan } from './plan.ts'
 import { trialsFor, type BenchSettings } from './profiles.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
 import { scenarioBlocks, trialOrder } from './schedule.ts'
-import { runTrial } from './trial.ts'
+import { runTrial, type Instruments } from './trial.ts'
+import { Prober } from './prober/prober.ts'
+import { startControlServer, type ControlServer } from './prober/control-server.ts'
 import { switchVariant, type Variant } from './variant.ts'
 
 export interface BenchEvents {
@@ -60,19 +62,32 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
   const trials: CellTrial[] = []
   let outcome: RunOutcome = { state: 'complete' }
   const loadgen = new LoadGenerator()
+  const needsPings = scenarios.some((s) => s.ping !== undefined)
+  // The prober and the idle control server it pings: processes of their own. Where there are
+  // more CPUs than the plan uses they would get their own; on 2 cores they share the load
+  // generator's, and the control pings measure what that costs.
+  const prober = needsPings ? new Prober() : undefined
+  let control: ControlServer | undefined
   try {
     await loadgen.ready()
     if (cpus.available && loadgen.pid !== undefined) pin({ pid: loadgen.pid }, cpus.loadgen)
+    if (prober !== undefined) {
+      await prober.ready()
+      control = await startControlServer()
+      if (cpus.available) for (const pid of [prober.pid, control.pid]) if (pid !== undefined) pin({ pid }, cpus.loadgen)
+    }
     starts = await startTargets(plans, cpus, events, processes)
     verifications = await verifyTargets(plans, starts, settings.verifySuites, events, signal)
     micro = await microBenchmarks(settings, cpus, events, signal)
-    await runLoad({ settings, plans, scenarios, starts, cpus, loadgen, events, ...(signal && { signal }) }, (t) => trials.push(t))
+    const instruments: Instruments = { loadgen, ...(prober && { prober }), ...(control && { controlUrl: control.url }) }
+    await runLoad({ settings, plans, scenarios, starts, cpus, instruments, events, ...(signal && { signal }) }, (t) => trials.push(t))
     if (signal?.aborted) outcome = { state: 'interrupted' }
   } catch (err) {
     outcome = { state: 'failed', error: (err as Error).stack ?? String(err) }
   } finally {
     loadgen.close()
     await Promise.allSettled([...processes].map((t) => t.stop()))
+    await Promise.allSettled([prober?.close(), control?.stop()])
   }
   return assembleResults({
     createdAt,
@@ -166,7 +181,7 @@ interface LoadContext {
   readonly scenarios: readonly Scenario[]
   readonly starts: ReadonlyMap<string, Started>
   readonly cpus: CpuPlan
-  readonly loadgen: LoadGenerator
+  readonly instruments: Instruments
   readonly events: BenchEvents
   readonly signal?: AbortSignal
 }
@@ -215,7 +230,7 @@ async function runLoad(ctx: LoadContext, record: (t: CellTrial) => void): Promis
         const t: Trial =
           'reason' in ready
             ? { trial, state: 'skipped', reason: ready.reason }
-            : await runTrial({ scenario: s, trial, target: ready.process, settings, cpus: ctx.cpus, loadgen: ctx.loadgen, ...(setup && { setup }) })
+            : await runTrial({ scenario: s, trial, target: ready.process, settings, cpus: ctx.cpus, instruments: ctx.instruments, ...(setup && { setup }) })
         const entry: CellTrial = { target: cell.target, scenario: s.id, trial: t }
         ran.push(entry)
         record(entry)

@@ -7,31 +7,22 @@
  * nothing is thrown and nothing else is changed.
  */
 import { describeIssues, listProblems } from '../results/parse.ts'
-import { TrialSchema, type MachineSample, type Ping, type Trial } from '../results/schema.ts'
+import { TrialSchema, type MachineSample, type Trial } from '../results/schema.ts'
 import type { SpawnedTarget } from '../spawn-target.ts'
 import { drain, type Drained } from './drain.ts'
 import type { LoadJob, LoadResult } from './loadgen-protocol.ts'
 import { pin, type CpuPlan } from './pinning.ts'
+import type { Prober } from './prober/prober.ts'
+import { DEFAULT_DEADLINE_MS, type ProbeJob } from './prober/protocol.ts'
 import type { BenchSettings } from './profiles.ts'
 import { groupCpuMs, rssSampler } from './proc-stats.ts'
 import type { Scenario } from './scenarios.ts'
-
-/** What the prober is asked for one trial (see harness/bench/prober). */
-export interface PingJob {
-  readonly targetUrl: string
-  readonly controlUrl?: string
-  readonly path: string
-  readonly intervalMs: number
-  readonly durationMs: number
-  readonly deadlineMs: number
-  readonly blockThresholdMs: number
-}
 
 /** The instruments a trial uses, each its own process (the runner owns them). */
 export interface Instruments {
   readonly loadgen: { run(job: LoadJob, limitMs: number): Promise<LoadResult> }
   /** Absent: scenarios that ask for pings are measured without them (the trial says nothing of pings). */
-  readonly prober?: { probe(job: PingJob, limitMs: number): Promise<{ target: Ping; control?: Ping }> }
+  readonly prober?: Pick<Prober, 'connect' | 'probe'>
   /** The idle control server the prober pings beside the target. */
   readonly controlUrl?: string
   /** The machine-speed probe and the machine's load; absent where it cannot run. */
@@ -57,7 +48,9 @@ const REQUEST_TIMEOUT_SEC = 10
 /** Seconds the load generator may take beyond its run before it counts as hung. */
 const LOADGEN_GRACE_SEC = 30
 /** A ping unanswered this long counts as unanswered (contract v2's deadline). */
-const PING_DEADLINE_MS = 2_000
+const PING_DEADLINE_MS = DEFAULT_DEADLINE_MS
+/** The prober opens about 400 connections before a ping trial; this bounds it. */
+const PROBER_CONNECT_MS = 10_000
 /**
  * A ping waiting longer than this counts toward "time blocked": two ping intervals, so one late
  * timer does not count, and a loop that runs a 50 ms sync handler does.
@@ -93,33 +86,39 @@ export async function runTrial(o: TrialOptions): Promise<Trial> {
   }
   const drained = await (io.drain ?? drain)(target.url, target.pid)
   const before = io.machine === undefined ? {} : await io.machine.before().catch(() => ({}))
+  const pingJob: ProbeJob | undefined =
+    s.ping === undefined || io.prober === undefined
+      ? undefined
+      : {
+          targetUrl: target.url,
+          ...(io.controlUrl !== undefined && { controlUrl: io.controlUrl }),
+          path: '/ping',
+          intervalMs: s.ping.intervalMs,
+          durationMs: settings.durationSec * 1000,
+          deadlineMs: PING_DEADLINE_MS,
+          blockThresholdMs: blockThreshold(s.ping.intervalMs),
+        }
+  // Connections opened before the load starts, so the ping schedule starts with it.
+  if (pingJob !== undefined && io.prober !== undefined) {
+    try {
+      await io.prober.connect(pingJob, PROBER_CONNECT_MS)
+    } catch (err) {
+      return failed(new Error(`the prober could not connect: ${(err as Error).message}`))
+    }
+  }
   const steal = io.machine?.steal()
   const cpuBefore = groupCpuMs(target.pid)
   const rss = rssSampler(target.pid)
   const wall0 = performance.now()
-  const measured = job(settings.durationSec)
-  const load = io.loadgen.run(measured, (settings.durationSec + LOADGEN_GRACE_SEC) * 1000)
-  const pings =
-    s.ping !== undefined && io.prober !== undefined
-      ? io.prober.probe(
-          {
-            targetUrl: target.url,
-            ...(io.controlUrl !== undefined && { controlUrl: io.controlUrl }),
-            path: '/ping',
-            intervalMs: s.ping.intervalMs,
-            durationMs: settings.durationSec * 1000,
-            deadlineMs: PING_DEADLINE_MS,
-            blockThresholdMs: blockThreshold(s.ping.intervalMs),
-          },
-          (settings.durationSec + LOADGEN_GRACE_SEC) * 1000,
-        )
-      : undefined
+  const load = io.loadgen.run(job(settings.durationSec), (settings.durationSec + LOADGEN_GRACE_SEC) * 1000)
+  const pings = pingJob !== undefined && io.prober !== undefined ? io.prober.probe(pingJob, settings.durationSec * 1000 + PING_DEADLINE_MS + LOADGEN_GRACE_SEC * 1000) : undefined
   const [loaded, pinged] = await Promise.allSettled([load, pings])
   const measuredMs = performance.now() - wall0
   const peakRssBytes = rss.stop()
   const stealPct = steal?.stop()
   if (loaded.status === 'rejected') return failed(loaded.reason)
-  if (pinged.status === 'rejected') return failed(pinged.reason)
+  // A ping cell cannot be judged without its pings: the trial is errored, named.
+  if (pinged.status === 'rejected') return failed(new Error(`the prober failed: ${(pinged.reason as Error).message}`))
   const gone = target.gone()
   if (gone !== undefined) return { trial, state: 'crashed', error: `${gone} during ${s.id} trial ${trial}`, pinned }
   const cpuAfter = groupCpuMs(target.pid)
