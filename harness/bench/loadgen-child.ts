@@ -1,13 +1,15 @@
 /**
  * The load-generator process: autocannon for the load, plus the open-loop /ping prober when the
- * scenario asks for one. It runs apart from the bench and from the target, so its own CPU use is
+ * scenario asks for one; and, for the latency curves, constant-rate runs (open-loop/). It runs apart from the bench and from the target, so its own CPU use is
  * measured (and reported) instead of silently capping the numbers.
  */
 import autocannon from 'autocannon'
 import { TargetClient } from '../../scenarios/client.ts'
 import { probeDuring } from '../../scenarios/prober.ts'
 import { summarizeMs } from './latency.ts'
-import type { ChildMessage, LoadJob, LoadResult } from './loadgen-protocol.ts'
+import type { ChildMessage, Job, LoadJob, LoadResult } from './loadgen-protocol.ts'
+import { runOpenLoopJob } from './open-loop/job.ts'
+import { isOpenLoopJob } from './open-loop/protocol.ts'
 import { scenarioById } from './scenarios.ts'
 
 const send = (m: ChildMessage): void => {
@@ -88,10 +90,9 @@ async function run(job: LoadJob): Promise<LoadResult> {
   }
 }
 
-process.on('message', (job: LoadJob) => {
-  run(job).then(
-    (result) => send({ kind: 'result', result }),
-    (err: unknown) => send({ kind: 'error', message: err instanceof Error ? err.message : String(err) }),
-  )
+process.on('message', (job: Job) => {
+  const fail = (err: unknown) => send({ kind: 'error', message: err instanceof Error ? err.message : String(err) })
+  if (isOpenLoopJob(job)) runOpenLoopJob(job).then((result) => send({ kind: 'open-loop-result', result }), fail)
+  else run(job).then((result) => send({ kind: 'result', result }), fail)
 })
 send({ kind: 'ready' })
