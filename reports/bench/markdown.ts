@@ -3,6 +3,7 @@ import type { BenchResults } from '../../harness/results/schema.ts'
 import { VERDICTS } from '../../scenarios/types.ts'
 import { escapeMarkdownCell as cell } from '../escape.ts'
 import type { Renderer } from '../renderer.ts'
+import { curvesMarkdown } from './curves.ts'
 import { bytes, fmt, perTrial } from './format.ts'
 import { conformanceOf, mustFailuresOf, verificationOf } from './verification.ts'
 
@@ -44,6 +45,7 @@ export function renderSummary(r: BenchResults): string {
     }
   }
   L.push('')
+  L.push(...curvesMarkdown(r))
   if (r.micro.state === 'ok') {
     L.push('### Micro-benchmarks (µs per call)', '', '| benchmark | mean | p99 | ±% |', '|---|---:|---:|---:|')
     for (const m of r.micro.results) L.push(m.state === 'ok' ? `| ${cell(m.name)} | ${fmt(m.meanUs, 3)} | ${fmt(m.p99Us, 3)} | ${fmt(m.rme, 2)} |` : `| ${cell(m.name)} | ${fmt(undefined)} | ${fmt(undefined)} | ${fmt(undefined)} |`)
