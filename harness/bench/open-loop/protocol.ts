@@ -31,7 +31,7 @@ export interface OpenLoopResult {
   readonly latency: LatencySummary
   /** The generator's own lag: ms from each request's scheduled send time to the moment it was handed to the connection pool. */
   readonly sendLag: { readonly p50: number; readonly p99: number; readonly max: number }
-  /** The lag at p99 exceeded the slack: the generator, not only the target, is in these latencies. */
+  /** The generator's p99 lag exceeded its slack (schedule.ts, LAG_SLACK_MS), or it never sent some requests: it, not only the target, is in these latencies. */
   readonly generatorBehind: boolean
   /** The schedule was cut to the per-run cap. */
   readonly capped: boolean

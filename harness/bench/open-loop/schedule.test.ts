@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { achievedRps, dueAt, dueBy, scheduleOf } from './schedule.ts'
+import { achievedRps, dueAt, dueBy, generatorBehind, scheduleOf } from './schedule.ts'
 
 describe('the open-loop schedule', () => {
   it('rate × duration requests, one every 1000/rate ms, covering the duration', () => {
@@ -54,5 +54,16 @@ describe('achieved requests/s', () => {
   })
   it('nothing completed is 0, not NaN', () => {
     expect(achievedRps(0, 1000, undefined)).toBe(0)
+  })
+})
+
+describe('whether the generator fell behind', () => {
+  it('a p99 lag up to the slack (scheduler jitter) is not behind; beyond it is', () => {
+    expect(generatorBehind({ lagP99Ms: 6.2, unsent: 0 })).toBe(false)
+    expect(generatorBehind({ lagP99Ms: 10, unsent: 0 })).toBe(false)
+    expect(generatorBehind({ lagP99Ms: 10.1, unsent: 0 })).toBe(true)
+  })
+  it('requests the generator never sent are behind by definition', () => {
+    expect(generatorBehind({ lagP99Ms: 0, unsent: 1 })).toBe(true)
   })
 })
