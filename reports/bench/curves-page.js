@@ -44,7 +44,7 @@
             callbacks: {
               label: function (ctx) {
                 var p = ctx.raw.point
-                return ctx.dataset.label + ': ' + ctx.raw.y + ' ms at ' + Math.round(p.x) + ' req/s (' + Math.round(p.fraction * 100) + '% of max, asked ' + Math.round(p.rate) + '/s, failed ' + p.failed + '/' + p.scheduled + (p.behind ? ', generator behind' : '') + ')'
+                return ctx.dataset.label + ': ' + ctx.raw.y + ' ms at ' + Math.round(p.x) + ' req/s (' + Math.round(p.fraction * 100) + '% of max, asked ' + Math.round(p.rate) + '/s, failed ' + p.failed + '/' + p.scheduled + (p.lagP99 !== undefined ? ', generator lag p99 ' + p.lagP99 + ' ms' : '') + (p.behind ? ', generator behind' : '') + ')'
               },
             },
           },

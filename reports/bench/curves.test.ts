@@ -6,17 +6,17 @@ import { renderSummary } from './markdown.ts'
 
 describe('open-loop latency curves in summary.md', () => {
   const md = curvesMarkdown(fixture).join('\n')
-  it('a table per scenario: target, share of max, rate, achieved, p50, p99, max, failed', () => {
+  it('a table per scenario: target, share of max, rate, achieved, p50, p99, max, failed, generator lag', () => {
     expect(md).toContain('#### json-async')
     // 0.25 × 31,000 = 7,750 asked, 99% achieved, p50 0.41 ms at µs resolution, p99 4×, max 10×
-    expect(md).toMatch(/\| reference \| 25% \| 7,750 \| 7,673 \| 0\.410 \| 1\.64 \| 4\.10 \| 0 \/ 15,500 \| +\|$/m)
-    expect(md).toMatch(/\| express \| 75% \| 6,000 \| 5,940 \| 12 \| 48 \| 120 \| 3 \/ 12,000 \| +\|$/m)
+    expect(md).toMatch(/\| reference \| 25% \| 7,750 \| 7,673 \| 0\.410 \| 1\.64 \| 4\.10 \| 0 \/ 15,500 \| 0\.900 \| +\|$/m)
+    expect(md).toMatch(/\| express \| 75% \| 6,000 \| 5,940 \| 12 \| 48 \| 120 \| 3 \/ 12,000 \| 0\.900 \| +\|$/m)
   })
-  it('flags a point where the generator fell behind, with its own lag', () => {
-    expect(md).toMatch(/\| reference \| 75% \| .* \| generator behind \(its own lag p99 7\.50 ms\) \|/)
+  it('shows the generator`s own lag beside each point, and flags a point where it fell behind', () => {
+    expect(md).toMatch(/\| reference \| 75% \| .* \| 14\.5 \| generator behind \|/)
   })
   it('lists curves that were not measured, with the reason, escaped', () => {
-    expect(md).toMatch(/\| nostart \| \| \| \| \| \| \| \| skipped: not measured: the cell was not run/)
+    expect(md).toMatch(/\| nostart \| \| \| \| \| \| \| \| \| skipped: not measured: the cell was not run/)
     expect(md).toContain('| hostile |')
     expect(md).not.toContain('<script>')
     expect(md).not.toContain('[l](javascript')
@@ -44,7 +44,7 @@ describe('open-loop latency curves in index.html', () => {
   it('names what was not measured and where the generator was behind; target text cannot become markup', () => {
     const html = curvesHtml(fixture)
     expect(html).toContain('json-async · nostart: skipped: not measured: the cell was not run')
-    expect(html).toContain('json-async · reference at 75% of max: generator behind (its own lag p99 7.50 ms)')
+    expect(html).toContain('json-async · reference at 75% of max: generator behind (its own lag p99 14.5 ms)')
     expect(html).not.toContain('<script>window.__pwned')
     expect(html).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;')
     expect(embedJson(curvesPageData(fixture))).not.toMatch(/[<>&]/)

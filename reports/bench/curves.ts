@@ -28,7 +28,7 @@ const behindNote = (p: CurvePoint): string => (p.generatorBehind ? `generator be
 const notMeasured = (c: Exclude<LatencyCurve, { state: 'ok' }>): string => `${c.state}: ${c.state === 'errored' ? c.error : c.reason}`
 
 const INTRO =
-  'Each request scheduled at a constant rate and its latency counted from its scheduled send time (open loop), at fixed shares of the target’s median closed-loop requests/s: a stall or a queue cannot hide. “generator behind”: the load generator itself could not keep to the schedule, so its own delay is in those latencies.'
+  'Each request scheduled at a constant rate and its latency counted from its scheduled send time (open loop), at fixed shares of the target’s median closed-loop requests/s: a stall or a queue cannot hide. The generator’s own lag (scheduled send → sent) is part of every latency and shown beside it; “generator behind”: that lag exceeded its slack, so the point measures the load generator too.'
 
 // -- Markdown ------------------------------------------------------------------------------------
 
@@ -37,14 +37,14 @@ export function curvesMarkdown(r: Curves): string[] {
   if (r.latencyCurves.length === 0) return []
   const L: string[] = ['### Latency under load (open loop)', '', INTRO, '']
   for (const scenario of scenariosOf(r)) {
-    L.push(`#### ${cell(scenario)}`, '', '| target | share of max | rate req/s | achieved req/s | p50 ms | p99 ms | max ms | failed | |', '|---|---:|---:|---:|---:|---:|---:|---:|---|')
+    L.push(`#### ${cell(scenario)}`, '', '| target | share of max | rate req/s | achieved req/s | p50 ms | p99 ms | max ms | failed | generator lag p99 ms | |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|')
     for (const c of r.latencyCurves.filter((x) => x.scenario === scenario)) {
       if (c.state !== 'ok') {
-        L.push(`| ${cell(c.target)} | | | | | | | | ${cell(notMeasured(c))} |`)
+        L.push(`| ${cell(c.target)} | | | | | | | | | ${cell(notMeasured(c))} |`)
         continue
       }
       for (const p of c.points) {
-        L.push(`| ${cell(c.target)} | ${share(p.fraction)} | ${fmt(p.rateRps)} | ${fmt(p.achievedRps)} | ${latencyMs(p.latency.p50)} | ${latencyMs(p.latency.p99)} | ${latencyMs(p.latency.max)} | ${fmt(p.failed)} / ${fmt(p.scheduled)} | ${behindNote(p)} |`)
+        L.push(`| ${cell(c.target)} | ${share(p.fraction)} | ${fmt(p.rateRps)} | ${fmt(p.achievedRps)} | ${latencyMs(p.latency.p50)} | ${latencyMs(p.latency.p99)} | ${latencyMs(p.latency.max)} | ${fmt(p.failed)} / ${fmt(p.scheduled)} | ${p.sendLag ? latencyMs(p.sendLag.p99) : '—'} | ${p.generatorBehind ? 'generator behind' : ''} |`)
       }
     }
     L.push('')
@@ -70,6 +70,8 @@ interface ChartPoint {
   readonly failed: number
   readonly scheduled: number
   readonly behind: boolean
+  /** The generator's own p99 lag, ms (absent in files without it). */
+  readonly lagP99?: number
 }
 
 /** What curves-page.js draws, embedded in the page as JSON by html.ts. */
@@ -80,7 +82,7 @@ export function curvesPageData(r: Curves & Pick<BenchResults, 'targets'>): Curve
       id,
       curves: r.latencyCurves.flatMap((c) =>
         c.scenario === id && c.state === 'ok'
-          ? [{ target: c.target, points: c.points.map((p) => ({ x: p.achievedRps, p50: p.latency.p50, p99: p.latency.p99, fraction: p.fraction, rate: p.rateRps, failed: p.failed, scheduled: p.scheduled, behind: p.generatorBehind })) }]
+          ? [{ target: c.target, points: c.points.map((p) => ({ x: p.achievedRps, p50: p.latency.p50, p99: p.latency.p99, fraction: p.fraction, rate: p.rateRps, failed: p.failed, scheduled: p.scheduled, behind: p.generatorBehind, ...(p.sendLag && { lagP99: p.sendLag.p99 }) })) }]
           : [],
       ),
     })),
