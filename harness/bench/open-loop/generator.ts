@@ -179,7 +179,9 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     const wallMs = performance.now() - t0
     const used = process.cpuUsage(cpu0)
     const cpuMs = (used.user + used.system) / 1000
-    const lagP99 = lag.totalCount > 0 ? lag.getValueAtPercentile(99) / 1000 : 0
+    // Percentiles capped at the max, as in summarizeHistogram: an HDR percentile is the top of its bucket.
+    const lagAt = (p: number): number => Math.min(lag.getValueAtPercentile(p), lag.maxValue) / 1000
+    const lagP99 = lagAt(99)
     return {
       rateRps: o.rateRps,
       scheduled: schedule.count,
@@ -188,7 +190,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
       unanswered,
       achievedRps: round3(achievedRps(completed, schedule.windowMs, lastCompletionMs)),
       latency: summarizeHistogram(latency),
-      sendLag: { p50: round3(lag.getValueAtPercentile(50) / 1000), p99: round3(lagP99), max: round3(lag.maxValue / 1000) },
+      sendLag: { p50: round3(lagAt(50)), p99: round3(lagP99), max: round3(lag.maxValue / 1000) },
       generatorBehind: generatorBehind({ lagP99Ms: lagP99, unsent: schedule.count - next }),
       capped: schedule.capped,
       cpu: { ms: round3(cpuMs), pct: Math.round((cpuMs / wallMs) * 1000) / 10 },
