@@ -15,6 +15,13 @@ describe('latency statistics against hand-computed values', () => {
     near(s.mean, 50.5)
   })
 
+  it('no percentile reads above the max (a percentile is the top of its bucket: 4.742 ms would read 4.743)', () => {
+    const s = summarizeMs([1, 2, 4.742])
+    expect(s.max).toBe(4.742)
+    expect([s.p50, s.p90, s.p99, s.p999].every((p) => p <= s.max)).toBe(true)
+    expect(s.p999).toBe(4.742)
+  })
+
   it('open loop: pings scheduled every 10 ms during a 100 ms stall count from their scheduled time', () => {
     // Scheduled at 0, 10, …, 90; the server answers nothing until t = 100, then everything at once.
     const scheduled = Array.from({ length: 10 }, (_, i) => i * 10)

@@ -11,14 +11,19 @@ export function newHistogram(): hdr.Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false })
 }
 
-/** Summary in ms of a histogram recorded in µs. */
+/**
+ * Summary in ms of a histogram recorded in µs. A percentile is the top of its HDR bucket while
+ * the max is the exact value recorded, so a percentile could read a few µs above the max (4.743
+ * vs 4.742 ms): each is capped at the max.
+ */
 export function summarizeHistogram(h: hdr.Histogram): LatencySummary {
   const ms = (us: number): number => round(us / 1000)
+  const at = (p: number): number => ms(Math.min(h.getValueAtPercentile(p), h.maxValue))
   return {
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
     max: ms(h.maxValue),
     mean: ms(h.mean),
   }

@@ -1,11 +1,13 @@
 /**
  * The load-generator process: autocannon, and only the load. It runs apart from the bench and
  * from the target, so its own CPU use is measured (and reported) instead of silently capping the
- * numbers. The /ping prober has a process of its own (prober/): pinging from this busy loop
+ * numbers; and, for the latency curves, constant-rate runs (open-loop/). The /ping prober has a process of its own (prober/): pinging from this busy loop
  * measured the loop's own noise.
  */
 import autocannon from 'autocannon'
-import type { ChildMessage, LoadJob, LoadResult } from './loadgen-protocol.ts'
+import type { ChildMessage, Job, LoadJob, LoadResult } from './loadgen-protocol.ts'
+import { runOpenLoopJob } from './open-loop/job.ts'
+import { isOpenLoopJob } from './open-loop/protocol.ts'
 import { scenarioById } from './scenarios.ts'
 
 const send = (m: ChildMessage): void => {
@@ -70,10 +72,9 @@ async function run(job: LoadJob): Promise<LoadResult> {
   }
 }
 
-process.on('message', (job: LoadJob) => {
-  run(job).then(
-    (result) => send({ kind: 'result', result }),
-    (err: unknown) => send({ kind: 'error', message: err instanceof Error ? err.message : String(err) }),
-  )
+process.on('message', (job: Job) => {
+  const fail = (err: unknown) => send({ kind: 'error', message: err instanceof Error ? err.message : String(err) })
+  if (isOpenLoopJob(job)) runOpenLoopJob(job).then((result) => send({ kind: 'open-loop-result', result }), fail)
+  else run(job).then((result) => send({ kind: 'result', result }), fail)
 })
 send({ kind: 'ready' })

@@ -1,4 +1,5 @@
 /** Messages between the bench and its load-generator child process. */
+import type { OpenLoopJob, OpenLoopResult } from './open-loop/protocol.ts'
 
 export interface LoadJob {
   readonly url: string
@@ -37,4 +38,7 @@ export interface LoadResult {
   readonly loadgen: { cpuMs: number; cpuPct: number }
 }
 
-export type ChildMessage = { kind: 'ready' } | { kind: 'result'; result: LoadResult } | { kind: 'error'; message: string }
+/** A closed-loop job (no `kind`) or an open-loop one (harness/bench/open-loop/). */
+export type Job = LoadJob | OpenLoopJob
+
+export type ChildMessage = { kind: 'ready' } | { kind: 'result'; result: LoadResult } | { kind: 'open-loop-result'; result: OpenLoopResult } | { kind: 'error'; message: string }

@@ -1,6 +1,7 @@
 /** The bench's side of the load generator: one child process, jobs sent one at a time. */
 import { fork, type ChildProcess } from 'node:child_process'
-import type { ChildMessage, LoadJob, LoadResult } from './loadgen-protocol.ts'
+import type { ChildMessage, Job, LoadJob, LoadResult } from './loadgen-protocol.ts'
+import type { OpenLoopJob, OpenLoopResult } from './open-loop/protocol.ts'
 
 export class LoadGenerator {
   readonly #child: ChildProcess
@@ -26,13 +27,26 @@ export class LoadGenerator {
 
   /** Run one job; rejects if the child fails or exceeds `limitMs`. */
   async run(job: LoadJob, limitMs: number): Promise<LoadResult> {
+    const m = await this.#exchange(job, limitMs)
+    if (m.kind === 'result') return m.result
+    throw new Error(m.kind === 'error' ? m.message : 'unexpected message')
+  }
+
+  /** Run one open-loop job (open-loop/generator.ts); rejects if the child fails or exceeds `limitMs`. */
+  async runOpenLoop(job: OpenLoopJob, limitMs: number): Promise<OpenLoopResult> {
+    const m = await this.#exchange(job, limitMs)
+    if (m.kind === 'open-loop-result') return m.result
+    throw new Error(m.kind === 'error' ? m.message : 'unexpected message')
+  }
+
+  /** Send one job and wait for the child's answer to it. */
+  async #exchange(job: Job, limitMs: number): Promise<ChildMessage> {
     await this.#ready
     if (this.#exited) throw new Error(this.#exited)
     return new Promise((resolve, reject) => {
       const onMessage = (m: ChildMessage): void => {
         cleanup()
-        if (m.kind === 'result') resolve(m.result)
-        else reject(new Error(m.kind === 'error' ? m.message : 'unexpected message'))
+        resolve(m)
       }
       const onExit = (): void => {
         cleanup()

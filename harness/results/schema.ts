@@ -272,6 +272,8 @@ export const CurvePointSchema = z.object({
   latency: LatencySchema,
   /** The generator could not send on schedule (it fell behind by more than its slack): the point measures it too. */
   generatorBehind: z.boolean(),
+  /** The generator's own lag, ms from each request's scheduled send to when it was handed to a connection: the part of `latency` that is the generator's. */
+  sendLag: z.object({ p50: ms, p99: ms, max: ms }).optional(),
 })
 
 export const LatencyCurveSchema = z.discriminatedUnion('state', [

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path'
 import type { BenchResults, CaseResult, Ratio } from '../../harness/results/schema.ts'
 import { escapeHtml as h } from '../escape.ts'
 import type { Renderer } from '../renderer.ts'
+import { curvesHtml, curvesPageData, curvesScript } from './curves.ts'
 import { bytes, cellFlags, fmt, perTrial, pingText, REQUIREMENT_MARKS, rpsText, VERDICT_COLORS, withInterval } from './format.ts'
 import { runConditions } from './markdown.ts'
 import { conformanceOf, mustFailuresOf } from './verification.ts'
@@ -197,6 +198,8 @@ ${conformanceMatrix(r)}
 <p class="note">ping-under-sync-blocking: /ping every 10 ms from the prober's own process, each measured from its scheduled send time (no coordinated omission), with an idle control server pinged at the same moments (dashed): the prober's own noise. A flat line near the control is a free event loop; a sawtooth climbing to hundreds of ms is a loop blocked by sync handlers. Failed and unanswered pings count with the time they waited.</p>
 <div class="chart tall"><canvas id="ping-timeline"></canvas></div>
 
+${curvesHtml(r)}
+
 <div class="grid">
 <div><h2>CPU scaling (cpu-sync)</h2><p class="note">Requests/s and CPU cores the target used; the target gets every CPU here.</p><div class="chart"><canvas id="cpu-scaling"></canvas></div></div>
 <div><h2>Memory</h2><p class="note">Peak resident memory of each target over all scenarios.</p><div class="chart"><canvas id="memory"></canvas></div></div>
@@ -212,6 +215,8 @@ ${cellsTable(r)}
 <script type="application/json" id="unblocked-data">${embedJson(pageData(r))}</script>
 <script>${inlineScript(chartJsSource())}</script>
 <script>${inlineScript(readFileSync(new URL('./page.js', import.meta.url), 'utf8'))}</script>
+<script type="application/json" id="unblocked-curves">${embedJson(curvesPageData(r))}</script>
+<script>${inlineScript(curvesScript())}</script>
 </body></html>
 `
 }
