@@ -11,8 +11,10 @@ import { checkConformance } from '../../scenarios/conformance.ts'
 import { selectCases } from '../../scenarios/runner.ts'
 import { ALL_CASES } from '../../scenarios/suites/index.ts'
 import { environment, packageVersion as versionOf } from '../environment.ts'
-import type { BenchResults, Micro, Trial, Verification } from '../results/schema.ts'
-import { deathOf } from '../results/summarize.ts'
+import type { BenchResults, Ceiling, LatencyCurve, Micro, Trial, Verification } from '../results/schema.ts'
+import { deathOf, summarizeCell } from '../results/summarize.ts'
+import { drain } from './drain.ts'
+import { latencyCurves } from './open-loop/latency-curves.ts'
 import { spawnTarget, type SpawnedTarget } from '../spawn-target.ts'
 import { assembleResults, microFrom, verificationFrom, type CellTrial, type RunOutcome } from './assemble.ts'
 import type { ExternalTarget } from './config.ts'
@@ -60,6 +62,8 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
   let verifications = new Map<string, Verification>()
   let micro: Micro | undefined
   const trials: CellTrial[] = []
+  let latencyCurves: LatencyCurve[] = []
+  let ceiling: Ceiling | undefined
   let outcome: RunOutcome = { state: 'complete' }
   const loadgen = new LoadGenerator()
   const needsPings = scenarios.some((s) => s.ping !== undefined)
@@ -79,8 +83,10 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
     starts = await startTargets(plans, cpus, events, processes)
     verifications = await verifyTargets(plans, starts, settings.verifySuites, events, signal)
     micro = await microBenchmarks(settings, cpus, events, signal)
-    const instruments: Instruments = { loadgen, ...(prober && { prober }), ...(control && { controlUrl: control.url }) }
-    await runLoad({ settings, plans, scenarios, starts, cpus, instruments, events, ...(signal && { signal }) }, (t) => trials.push(t))
+    const instruments = { loadgen, ...(prober && { prober }), ...(control && { controlUrl: control.url }) }
+    const load: LoadContext = { settings, plans, scenarios, starts, cpus, instruments, events, ...(signal && { signal }) }
+    await runLoad(load, (t) => trials.push(t))
+    latencyCurves = await runCurves(load, trials)
     if (signal?.aborted) outcome = { state: 'interrupted' }
   } catch (err) {
     outcome = { state: 'failed', error: (err as Error).stack ?? String(err) }
@@ -103,6 +109,8 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
     verifications,
     micro,
     trials,
+    ceiling,
+    latencyCurves,
   })
 }
 
@@ -175,13 +183,70 @@ async function microBenchmarks(settings: BenchSettings, cpus: CpuPlan, events: B
   }
 }
 
+/**
+ * How trials reach a planned target: the unit of targets sharing a process, the switch into the
+ * state a trial measures, and the process to use (or why there is none), from what has `ran`.
+ */
+function targetAccess(plans: readonly TargetPlan[], starts: ReadonlyMap<string, Started>, ran: readonly CellTrial[]) {
+  // A variant's trials run next to its host's, so their ratio compares moments seconds apart.
+  const unitOf = (target: string): string => plans.find((p) => p.name === target)?.variant?.of ?? target
+  // Every trial in a process that hosts a variant first sets the state it measures: the
+  // variant's, or the host's own. No trial depends on the previous one having switched back.
+  const switchFor = (target: string): ((url: string) => Promise<void>) | undefined => {
+    const own = plans.find((p) => p.name === target)?.variant
+    if (own !== undefined) return (url) => switchVariant(url, own, 'before')
+    const hosted = plans.find((p) => p.variant?.of === target)?.variant
+    return hosted === undefined ? undefined : (url) => switchVariant(url, hosted, 'after')
+  }
+  /** The process a trial of `target` runs against, or why it cannot run. */
+  const readiness = (target: string): { readonly process: SpawnedTarget } | { readonly reason: string } => {
+    const start = starts.get(target)
+    if (start?.state !== 'started') return { reason: `not run: the target did not start${start?.error ? ` (${start.error.split('\n')[0]})` : ''}` }
+    const died = deathOf(ran.filter((t) => unitOf(t.target) === unitOf(target)).map((t) => t.trial)) ?? start.process.gone()
+    return died === undefined ? { process: start.process } : { reason: `not run: the target died earlier (${died.split('\n')[0]})` }
+  }
+  return { unitOf, switchFor, readiness }
+}
+
+/**
+ * Open-loop latency at fractions of each cell's measured maximum (open-loop/), after the
+ * closed-loop trials; each run on a drained target, pinned and switched as its trials were.
+ */
+async function runCurves(ctx: LoadContext, trials: readonly CellTrial[]): Promise<LatencyCurve[]> {
+  const { settings, cpus, events, signal } = ctx
+  const open = settings.openLoop
+  if (open === undefined || signal?.aborted) return []
+  const { switchFor, readiness } = targetAccess(ctx.plans, ctx.starts, trials)
+  const cells = ctx.plans.flatMap((p) =>
+    open.scenarios.filter((id) => p.scenarios.includes(id)).map((id) => summarizeCell({ target: p.name, scenario: id, trials: trials.filter((t) => t.target === p.name && t.scenario === id).map((t) => t.trial) })),
+  )
+  events.phase?.('latency', `open-loop latency at ${open.fractions.map((f) => `${Math.round(f * 100)}%`).join(', ')} of each target's maximum (${open.scenarios.join(', ')})`)
+  return latencyCurves({
+    loadgen: ctx.instruments.loadgen,
+    cells,
+    scenarios: open.scenarios.flatMap((id) => ctx.scenarios.filter((s) => s.id === id)),
+    fractions: open.fractions,
+    durationSec: open.durationSec,
+    ...(settings.connections !== undefined && { connections: settings.connections }),
+    prepare: async (target, s) => {
+      const ready = readiness(target)
+      if ('reason' in ready) return ready
+      if (cpus.available) pin({ pgid: ready.process.pid }, s.cpus === 'target-all' ? cpus.all : cpus.target)
+      await switchFor(target)?.(ready.process.url)
+      await drain(ready.process.url, ready.process.pid)
+      return { url: ready.process.url }
+    },
+    ...(signal && { signal }),
+  })
+}
+
 interface LoadContext {
   readonly settings: BenchSettings
   readonly plans: readonly TargetPlan[]
   readonly scenarios: readonly Scenario[]
   readonly starts: ReadonlyMap<string, Started>
   readonly cpus: CpuPlan
-  readonly instruments: Instruments
+  readonly instruments: Instruments & { readonly loadgen: LoadGenerator }
   readonly events: BenchEvents
   readonly signal?: AbortSignal
 }
@@ -199,23 +264,7 @@ async function runLoad(ctx: LoadContext, record: (t: CellTrial) => void): Promis
   const perTrial = settings.durationSec + TRIAL_OVERHEAD_SEC
   const ran: CellTrial[] = []
   let done = 0
-  // A variant's trials run next to its host's, so their ratio compares moments seconds apart.
-  const unitOf = (target: string) => plans.find((p) => p.name === target)?.variant?.of ?? target
-  // Every trial in a process that hosts a variant first sets the state it measures: the
-  // variant's, or the host's own. No trial depends on the previous one having switched back.
-  const switchFor = (target: string): ((url: string) => Promise<void>) | undefined => {
-    const own = plans.find((p) => p.name === target)?.variant
-    if (own !== undefined) return (url) => switchVariant(url, own, 'before')
-    const hosted = plans.find((p) => p.variant?.of === target)?.variant
-    return hosted === undefined ? undefined : (url) => switchVariant(url, hosted, 'after')
-  }
-  /** The process a trial of `target` runs against, or why it cannot run. */
-  const readiness = (target: string): { readonly process: SpawnedTarget } | { readonly reason: string } => {
-    const start = ctx.starts.get(target)
-    if (start?.state !== 'started') return { reason: `not run: the target did not start${start?.error ? ` (${start.error.split('\n')[0]})` : ''}` }
-    const died = deathOf(ran.filter((t) => unitOf(t.target) === unitOf(target)).map((t) => t.trial))
-    return died === undefined ? { process: start.process } : { reason: `not run: the target died earlier (${died.split('\n')[0]})` }
-  }
+  const { unitOf, switchFor, readiness } = targetAccess(plans, ctx.starts, ran)
   for (const block of scenarioBlocks(ctx.scenarios)) {
     const inBlock = cells.filter((c) => block.some((s) => s.id === c.scenario))
     const trials = Math.max(0, ...inBlock.map((c) => trialsOf(c.scenario)))
