@@ -84,6 +84,13 @@ export function judgeFamily(tested: readonly Tested[], alpha: number, minChangeP
   })
 }
 
+/** The fewest trials (a side, or pairs) whose smallest reachable p is within α / k: below it, nothing can be flagged. */
+export function minTrialsFor(alpha: number, k: number, minP: (n: number) => number): number {
+  const level = alpha / Math.max(1, k)
+  for (let n = 1; n <= 200; n++) if (minP(n) <= level) return n
+  return Number.POSITIVE_INFINITY
+}
+
 /** What qualifies a cell's numbers on either side. */
 export function notesOf(b: CellOk, h: CellOk, baseLabel: string, headLabel: string): string[] {
   const out: string[] = []

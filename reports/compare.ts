@@ -11,10 +11,10 @@
 import type { BenchResults, CellOk } from '../harness/results/schema.ts'
 import { bootstrapTwoSample, hodgesLehmann, mannWhitney, mannWhitneyMinP, seededRandom } from '../harness/results/stats.ts'
 import { median } from '../scenarios/stats.ts'
-import { judgeFamily, notesOf, type CellChange, type Comparison, type NotCompared } from './compare-verdicts.ts'
+import { judgeFamily, minTrialsFor, notesOf, type CellChange, type Comparison, type NotCompared } from './compare-verdicts.ts'
 
 export type { CellChange, ChangeVerdict, Comparison } from './compare-verdicts.ts'
-export { renderComparison } from './compare-verdicts.ts'
+export { minTrialsFor, renderComparison } from './compare-verdicts.ts'
 
 /** Two runs that differ in what was measured, or on what machine: comparing them would measure the difference. */
 export class RunsDifferError extends Error {
@@ -121,11 +121,4 @@ export function compareRuns(base: BenchResults, head: BenchResults, options: Com
     minTrials: minTrialsFor(alpha, cells.length, (n) => mannWhitneyMinP(n, n)),
     labels: { base: `base run ${base.createdAt}${base.environment.gitCommit ? ` (${base.environment.gitCommit.slice(0, 10)})` : ''}`, head: `head run ${head.createdAt}${head.environment.gitCommit ? ` (${head.environment.gitCommit.slice(0, 10)})` : ''}` },
   }
-}
-
-/** The fewest trials (a side, or pairs) whose smallest reachable p is within α / k: below it, nothing can be flagged. */
-export function minTrialsFor(alpha: number, k: number, minP: (n: number) => number): number {
-  const level = alpha / Math.max(1, k)
-  for (let n = 1; n <= 200; n++) if (minP(n) <= level) return n
-  return Number.POSITIVE_INFINITY
 }
