@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { okCell, pingOf, trialOk, trialsOf } from '../../test/fixtures/cells.ts'
 import { evaluateRequirements, MAX_TRIALS_NEEDED, REQUIREMENTS, type Requirement } from './requirements.ts'
-import type { Cell, CellOk, Micro, Ratio, TrialOk } from './schema.ts'
+import type { Cell, CellOk, Micro, MicroOk, Ratio, TrialOk } from './schema.ts'
 
 const skipped: Micro = { state: 'skipped', reason: 'off' }
 const own = (comparator: Ratio['comparator'], threshold: number): Requirement => ({ id: 'x', description: 'a over b', kind: 'rps-ratio', numerator: { target: 'a', scenario: 's', input: 'a' }, denominator: { target: 'b', scenario: 's', input: 'b' }, comparator, threshold })
@@ -193,13 +193,17 @@ describe('ping requirements, on the pooled pings of every scheduled ping', () =>
 })
 
 describe('the micro-benchmark ratio: the median of its paired rounds', () => {
-  const micro = (rounds: number[]): Micro => ({ state: 'ok', rounds: rounds.length, results: [], offloadVsPiscinaRounds: rounds })
+  const micro = (rounds: number[]): MicroOk => ({ state: 'ok', rounds: rounds.length, results: [], offloadVsPiscinaRounds: rounds })
   const offload = (m: Micro) => byId(evaluateRequirements({ cells: [], micro: m, seed: 1 }), 'offload-vs-piscina')
 
   it('≤ 1.0 over the rounds, judged on their interval', () => {
     expect(offload(micro([0.9, 0.95, 0.92, 0.97, 0.93, 0.91, 0.94]))).toMatchObject({ verdict: 'met', value: 0.93, inputs: { ratio: 0.93 } })
     expect(offload(micro([1.2, 1.5, 1.3, 1.4, 1.25]))).toMatchObject({ verdict: 'not met' })
     expect(offload(micro([0.79, 1.41, 1.0, 1.2, 0.9]))).toMatchObject({ verdict: 'inconclusive' })
+  })
+
+  it("the micro section's own median and interval when it has them: one interval for one quantity in the report", () => {
+    expect(offload({ ...micro([0.9, 0.95, 0.92, 0.97, 0.93]), offloadVsPiscina: 0.93, offloadVsPiscinaInterval: [0.9, 1.02] })).toMatchObject({ verdict: 'inconclusive', value: 0.93, interval: [0.9, 1.02] })
   })
 
   it('three rounds (--quick): inconclusive; no rounds or no micro run: not measured', () => {

@@ -296,8 +296,10 @@ function evaluate(r: Requirement, okCell: (c: CellInput) => CellOk | undefined, 
       if (micro.state !== 'ok') return ratio(r, null, notMeasured(`the micro-benchmarks ${micro.state === 'errored' ? `failed: ${micro.error.split('\n')[0]}` : `did not run: ${micro.reason}`}`), { [r.input]: null })
       const rounds = micro.offloadVsPiscinaRounds
       if (rounds.length === 0) return ratio(r, null, notMeasured('no micro-benchmark round measured both round trips'), { [r.input]: null })
-      const value = median(rounds)
-      const m: Measured = { value, interval: medianInterval(rounds, random), n: rounds.length, noun: 'rounds', unit: '', inputs: { [r.input]: value }, perTrial: rounds }
+      // The micro section's own median and interval when it has them, so the report shows one interval for one quantity.
+      const value = micro.offloadVsPiscina ?? median(rounds)
+      const interval = micro.offloadVsPiscinaInterval ?? medianInterval(rounds, random)
+      const m: Measured = { value, interval, n: rounds.length, noun: 'rounds', unit: '', inputs: { [r.input]: value }, perTrial: rounds }
       return ratio(r, m, judge(r, m), m.inputs)
     }
   }
