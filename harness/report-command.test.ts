@@ -34,12 +34,12 @@ describe('unblocked report', () => {
   it('an older results.json is refused, naming the file and both versions', async () => {
     const path = file({ ...fixture, schemaVersion: 1 })
     await expect(report([path], { minChange: '5' })).rejects.toThrow(UsageError)
-    await expect(report([path], { minChange: '5' })).rejects.toThrow(`${path} has schemaVersion 1; this unblocked reads schemaVersion 2`)
+    await expect(report([path], { minChange: '5' })).rejects.toThrow(`${path} has schemaVersion 1; this unblocked reads schemaVersion 3`)
   })
 
   it('a malformed results.json is refused with the path of the problem inside it; invalid JSON too', async () => {
     const path = file({ ...fixture, cells: [{ ...fixture.cells[0], state: 'ok', median: undefined }] })
-    await expect(report([path], { minChange: '5' })).rejects.toThrow(/does not match results\.json schemaVersion 2: at cells\[0\]\.median: /)
+    await expect(report([path], { minChange: '5' })).rejects.toThrow(/does not match results\.json schemaVersion 3: at cells\[0\]\.median: /)
     await expect(report([file('{"schemaVersion": 2,')], { minChange: '5' })).rejects.toThrow(/^cannot read .*results\.json: /)
   })
 

@@ -87,9 +87,8 @@ export function compareRuns(base: BenchResults, head: BenchResults, options: Com
   const notCompared: NotCompared[] = []
   for (const h of head.cells) {
     const b = base.cells.find((c) => c.target === h.target && c.scenario === h.scenario)
-    const side = b === undefined ? 'not in the base run' : b.state !== 'ok' ? `${b.state} in the base run` : h.state !== 'ok' ? `${h.state} in the head run` : undefined
-    if (side !== undefined || b?.state !== 'ok' || h.state !== 'ok') notCompared.push({ target: h.target, scenario: h.scenario, why: side ?? 'not ok' })
-    else pairs.push({ b, h })
+    if (b?.state === 'ok' && h.state === 'ok') pairs.push({ b, h })
+    else notCompared.push({ target: h.target, scenario: h.scenario, why: b === undefined ? 'not in the base run' : b.state !== 'ok' ? `${b.state} in the base run` : `${h.state} in the head run` })
   }
   for (const b of base.cells) if (!head.cells.some((c) => c.target === b.target && c.scenario === b.scenario)) notCompared.push({ target: b.target, scenario: b.scenario, why: 'not in the head run' })
 
