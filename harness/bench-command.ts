@@ -1,7 +1,8 @@
 /**
  * `unblocked bench`: settings → run (events → progress) → results.json under
  * reports/out/<timestamp>/ and reports/out/latest/ → a short summary. A failed or interrupted run
- * still writes what it measured.
+ * still writes what it measured. With `--baseline`, the base build's targets run in the same run
+ * and compare.md compares the two builds.
  */
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
@@ -9,7 +10,10 @@ import { fileURLToPath } from 'node:url'
 import { loadExternalTargets } from './bench/config.ts'
 import { progressDisplay } from './bench/progress.ts'
 import { buildSettings, SettingsError, type Overrides } from './bench/profiles.ts'
-import { runBench } from './bench/runner.ts'
+import { runPlans } from './bench/runner.ts'
+import { BaselineError, prepareBaseline, type Baseline } from './bench/baseline.ts'
+import { pairedTrialsWarning, writeBaselineComparison } from './bench/baseline-report.ts'
+import { planTargets } from './bench/plan.ts'
 import type { BenchResults, Ratio } from './results/schema.ts'
 import { renderAll } from '../reports/render.ts'
 import { UsageError } from './usage-error.ts'
@@ -17,6 +21,8 @@ import { UsageError } from './usage-error.ts'
 export interface BenchFlags extends Overrides {
   target?: string[]
   out?: string
+  /** A git ref or a directory: that build's targets run beside the head's, compared in compare.md. */
+  baseline?: string
 }
 
 const DEFAULT_OUT = fileURLToPath(new URL('../reports/out', import.meta.url))
@@ -79,16 +85,32 @@ export async function bench(flags: BenchFlags): Promise<number> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  let baseline: Baseline | undefined
   try {
-    const results = await runBench(settings, external, progressDisplay(), abort.signal)
+    if (flags.baseline !== undefined) {
+      try {
+        baseline = await prepareBaseline(flags.baseline)
+      } catch (err) {
+        if (err instanceof BaselineError) throw new UsageError(err.message)
+        throw err
+      }
+      for (const w of baseline.warnings) process.stderr.write(`warning: ${w}\n`)
+    }
+    const plans = planTargets(settings, external, undefined, baseline)
+    if (baseline !== undefined && !plans.some((p) => p.baselineOf !== undefined)) throw new UsageError('--baseline compares built-in targets: select at least one (--targets)')
+    const short = baseline === undefined ? undefined : pairedTrialsWarning(settings, plans)
+    if (short !== undefined) process.stderr.write(`warning: ${short}\n`)
+    const results = await runPlans(settings, plans, progressDisplay(), abort.signal)
     const outRoot = resolve(flags.out ?? DEFAULT_OUT)
     const { dir, latest } = await writeResults(results, outRoot)
     const rel = (f: string) => relative(process.cwd(), f)
-    process.stdout.write(`${summary(results)}\n\nresults: ${rel(join(dir, 'results.json'))}\nreport:  ${rel(join(dir, 'index.html'))} (summary.md, conformance.junit.xml beside it)\nlatest:  ${rel(latest)}/\n`)
+    const compared = baseline === undefined ? '' : `\n${await writeBaselineComparison(results, baseline.label, [dir, latest])}`
+    process.stdout.write(`${summary(results)}\n${compared}\nresults: ${rel(join(dir, 'results.json'))}\nreport:  ${rel(join(dir, 'index.html'))} (summary.md, conformance.junit.xml${baseline === undefined ? '' : ', compare.md'} beside it)\nlatest:  ${rel(latest)}/\n`)
     if (results.state === 'failed') process.stderr.write(`the run failed: ${results.error}\n`)
     return results.state === 'complete' ? 0 : 1
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    await baseline?.close()
   }
 }

@@ -67,6 +67,7 @@ export function buildCli(): Command {
     .option('--scenarios <list>', 'comma-separated scenario ids')
     .option('--target <name=command...>', 'an external target started by a command with {port} (repeatable)')
     .option('--out <dir>', 'output root', 'reports/out')
+    .option('--baseline <git-ref|dir>', "also run the base build's targets (a git ref, checked out in a temporary worktree with this checkout's node_modules, or a directory) in the same run, trials alternated, and compare the builds (compare.md)")
     .action(async (flags: BenchFlags) => {
       process.exitCode = await (await import('./bench-command.ts')).bench(flags)
     })
@@ -77,8 +78,9 @@ export function buildCli(): Command {
     .argument('<files...>', 'results.json, or <base> <head> with --compare')
     .option('--out <dir>', 'where to write the rendering (default: beside results.json)')
     .option('--compare', 'compare two runs: <base results.json> <head results.json>')
-    .option('--fail-on-regression', 'exit 1 when a metric regressed beyond the trial-to-trial noise')
-    .option('--min-change <pct>', 'smallest change (%) that can count as a regression', '5')
+    .option('--fail-on-regression', 'exit 1 when a cell\'s requests/s regressed (Mann–Whitney, Holm-corrected over the cells)')
+    .option('--min-change <pct>', 'smallest change (%) that can count as a regression, however significant', '5')
+    .option('--force', 'compare runs whose settings (profile, durations, trials, connections, driver, scenarios) or machines differ')
     .option('--markdown <file>', 'also write the comparison as Markdown')
     .action(async (files: string[], flags: ReportFlags) => {
       process.exitCode = await (await import('./report-command.ts')).report(files, flags)

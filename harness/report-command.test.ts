@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
+import { okCell, runOf, trialsOf } from '../test/fixtures/cells.ts'
 import { fixture } from '../test/fixtures/results-fixture.ts'
 import { report } from './report-command.ts'
 import { UsageError } from './usage-error.ts'
@@ -33,19 +34,33 @@ describe('unblocked report', () => {
   it('an older results.json is refused, naming the file and both versions', async () => {
     const path = file({ ...fixture, schemaVersion: 1 })
     await expect(report([path], { minChange: '5' })).rejects.toThrow(UsageError)
-    await expect(report([path], { minChange: '5' })).rejects.toThrow(`${path} has schemaVersion 1; this unblocked reads schemaVersion 2`)
+    await expect(report([path], { minChange: '5' })).rejects.toThrow(`${path} has schemaVersion 1; this unblocked reads schemaVersion 3`)
   })
 
   it('a malformed results.json is refused with the path of the problem inside it; invalid JSON too', async () => {
     const path = file({ ...fixture, cells: [{ ...fixture.cells[0], state: 'ok', median: undefined }] })
-    await expect(report([path], { minChange: '5' })).rejects.toThrow(/does not match results\.json schemaVersion 2: at cells\[0\]\.median: /)
+    await expect(report([path], { minChange: '5' })).rejects.toThrow(/does not match results\.json schemaVersion 3: at cells\[0\]\.median: /)
     await expect(report([file('{"schemaVersion": 2,')], { minChange: '5' })).rejects.toThrow(/^cannot read .*results\.json: /)
   })
 
-  it('--compare reads both files through the schema', async () => {
+  it('--compare reads both files through the schema and judges requests/s', async () => {
+    const run = runOf([okCell('reference', 'json-async', trialsOf([1000, 1010, 990, 1005, 995, 1020, 980, 1015]))])
     const { out, text } = sink()
-    expect(await report([file(fixture), file(fixture)], { compare: true, minChange: '5', failOnRegression: true }, out)).toBe(0)
-    expect(text()).toMatch(/No regression beyond the trial-to-trial noise/)
-    await expect(report([file(fixture), file({ ...fixture, schemaVersion: 3 })], { compare: true, minChange: '5' })).rejects.toThrow(/has schemaVersion 3; this unblocked reads schemaVersion 2 \(a newer unblocked wrote it/)
+    expect(await report([file(run), file(run)], { compare: true, minChange: '5', failOnRegression: true }, out)).toBe(0)
+    expect(text()).toMatch(/No regression detected\. 0 regression, 0 improvement, 1 no change detected/)
+    const slower = runOf([okCell('reference', 'json-async', trialsOf([800, 810, 790, 805, 795, 820, 780, 815]))])
+    expect(await report([file(run), file(slower)], { compare: true, minChange: '5', failOnRegression: true }, sink().out)).toBe(1)
+    await expect(report([file(run), file({ ...run, schemaVersion: 2 })], { compare: true, minChange: '5' })).rejects.toThrow(/has schemaVersion 2; this unblocked reads schemaVersion 3/)
+  })
+
+  it('--compare refuses runs from another machine or with other settings (a usage error, exit 2), unless --force', async () => {
+    const run = runOf([okCell('reference', 'json-async', trialsOf([1000, 1010, 990, 1005, 995]))])
+    const other = { ...run, environment: { ...run.environment, hostname: 'elsewhere' }, settings: { ...run.settings, trials: 3 } }
+    const refused = report([file(run), file(other)], { compare: true, minChange: '5' })
+    await expect(refused).rejects.toThrow(UsageError)
+    await expect(report([file(run), file(other)], { compare: true, minChange: '5' })).rejects.toThrow('refusing to compare runs that differ in settings.trials: 12 → 3; environment.hostname: bench-host → elsewhere (--force compares them anyway)')
+    const { out, text } = sink()
+    expect(await report([file(run), file(other)], { compare: true, minChange: '5', force: true }, out)).toBe(0)
+    expect(text()).toContain('**Forced over differences**')
   })
 })

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { compareRuns, renderComparison } from '../reports/compare.ts'
+import { compareRuns, renderComparison, RunsDifferError } from '../reports/compare.ts'
 import { renderAll } from '../reports/render.ts'
 import { parseResults, ResultsFileError } from './results/parse.ts'
 import type { BenchResults } from './results/schema.ts'
@@ -16,6 +16,8 @@ export interface ReportFlags {
   markdown?: string
   failOnRegression?: boolean
   minChange: string
+  /** Compare runs whose settings or machines differ. */
+  force?: boolean
 }
 
 /** A results.json from disk, validated; every way it can be unreadable is a UsageError naming the file. */
@@ -41,11 +43,17 @@ export async function report(files: string[], flags: ReportFlags, out: NodeJS.Wr
     if (!Number.isFinite(minChange) || minChange < 0) throw new UsageError(`--min-change must be a non-negative number, got "${flags.minChange}"`)
     const [basePath = '', headPath = ''] = files
     const [base, head] = await Promise.all([loadResults(basePath), loadResults(headPath)])
-    const changes = compareRuns(base, head, minChange)
-    const md = renderComparison(changes, base, head)
+    let comparison
+    try {
+      comparison = compareRuns(base, head, { minChangePct: minChange, force: flags.force === true })
+    } catch (err) {
+      if (err instanceof RunsDifferError) throw new UsageError(err.message)
+      throw err
+    }
+    const md = renderComparison(comparison)
     out.write(md)
     if (flags.markdown) await writeFile(flags.markdown, md)
-    const regressions = changes.filter((c) => c.verdict === 'regression').length
+    const regressions = comparison.cells.filter((c) => c.verdict === 'regression').length
     return flags.failOnRegression && regressions > 0 ? 1 : 0
   }
   if (files.length !== 1) throw new UsageError('give one results.json to render (or --compare <base> <head>)')

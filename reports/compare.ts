@@ -1,69 +1,123 @@
 /**
- * Comparing two bench runs. A change is a regression only when it exceeds the trial-to-trial
- * noise: the head's median must be worse than the base's by more than the larger of the two
- * runs' min–max spreads (and by at least `minChangePct`, so a run whose trials happen to agree
- * closely does not flag a 1% change). Both runs come validated (`parseResults`, in
- * `unblocked report`); only ok cells are compared.
+ * Comparing two bench runs (`unblocked report --compare base.json head.json`). Only requests/s
+ * is judged: closed-loop latency restates throughput (and the ping stall is shown, never judged).
+ * Per cell, a Mann–Whitney U test on the per-trial requests/s of base against head, Holm's
+ * correction over every cell compared (so a run of 30 cells of identical code flags nothing in
+ * about 95 comparisons of 100), and the change as a Hodges–Lehmann ratio with a bootstrap
+ * interval. A cell with too few trials for the test ever to reach the corrected level says so
+ * instead of giving a verdict. Runs made with different settings or on different machines are
+ * refused unless forced. Both runs come validated (`parseResults`, in `unblocked report`).
  */
 import type { BenchResults, CellOk } from '../harness/results/schema.ts'
-import { escapeMarkdownCell as cell } from './escape.ts'
+import { bootstrapTwoSample, hodgesLehmann, mannWhitney, mannWhitneyMinP, seededRandom } from '../harness/results/stats.ts'
+import { median } from '../scenarios/stats.ts'
+import { judgeFamily, minTrialsFor, notesOf, type CellChange, type Comparison, type NotCompared } from './compare-verdicts.ts'
 
-export interface MetricChange {
-  readonly target: string
-  readonly scenario: string
-  readonly metric: 'rps' | 'p99' | 'ping p99'
-  readonly base: number
-  readonly head: number
-  /** head vs base, %. Positive = larger. */
-  readonly changePct: number
-  /** The noise band the change had to exceed, in the metric's unit. */
-  readonly noise: number
-  readonly verdict: 'regression' | 'improvement' | 'within noise'
-}
+export type { CellChange, ChangeVerdict, Comparison } from './compare-verdicts.ts'
+export { minTrialsFor, renderComparison } from './compare-verdicts.ts'
 
-interface Metric {
-  name: MetricChange['metric']
-  value: (c: CellOk) => number | undefined
-  spread: (c: CellOk) => readonly [number, number] | undefined
-  higherIsBetter: boolean
-}
-
-const METRICS: Metric[] = [
-  { name: 'rps', value: (c) => c.median.rps, spread: (c) => c.spread.rps, higherIsBetter: true },
-  { name: 'p99', value: (c) => c.median.p99, spread: (c) => c.spread.p99, higherIsBetter: false },
-  { name: 'ping p99', value: (c) => c.median.ping?.p99, spread: (c) => c.spread.pingP99, higherIsBetter: false },
-]
-
-const width = (s: readonly [number, number] | undefined): number => (s === undefined ? 0 : Math.abs(s[1] - s[0]))
-
-export function compareRuns(base: BenchResults, head: BenchResults, minChangePct = 5): MetricChange[] {
-  const out: MetricChange[] = []
-  for (const h of head.cells) {
-    const b = base.cells.find((c) => c.target === h.target && c.scenario === h.scenario)
-    if (b === undefined || b.state !== 'ok' || h.state !== 'ok') continue
-    for (const m of METRICS) {
-      const bv = m.value(b)
-      const hv = m.value(h)
-      if (bv === undefined || hv === undefined || bv === 0) continue
-      const noise = Math.max(width(m.spread(b)), width(m.spread(h)))
-      const delta = hv - bv
-      const changePct = Math.round((delta / bv) * 1000) / 10
-      const worse = m.higherIsBetter ? delta < 0 : delta > 0
-      const beyondNoise = Math.abs(delta) > noise && Math.abs(changePct) >= minChangePct
-      out.push({ target: h.target, scenario: h.scenario, metric: m.name, base: bv, head: hv, changePct, noise: Math.round(noise * 100) / 100, verdict: beyondNoise ? (worse ? 'regression' : 'improvement') : 'within noise' })
-    }
+/** Two runs that differ in what was measured, or on what machine: comparing them would measure the difference. */
+export class RunsDifferError extends Error {
+  override readonly name = 'RunsDifferError'
+  constructor(readonly differences: readonly string[]) {
+    super(`refusing to compare runs that differ in ${differences.join('; ')} (--force compares them anyway)`)
   }
+}
+
+const show = (v: unknown): string => (v === undefined ? '(unset)' : Array.isArray(v) ? v.join(',') : String(v))
+
+/**
+ * Every setting and machine fact that makes requests/s of one run incomparable with another's,
+ * as "where: base → head". The seed is left out on purpose: it only orders the trials.
+ */
+export function runDifferences(base: BenchResults, head: BenchResults): string[] {
+  const out: string[] = []
+  const check = (where: string, a: unknown, b: unknown): void => {
+    if (show(a) !== show(b)) out.push(`${where}: ${show(a)} → ${show(b)}`)
+  }
+  for (const k of ['profile', 'durationSec', 'warmupSec', 'trials', 'connections', 'driver', 'scenarios'] as const) check(`settings.${k}`, base.settings[k], head.settings[k])
+  for (const s of head.scenarios) {
+    const b = base.scenarios.find((x) => x.id === s.id)
+    if (b === undefined) continue
+    check(`scenario ${s.id} connections`, b.connections, s.connections)
+    check(`scenario ${s.id} trials`, b.trials, s.trials)
+  }
+  for (const k of ['hostname', 'cpuModel', 'cores', 'node'] as const) check(`environment.${k}`, base.environment[k], head.environment[k])
   return out
 }
 
-export function renderComparison(changes: readonly MetricChange[], base: BenchResults, head: BenchResults): string {
-  const L = [`## unblocked bench comparison`, '', `base ${base.createdAt} → head ${head.createdAt}`, '']
-  const regressions = changes.filter((c) => c.verdict === 'regression')
-  L.push(regressions.length === 0 ? 'No regression beyond the trial-to-trial noise.' : `**${regressions.length} regression(s)** beyond the trial-to-trial noise.`, '')
-  L.push('| scenario | target | metric | base | head | change | noise band | verdict |', '|---|---|---|---:|---:|---:|---:|---|')
-  for (const c of changes) {
-    const mark = c.verdict === 'regression' ? '❌ regression' : c.verdict === 'improvement' ? '✅ improvement' : 'within noise'
-    L.push(`| ${c.scenario} | ${cell(c.target)} | ${c.metric} | ${c.base} | ${c.head} | ${c.changePct > 0 ? '+' : ''}${c.changePct}% | ±${c.noise} | ${mark} |`)
+export interface CompareOptions {
+  /** Smallest change, %, that counts as a regression or improvement, however significant. @default 5 */
+  readonly minChangePct?: number
+  /** Family-wise error rate over all cells. @default 0.05 */
+  readonly alpha?: number
+  /** Compare runs whose settings or machines differ (the differences are listed in the result). @default false */
+  readonly force?: boolean
+  /** Bootstrap resamples for each interval. @default 1000 */
+  readonly resamples?: number
+}
+
+const rpsOf = (c: CellOk): number[] => c.trials.flatMap((t) => (t.state === 'ok' ? [t.rps] : []))
+
+/** head / base from the Hodges–Lehmann shift of log requests/s, with its bootstrap interval. */
+function ratioOf(b: readonly number[], h: readonly number[], seed: number, stream: string, resamples: number): { ratio: number; interval: readonly [number, number] | null } {
+  if (![...b, ...h].every((x) => x > 0)) {
+    // A trial that served nothing has no logarithm: the ratio of medians, without an interval.
+    const mb = median(b)
+    const mh = median(h)
+    return { ratio: mb > 0 ? mh / mb : mh > 0 ? Number.POSITIVE_INFINITY : 1, interval: null }
   }
-  return `${L.join('\n')}\n`
+  const lb = b.map(Math.log)
+  const lh = h.map(Math.log)
+  const iv = bootstrapTwoSample(lb, lh, hodgesLehmann, seededRandom(seed, stream), { resamples })
+  return { ratio: Math.exp(hodgesLehmann(lb, lh)), interval: iv === undefined ? null : [Math.exp(iv[0]), Math.exp(iv[1])] }
+}
+
+/**
+ * Every cell ok in both runs, judged. Throws RunsDifferError when the runs' settings or machines
+ * differ, unless `force`.
+ */
+export function compareRuns(base: BenchResults, head: BenchResults, options: CompareOptions = {}): Comparison {
+  const differences = runDifferences(base, head)
+  if (differences.length > 0 && !options.force) throw new RunsDifferError(differences)
+  const alpha = options.alpha ?? 0.05
+  const minChangePct = options.minChangePct ?? 5
+  const seed = (base.settings.seed ^ head.settings.seed) >>> 0
+  const pairs: { b: CellOk; h: CellOk }[] = []
+  const notCompared: NotCompared[] = []
+  for (const h of head.cells) {
+    const b = base.cells.find((c) => c.target === h.target && c.scenario === h.scenario)
+    if (b?.state === 'ok' && h.state === 'ok') pairs.push({ b, h })
+    else notCompared.push({ target: h.target, scenario: h.scenario, why: b === undefined ? 'not in the base run' : b.state !== 'ok' ? `${b.state} in the base run` : `${h.state} in the head run` })
+  }
+  for (const b of base.cells) if (!head.cells.some((c) => c.target === b.target && c.scenario === b.scenario)) notCompared.push({ target: b.target, scenario: b.scenario, why: 'not in the head run' })
+
+  const tests = pairs.map(({ b, h }) => {
+    const rb = rpsOf(b)
+    const rh = rpsOf(h)
+    return { b, h, rb, rh, test: mannWhitney(rb, rh), minP: mannWhitneyMinP(rb.length, rh.length), ...ratioOf(rb, rh, seed, `${h.target}/${h.scenario}`, options.resamples ?? 1000) }
+  })
+  const judged = judgeFamily(tests.map((t) => ({ p: t.test.p, minP: t.minP, ratio: t.ratio, sizes: `${t.rb.length} and ${t.rh.length} trials` })), alpha, minChangePct)
+  const cells: CellChange[] = tests.map((t, i) => ({
+    target: t.h.target,
+    scenario: t.h.scenario,
+    base: { rps: t.b.median.rps, trials: t.rb.length },
+    head: { rps: t.h.median.rps, trials: t.rh.length },
+    ratio: t.ratio,
+    interval: t.interval,
+    p: t.test.p,
+    ...(judged[i] as (typeof judged)[number]),
+    notes: notesOf(t.b, t.h, 'base', 'head'),
+    ...(t.b.ping !== undefined && t.h.ping !== undefined && { stallMs: { base: t.b.ping.target.stallMaxMs, head: t.h.ping.target.stallMaxMs } }),
+  }))
+  return {
+    method: 'mann-whitney',
+    alpha,
+    minChangePct,
+    cells,
+    notCompared,
+    forcedOver: differences,
+    minTrials: minTrialsFor(alpha, cells.length, (n) => mannWhitneyMinP(n, n)),
+    labels: { base: `base run ${base.createdAt}${base.environment.gitCommit ? ` (${base.environment.gitCommit.slice(0, 10)})` : ''}`, head: `head run ${head.createdAt}${head.environment.gitCommit ? ` (${head.environment.gitCommit.slice(0, 10)})` : ''}` },
+  }
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { targets } from '../../targets/index.ts'
 import { registry, type TargetSpec, type TargetVariant } from '../../targets/spec.ts'
-import { builtInCommand, NODE_FLAGS, planTargets } from './plan.ts'
+import { BASELINE_SUFFIX, builtInCommand, NODE_FLAGS, planTargets, processOf, unitOf } from './plan.ts'
 import { buildSettings } from './profiles.ts'
 import { SCENARIOS } from './scenarios.ts'
 
@@ -47,6 +47,33 @@ describe('the plan of built-in targets, from the registry', () => {
     const plans = planTargets(settings('reference,node-http', 'json-async,json-sync'), [])
     expect(plans.find((p) => p.name === 'node-http')).toMatchObject({ scenarios: ['json-async'], verify: false })
     expect(planTargets(settings('reference,node-http', 'cpu-sync'), []).map((p) => p.name)).toEqual(['reference'])
+  })
+
+  it('with a baseline, each built-in framework target gets a twin from the base build: same env and scenarios, its bin, unverified; floors, variants and external targets none', () => {
+    const baseline = { bin: '/tmp/base/bin/unblocked.mjs', label: 'main (0123456789)' }
+    const external = [{ name: 'ext', command: './ext --port {port}', framework: 'ext 1' }]
+    const plans = planTargets(settings('reference,node-http,ext', 'json-async', ['ext']), external, targets, baseline)
+    expect(plans.map((p) => p.name)).toEqual(['reference', `reference${BASELINE_SUFFIX}`, 'reference-nodetect', 'node-http', 'ext'])
+    expect(plans[1]).toEqual({
+      name: 'reference@base',
+      command: `UNBLOCKED_BLOCKING=switchable exec "${process.execPath}" ${NODE_FLAGS} "/tmp/base/bin/unblocked.mjs" serve reference --port {port}`,
+      framework: `${reference.framework()}, base build main (0123456789)`,
+      scenarios: ['json-async'],
+      verify: false,
+      baselineOf: 'reference',
+    })
+    expect(planTargets(settings('reference', 'json-async'), []).some((p) => p.baselineOf !== undefined)).toBe(false)
+  })
+
+  it('a base twin runs back to back with its head target (one schedule unit) but in its own process (its death is its own)', () => {
+    const plans = planTargets(settings('reference,express', 'json-async'), [], targets, { bin: '/b/bin/unblocked.mjs', label: 'b' })
+    expect(plans.map((p) => [p.name, unitOf(plans, p.name), processOf(plans, p.name)])).toEqual([
+      ['reference', 'reference', 'reference'],
+      ['reference@base', 'reference', 'reference@base'],
+      ['reference-nodetect', 'reference', 'reference'],
+      ['express', 'express', 'express'],
+      ['express@base', 'express', 'express@base'],
+    ])
   })
 
   it('no variant without its host', () => {

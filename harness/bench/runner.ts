@@ -21,7 +21,7 @@ import type { ExternalTarget } from './config.ts'
 import { LoadGenerator } from './loadgen.ts'
 import { runMicroProcess } from './micro-process.ts'
 import { cpuPlan, pin, type CpuPlan } from './pinning.ts'
-import { planTargets, type TargetPlan } from './plan.ts'
+import { planTargets, processOf as processOfPlan, unitOf as unitOfPlan, type TargetPlan } from './plan.ts'
 import { trialsFor, type BenchSettings } from './profiles.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
 import { scenarioBlocks, trialOrder } from './schedule.ts'
@@ -188,8 +188,10 @@ async function microBenchmarks(settings: BenchSettings, cpus: CpuPlan, events: B
  * state a trial measures, and the process to use (or why there is none), from what has `ran`.
  */
 function targetAccess(plans: readonly TargetPlan[], starts: ReadonlyMap<string, Started>, ran: readonly CellTrial[]) {
-  // A variant's trials run next to its host's, so their ratio compares moments seconds apart.
-  const unitOf = (target: string): string => plans.find((p) => p.name === target)?.variant?.of ?? target
+  // A variant's trials run next to its host's, and a base build's twin's next to its head
+  // target's, so their ratio compares moments seconds apart.
+  const unitOf = (target: string): string => unitOfPlan(plans, target)
+  const processOf = (target: string): string => processOfPlan(plans, target)
   // Every trial in a process that hosts a variant first sets the state it measures: the
   // variant's, or the host's own. No trial depends on the previous one having switched back.
   const switchFor = (target: string): ((url: string) => Promise<void>) | undefined => {
@@ -202,7 +204,7 @@ function targetAccess(plans: readonly TargetPlan[], starts: ReadonlyMap<string, 
   const readiness = (target: string): { readonly process: SpawnedTarget } | { readonly reason: string } => {
     const start = starts.get(target)
     if (start?.state !== 'started') return { reason: `not run: the target did not start${start?.error ? ` (${start.error.split('\n')[0]})` : ''}` }
-    const died = deathOf(ran.filter((t) => unitOf(t.target) === unitOf(target)).map((t) => t.trial)) ?? start.process.gone()
+    const died = deathOf(ran.filter((t) => processOf(t.target) === processOf(target)).map((t) => t.trial)) ?? start.process.gone()
     return died === undefined ? { process: start.process } : { reason: `not run: the target died earlier (${died.split('\n')[0]})` }
   }
   return { unitOf, switchFor, readiness }

@@ -1,77 +1,214 @@
 import { describe, expect, it } from 'vitest'
-import { okTrial } from '../../test/fixtures/trials.ts'
-import { evaluateRequirements, REQUIREMENTS, type Requirement } from './requirements.ts'
-import type { Cell, Micro } from './schema.ts'
-import { summarizeCell } from './summarize.ts'
+import { okCell, pingOf, trialOk, trialsOf } from '../../test/fixtures/cells.ts'
+import { evaluateRequirements, MAX_TRIALS_NEEDED, REQUIREMENTS, type Requirement } from './requirements.ts'
+import type { Cell, CellOk, Micro, MicroOk, Ratio, TrialOk } from './schema.ts'
 
-const pingOf = (p99: number) => ({ p50: 1, p90: 1, p99, p999: p99, max: p99, mean: 1, sent: 10, failed: 0, timeline: [] })
-const cell = (target: string, scenario: string, rps: number, pingP99?: number): Cell =>
-  summarizeCell({ target, scenario, trials: [okTrial(1, rps, 5, pingP99 === undefined ? {} : { ping: pingOf(pingP99) })] })
-const series = (target: string, scenario: string, rps: number[]): Cell => summarizeCell({ target, scenario, trials: rps.map((x, i) => okTrial(i + 1, x, 5)) })
-const micro: Micro = { state: 'ok', rounds: 1, results: [], offloadVsPiscina: 1.3, offloadVsPiscinaRounds: [1.3], offloadVsPiscinaSpread: [1.3, 1.3] }
 const skipped: Micro = { state: 'skipped', reason: 'off' }
+const own = (comparator: Ratio['comparator'], threshold: number): Requirement => ({ id: 'x', description: 'a over b', kind: 'rps-ratio', numerator: { target: 'a', scenario: 's', input: 'a' }, denominator: { target: 'b', scenario: 's', input: 'b' }, comparator, threshold })
+/** Cells a and b of scenario s whose per-trial ratios a/b are `ratios` (b at 1000 req/s). */
+const pair = (ratios: readonly number[], a: Partial<CellOk> = {}, b: Partial<CellOk> = {}): Cell[] => [
+  okCell('a', 's', trialsOf(ratios.map((r) => r * 1000)), a),
+  okCell('b', 's', trialsOf(ratios.map(() => 1000)), b),
+]
+const judge = (cells: Cell[], r: Requirement, seed = 1): Ratio => evaluateRequirements({ cells, micro: skipped, seed }, [r])[0] as Ratio
+const byId = (ratios: readonly Ratio[], id: string): Ratio => ratios.find((x) => x.id === id) as Ratio
+
+/** Ten ratios whose median is `mid`, spread ±`spread` around it. */
+const around = (mid: number, spread: number): number[] => [-1, -0.8, -0.6, -0.4, -0.1, 0.1, 0.4, 0.6, 0.8, 1].map((k) => mid + k * spread)
 
 describe('the requirements, as data', () => {
-  it('the same ids, thresholds and comparators as before the move', () => {
+  it('the issue\'s ids, thresholds and comparators', () => {
     expect(REQUIREMENTS.map((r) => [r.id, r.comparator, r.threshold])).toEqual([
       ['json-async-vs-fastify', '>=', 0.8],
+      ['json-async-vs-node-http', '>=', 0.95],
       ['json-sync-vs-json-async', '>=', 0.4],
       ['ping-p99-reference', '<=', 20],
+      ['ping-stall-vs-control', '<=', 2],
       ['ping-p99-express', '>=', 100],
       ['cpu-sync-vs-express', '>=', 1.5],
-      ['offload-vs-piscina', '<=', 1.5],
+      ['offload-vs-piscina', '<=', 1.0],
       ['detection-overhead', '>=', 0.95],
     ])
   })
+})
 
-  it('a requirement list other than the built-in one is evaluated the same way', () => {
-    const own: Requirement = { id: 'x', description: 'a over b', kind: 'rps-ratio', numerator: { target: 'a', scenario: 's', input: 'a' }, denominator: { target: 'b', scenario: 's', input: 'b' }, comparator: '>=', threshold: 2 }
-    expect(evaluateRequirements({ cells: [cell('a', 's', 300), cell('b', 's', 100)], micro: skipped }, [own])).toEqual([{ id: 'x', description: 'a over b', value: 3, comparator: '>=', threshold: 2, met: true, inputs: { a: 300, b: 100 }, perTrial: [3] }])
+describe('a ratio of two cells: the median of per-trial ratios, judged on its 95% interval', () => {
+  it('met when the whole interval is above the threshold; the why line states value, interval, trials and bound', () => {
+    const r = judge(pair(around(1.1, 0.05)), own('>=', 0.8))
+    expect(r).toMatchObject({ verdict: 'met', value: 1.1, inputs: { a: 1100, b: 1000 } })
+    expect(r.interval?.[0]).toBeGreaterThan(0.8)
+    expect(r.why).toMatch(/^1\.1 \[1\.\d+, 1\.\d+\] over 10 paired trials, all ≥ 0\.8$/)
+    expect(r.perTrial).toHaveLength(10)
+    expect(r.trialsNeeded).toBeUndefined()
+  })
+
+  it('not met when the whole interval is below', () => {
+    const r = judge(pair(around(0.6, 0.05)), own('>=', 0.8))
+    expect(r.verdict).toBe('not met')
+    expect(r.why).toMatch(/over 10 paired trials, all below 0\.8$/)
+  })
+
+  it('inconclusive when the interval straddles the threshold, with about how many paired trials would resolve it', () => {
+    const r = judge(pair(around(0.97, 0.06)), own('>=', 0.95))
+    expect(r.verdict).toBe('inconclusive')
+    const [lo] = r.interval as [number, number]
+    expect(lo).toBeLessThan(0.95)
+    // The lower half-width shrinks as 1/√n: n·(half-width / distance)².
+    expect(r.trialsNeeded).toBe(Math.ceil(10 * ((0.97 - lo) / (0.97 - 0.95)) ** 2))
+    expect(r.trialsNeeded).toBeGreaterThan(10)
+    expect(r.why).toMatch(new RegExp(`^0\\.97 \\[0\\.9\\d*, \\d\\.\\d+\\] over 10 paired trials straddles 0\\.95; about ${r.trialsNeeded} paired trials would resolve it$`))
+  })
+
+  it('a median on the threshold, or one that would take more than the cap: "not resolvable here", no count', () => {
+    const onIt = judge(pair(around(0.95, 0.05)), own('>=', 0.95))
+    expect(onIt).toMatchObject({ verdict: 'inconclusive' })
+    expect(onIt.trialsNeeded).toBeUndefined()
+    expect(onIt.why).toMatch(/straddles 0\.95: not resolvable here \(the median sits on the threshold\)$/)
+    const near = judge(pair(around(0.952, 0.05)), own('>=', 0.95))
+    expect(near.trialsNeeded).toBeUndefined()
+    expect(near.why).toMatch(new RegExp(`not resolvable here \\(about [\\d,]+ paired trials would be needed\\)$`))
+    expect(Number(near.why.match(/about ([\d,]+) paired/)?.[1]?.replaceAll(',', ''))).toBeGreaterThan(MAX_TRIALS_NEEDED)
+  })
+
+  it('too few paired trials for an interval: inconclusive, at least 5 needed, and no interval shown', () => {
+    const r = judge(pair([1.2, 1.3, 1.25]), own('>=', 0.8))
+    expect(r).toMatchObject({ verdict: 'inconclusive', interval: null, trialsNeeded: 5, value: 1.25 })
+    expect(r.why).toBe('1.25 from 3 paired trials: too few for a 95% interval (it takes at least 5)')
+  })
+
+  it('compared unrounded: an interval just under 0.95 is not met, though it rounds to 0.95', () => {
+    const r = judge(pair(around(0.9495, 0.0002)), own('>=', 0.95))
+    expect(r.verdict).toBe('not met')
+    expect(r.value).toBeCloseTo(0.9495, 10)
+  })
+
+  it('pairs by trial number, only trials both cells completed; a pair never crosses trials', () => {
+    const a = okCell('a', 's', [trialOk(1, 100), trialOk(3, 300), trialOk(4, 400)])
+    const b = okCell('b', 's', [trialOk(1, 200), trialOk(2, 999), trialOk(3, 600), trialOk(5, 1)])
+    expect(judge([a, b], own('>=', 0.4)).perTrial).toEqual([0.5, 0.5])
+    const none = judge([a, okCell('b', 's', [trialOk(2, 100)])], own('>=', 0.4))
+    expect(none).toMatchObject({ verdict: 'not measured', value: null, interval: null, why: 'no trial number completed in both a s and b s' })
+  })
+
+  it('the same seed replays the same interval; another seed may differ but judges alike here', () => {
+    const cells = pair(around(1.1, 0.05))
+    expect(judge(cells, own('>=', 0.8), 7)).toEqual(judge(cells, own('>=', 0.8), 7))
+    expect(judge(cells, own('>=', 0.8), 8).verdict).toBe('met')
+  })
+
+  it('missing cells: not measured, naming them', () => {
+    const r = evaluateRequirements({ cells: [], micro: skipped, seed: 1 })
+    expect(r.every((x) => x.verdict === 'not measured' && x.value === null && x.interval === null)).toBe(true)
+    expect(byId(r, 'json-async-vs-fastify').why).toBe('no completed cell for reference json-async or fastify json-async')
+  })
+
+  it('an input cell with errors or wrong answers makes the ratio invalid, saying which and what', () => {
+    const r = judge(pair(around(1.1, 0.05), {}, { invalid: '3 connection error(s) in 12000 requests' }), own('>=', 0.8))
+    expect(r).toMatchObject({ verdict: 'invalid', why: 'b s is not valid for ratios: 3 connection error(s) in 12000 requests', value: 1.1 })
   })
 })
 
-describe('requirement ratios', () => {
-  const cells = [
-    cell('reference', 'json-async', 900), cell('fastify', 'json-async', 1000), cell('reference', 'json-sync', 300),
-    cell('reference', 'ping-under-sync-blocking', 10, 12), cell('express', 'ping-under-sync-blocking', 10, 800),
-    cell('reference', 'cpu-sync', 100), cell('express', 'cpu-sync', 80), cell('reference-nodetect', 'json-async', 920),
-  ]
-  const ratios = Object.fromEntries(evaluateRequirements({ cells, micro }).map((r) => [r.id, r]))
-
-  it('computes each ratio from medians and marks it met or not', () => {
-    expect(ratios['json-async-vs-fastify']).toMatchObject({ value: 0.9, met: true, inputs: { reference: 900, fastify: 1000 } })
-    expect(ratios['json-sync-vs-json-async']).toMatchObject({ value: 0.333, met: false })
-    expect(ratios['ping-p99-reference']).toMatchObject({ value: 12, met: true, inputs: { referencePingP99Ms: 12 }, perTrial: [12] })
-    expect(ratios['ping-p99-express']).toMatchObject({ value: 800, met: true })
-    expect(ratios['cpu-sync-vs-express']).toMatchObject({ value: 1.25, met: false })
-    expect(ratios['offload-vs-piscina']).toMatchObject({ value: 1.3, met: true, inputs: { ratio: 1.3 }, perTrial: [1.3] })
-    expect(ratios['detection-overhead']).toMatchObject({ value: 0.978, met: true, inputs: { on: 900, off: 920 } })
+describe('a cell at the load generator\'s ceiling measured a lower bound', () => {
+  const met = around(1.1, 0.05)
+  const notMet = around(0.6, 0.05)
+  it('≥ with the denominator at the ceiling: the true ratio is lower still — a met is unknowable, a not met stands', () => {
+    const r = judge(pair(met, {}, { atCeiling: true }), own('>=', 0.8))
+    expect(r.verdict).toBe('invalid')
+    expect(r.why).toBe("b s ran at the load generator's ceiling (requests/s a lower bound), so the true ratio is at most what was measured and whether it is ≥ 0.8 cannot be known")
+    const n = judge(pair(notMet, {}, { atCeiling: true }), own('>=', 0.8))
+    expect(n.verdict).toBe('not met')
+    expect(n.why).toMatch(/; b s ran at the load generator's ceiling \(requests\/s a lower bound\), so the true ratio is lower still$/)
   })
 
-  it('a ratio of two cells is the median of its per-trial ratios, paired by trial number', () => {
-    // Trial 3 of json-async ran in a fast moment that json-sync's trial 3 did not share: the
-    // ratio of medians (200 / 600) would read 0.333; trial by trial the ratio is 0.5, 0.5, 0.2.
-    const paired = evaluateRequirements({ cells: [series('reference', 'json-sync', [100, 300, 200]), series('reference', 'json-async', [200, 600, 1000])], micro: skipped })
-    expect(paired.find((x) => x.id === 'json-sync-vs-json-async')).toMatchObject({ value: 0.5, met: true, perTrial: [0.5, 0.5, 0.2], inputs: { jsonSync: 200, jsonAsync: 600 } })
-
-    // No trial number completed on both sides: the ratio of the medians, and no per-trial list.
-    const a = series('reference', 'json-sync', [100])
-    const b = summarizeCell({ target: 'reference', scenario: 'json-async', trials: [okTrial(2, 300, 5)] })
-    const unpaired = evaluateRequirements({ cells: [a, b], micro: skipped }).find((x) => x.id === 'json-sync-vs-json-async')
-    expect(unpaired).toMatchObject({ value: 0.333 })
-    expect(unpaired?.perTrial).toBeUndefined()
+  it('≥ with the numerator at the ceiling: the true ratio is higher still — a met stands, a not met is unknowable', () => {
+    expect(judge(pair(met, { atCeiling: true }), own('>=', 0.8)).verdict).toBe('met')
+    expect(judge(pair(notMet, { atCeiling: true }), own('>=', 0.8)).verdict).toBe('invalid')
   })
 
-  it('only ok trials pair: a trial errored on one side drops that pair', () => {
-    const a = summarizeCell({ target: 'reference', scenario: 'json-sync', trials: [okTrial(1, 100, 5), { trial: 2, state: 'errored', error: 'x' }, okTrial(3, 300, 5)] })
-    const b = series('reference', 'json-async', [200, 400, 400])
-    expect(evaluateRequirements({ cells: [a, b], micro: skipped }).find((x) => x.id === 'json-sync-vs-json-async')).toMatchObject({ perTrial: [0.5, 0.75], value: 0.625 })
+  it('≤ mirrors it; both at the ceiling is always invalid', () => {
+    expect(judge(pair(notMet, {}, { atCeiling: true }), own('<=', 0.8)).verdict).toBe('met')
+    expect(judge(pair(met, {}, { atCeiling: true }), own('<=', 0.8)).verdict).toBe('invalid')
+    expect(judge(pair(met, { atCeiling: true }), own('<=', 0.8)).verdict).toBe('not met')
+    const both = judge(pair(met, { atCeiling: true }, { atCeiling: true }), own('>=', 0.8))
+    expect(both).toMatchObject({ verdict: 'invalid', why: "a s and b s ran at the load generator's ceiling (requests/s a lower bound): a ratio of two lower bounds could be anything" })
+  })
+})
+
+describe('ping requirements, on the pooled pings of every scheduled ping', () => {
+  /** `n` trials of 100 pings each: waits from `base` ms up, one slow ping of `slow` ms per trial, the first `failed` failed. */
+  const pingTrials = (n: number, base: number, slow: number, failed = 0, control?: { base: number; slow: number }): TrialOk[] =>
+    Array.from({ length: n }, (_, i) => {
+      const waits = (b: number, s: number) => Array.from({ length: 100 }, (_, k) => (k === 50 ? s : b + (k % 10) * 0.1 + i * 0.01))
+      return trialOk(i + 1, 300, { ping: { target: pingOf(waits(base, slow), failed), ...(control && { control: pingOf(waits(control.base, control.slow)) }) } })
+    })
+  const cell = (target: string, trials: TrialOk[], extra: Partial<CellOk> = {}) => okCell(target, 'ping-under-sync-blocking', trials, extra)
+  const ratios = (cells: Cell[]) => evaluateRequirements({ cells, micro: skipped, seed: 3 })
+
+  it('reference p99 ≤ 20 ms met: the interval comes from resampling whole trials of pings', () => {
+    const r = byId(ratios([cell('reference', pingTrials(10, 2, 15))]), 'ping-p99-reference')
+    expect(r.verdict).toBe('met')
+    expect(r.value).toBeCloseTo(2.99, 5)
+    expect(r.interval?.[1]).toBeLessThan(20)
+    expect(r.why).toMatch(/^2\.99 \[2\.9\d*, 2\.9\d*\] ms over 10 trials, all ≤ 20 ms$/)
+    expect(r.inputs).toMatchObject({ referencePingP99Ms: r.value, pingsServed: 1000, pingsScheduled: 1000 })
+    expect(r.perTrial).toHaveLength(10)
   })
 
-  it('a missing or not-ok cell gives null, not a guess', () => {
-    const r = evaluateRequirements({ cells: [], micro: skipped })
-    expect(r.every((x) => x.value === null && x.met === null)).toBe(true)
-    const errored = summarizeCell({ target: 'fastify', scenario: 'json-async', trials: [{ trial: 1, state: 'errored', error: 'x' }] })
-    expect(evaluateRequirements({ cells: [cell('reference', 'json-async', 900), errored], micro: { state: 'errored', error: 'x' } }).find((x) => x.id === 'json-async-vs-fastify')).toMatchObject({ value: null, met: null, inputs: { reference: 900, fastify: null } })
+  it('a target whose /ping fails cannot pass: fast failures, under 99% served, are not met whatever the latency', () => {
+    // 503 on every other ping, answered in 1 ms: a p99 that would read well inside the bound.
+    const r = byId(ratios([cell('reference', pingTrials(10, 1, 1, 50))]), 'ping-p99-reference')
+    expect(r.verdict).toBe('not met')
+    expect(r.why).toBe('pings answered 50.0% (500 of 1,000 scheduled; a ping bound needs 99%): a target whose /ping fails cannot pass')
+    const oneShort = byId(ratios([cell('reference', pingTrials(10, 1, 1, 2))]), 'ping-p99-reference')
+    expect(oneShort).toMatchObject({ verdict: 'not met' })
+    expect(oneShort.why).toMatch(/^pings answered 98\.0% \(980 of 1,000/)
+  })
+
+  it('express p99 ≥ 100 ms: judged on p99, and the why line reports the stall', () => {
+    const r = byId(ratios([cell('express', pingTrials(10, 2500, 2800))]), 'ping-p99-express')
+    expect(r.verdict).toBe('met')
+    expect(r.why).toMatch(/^2,501 \[2,501, 2,501\] ms over 10 trials, all ≥ 100 ms; the stall: the longest ping waited 2,800 ms, pings were blocked 2,5\d\d s in all$/)
+    expect(r.inputs).toMatchObject({ stallMaxMs: 2800 })
+  })
+
+  it('an invalid load cell makes the ping verdict invalid: the blocking load did not all run', () => {
+    const r = byId(ratios([cell('reference', pingTrials(10, 2, 15), { invalid: '40 non-2xx answer(s) in 3000 requests' })]), 'ping-p99-reference')
+    expect(r).toMatchObject({ verdict: 'invalid', why: 'reference ping-under-sync-blocking is not valid for ratios: 40 non-2xx answer(s) in 3000 requests (the load that should block it did not all run)' })
+  })
+
+  it("stall vs control: the per-trial ratio of the target's p99 to the control's; met within 2×, not met beyond", () => {
+    const near = byId(ratios([cell('reference', pingTrials(10, 1.5, 2, 0, { base: 1, slow: 2 }))]), 'ping-stall-vs-control')
+    expect(near.verdict).toBe('met')
+    expect(near.perTrial).toHaveLength(10)
+    expect(near.why).toMatch(/over 10 paired trials, all ≤ 2; reference 2\.\d+ ms, control 1\.\d+ ms over all pings$/)
+    const far = byId(ratios([cell('reference', pingTrials(10, 8, 9, 0, { base: 1, slow: 2 }))]), 'ping-stall-vs-control')
+    expect(far.verdict).toBe('not met')
+  })
+
+  it('stall vs control: a control that failed its pings leaves the noise unmeasured (invalid); no control, not measured', () => {
+    const trials = pingTrials(10, 1.5, 2, 0, { base: 1, slow: 2 }).map((t) => ({ ...t, ping: { target: t.ping!.target, control: { ...t.ping!.control!, served: 90 } } }))
+    expect(byId(ratios([cell('reference', trials)]), 'ping-stall-vs-control')).toMatchObject({ verdict: 'invalid' })
+    expect(byId(ratios([cell('reference', pingTrials(10, 2, 3))]), 'ping-stall-vs-control')).toMatchObject({ verdict: 'not measured', why: 'reference ping-under-sync-blocking has no control pings' })
+  })
+})
+
+describe('the micro-benchmark ratio: the median of its paired rounds', () => {
+  const micro = (rounds: number[]): MicroOk => ({ state: 'ok', rounds: rounds.length, results: [], offloadVsPiscinaRounds: rounds })
+  const offload = (m: Micro) => byId(evaluateRequirements({ cells: [], micro: m, seed: 1 }), 'offload-vs-piscina')
+
+  it('≤ 1.0 over the rounds, judged on their interval', () => {
+    expect(offload(micro([0.9, 0.95, 0.92, 0.97, 0.93, 0.91, 0.94]))).toMatchObject({ verdict: 'met', value: 0.93, inputs: { ratio: 0.93 } })
+    expect(offload(micro([1.2, 1.5, 1.3, 1.4, 1.25]))).toMatchObject({ verdict: 'not met' })
+    expect(offload(micro([0.79, 1.41, 1.0, 1.2, 0.9]))).toMatchObject({ verdict: 'inconclusive' })
+  })
+
+  it("the micro section's own median and interval when it has them: one interval for one quantity in the report", () => {
+    expect(offload({ ...micro([0.9, 0.95, 0.92, 0.97, 0.93]), offloadVsPiscina: 0.93, offloadVsPiscinaInterval: [0.9, 1.02] })).toMatchObject({ verdict: 'inconclusive', value: 0.93, interval: [0.9, 1.02] })
+  })
+
+  it('three rounds (--quick): inconclusive; no rounds or no micro run: not measured', () => {
+    expect(offload(micro([0.9, 0.95, 0.92]))).toMatchObject({ verdict: 'inconclusive', trialsNeeded: 5 })
+    expect(offload(micro([]))).toMatchObject({ verdict: 'not measured' })
+    expect(offload(skipped)).toMatchObject({ verdict: 'not measured', why: 'the micro-benchmarks did not run: off' })
   })
 })

@@ -1,11 +1,9 @@
 import { convert } from 'xmlbuilder2'
 import { describe, expect, it } from 'vitest'
 import { fixture, HOSTILE } from '../../test/fixtures/results-fixture.ts'
-import { compareRuns, renderComparison } from '../compare.ts'
 import { embedJson, renderHtml } from './html.ts'
 import { junitRenderer } from './junit.ts'
 import { renderSummary } from './markdown.ts'
-import type { BenchResults } from '../../harness/results/schema.ts'
 
 describe('summary.md', () => {
   const md = renderSummary(fixture)
@@ -64,28 +62,5 @@ describe('conformance.junit.xml', () => {
     expect(names).toEqual(expect.arrayContaining(['reference · coercion', 'express · blocking', 'hostile · coercion']))
     expect(doc.testsuites['@failures']).toBe('3') // express FAIL, hostile FAIL and ERROR
     expect(file?.content).not.toContain('<script>')
-  })
-})
-
-describe('comparing runs', () => {
-  const slower = (factor: number): BenchResults => ({
-    ...fixture,
-    createdAt: '2026-11-22T00:00:00.000Z',
-    cells: fixture.cells.map((c) => (c.state === 'ok' ? { ...c, median: { ...c.median, rps: c.median.rps * factor }, spread: { ...c.spread, rps: [c.spread.rps[0] * factor, c.spread.rps[1] * factor] } } : c)),
-  })
-  it('flags a drop beyond the trial-to-trial noise as a regression', () => {
-    const changes = compareRuns(fixture, slower(0.8))
-    const json = changes.find((c) => c.target === 'reference' && c.scenario === 'json-async' && c.metric === 'rps')
-    expect(json).toMatchObject({ verdict: 'regression', changePct: -20, noise: 2000 })
-    expect(renderComparison(changes, fixture, slower(0.8))).toMatch(/\*\*\d+ regression\(s\)\*\* beyond the trial-to-trial noise/)
-  })
-  it('does not flag a change inside the noise band', () => {
-    const changes = compareRuns(fixture, slower(0.97))
-    expect(changes.filter((c) => c.verdict === 'regression')).toEqual([])
-  })
-  it('an improvement is reported as such; skipped and errored cells are not compared', () => {
-    const changes = compareRuns(fixture, slower(1.3))
-    expect(changes.find((c) => c.target === 'reference' && c.scenario === 'json-async' && c.metric === 'rps')?.verdict).toBe('improvement')
-    expect(changes.some((c) => c.target === 'nostart' || c.target === 'hostile')).toBe(false)
   })
 })
