@@ -25,6 +25,8 @@ const record = (over: Partial<RunRecord> = {}): RunRecord => ({
   verifications: new Map(),
   micro: undefined,
   trials: [],
+  ceiling: undefined,
+  latencyCurves: [],
   ...over,
 })
 
@@ -75,16 +77,24 @@ describe('assembling results.json from what a run recorded', () => {
 describe('mapping internal results onto the schema', () => {
   const row = { name: 'x', group: 'dispatch' as const, state: 'ok' as const, opsPerSec: 10, meanUs: 100, p50Us: 90, p99Us: 200, rme: 1, samples: 5 }
 
-  it('micro: rows as a union, the spread of the rounds; no spread when no round measured both', () => {
-    const report: MicroReport = { results: [row, { name: 'y', group: 'floor', state: 'errored', error: 'boom' }], offloadVsPiscina: 1.3, offloadVsPiscinaRounds: [1.2, 1.4, 1.3] }
-    expect(microFrom(report, 3)).toMatchObject({ state: 'ok', rounds: 3, offloadVsPiscinaSpread: [1.2, 1.4], results: [row, { name: 'y', state: 'errored', error: 'boom' }] })
-    const none = microFrom({ results: [row], offloadVsPiscina: undefined, offloadVsPiscinaRounds: [] }, 3)
+  const run = (report: MicroReport) => ({ report, pinned: '1', flags: '--single-threaded-gc' })
+
+  it('micro: rows as a union, per-round medians, the spread and interval of the rounds; none when no round measured both', () => {
+    const ratios = [1.2, 1.4, 1.3, 1.25, 1.35, 1.3]
+    const report: MicroReport = { results: [row, { name: 'y', group: 'floor', state: 'errored', error: 'boom' }], offloadVsPiscina: 1.3, offloadVsPiscinaRounds: ratios, roundsP50Us: { x: [90, 91, 89] } }
+    const micro = microFrom(run(report), 6, 1)
+    expect(micro).toMatchObject({ state: 'ok', rounds: 6, offloadVsPiscinaSpread: [1.2, 1.4], results: [{ ...row, roundsP50Us: [90, 91, 89] }, { name: 'y', state: 'errored', error: 'boom' }], process: { pinned: '1', flags: '--single-threaded-gc' } })
+    if (micro.state !== 'ok') throw new Error(micro.state)
+    expect(micro.offloadVsPiscinaInterval?.[0]).toBeGreaterThanOrEqual(1.2)
+    expect(micro.offloadVsPiscinaInterval?.[1]).toBeLessThanOrEqual(1.4)
+    const none = microFrom(run({ results: [row], offloadVsPiscina: undefined, offloadVsPiscinaRounds: [], roundsP50Us: {} }), 3, 1)
     expect(none).not.toHaveProperty('offloadVsPiscinaSpread')
     expect(none).not.toHaveProperty('offloadVsPiscina')
+    expect(none).not.toHaveProperty('offloadVsPiscinaInterval')
   })
 
   it('micro: a measurement that would not read back (Infinity is written as null) is errored, naming where', () => {
-    expect(microFrom({ results: [{ ...row, opsPerSec: Infinity }], offloadVsPiscina: 1, offloadVsPiscinaRounds: [1] }, 1)).toEqual({
+    expect(microFrom(run({ results: [{ ...row, opsPerSec: Infinity }], offloadVsPiscina: 1, offloadVsPiscinaRounds: [1], roundsP50Us: {} }), 1, 1)).toEqual({
       state: 'errored',
       error: 'the micro-benchmark results are not valid results.json data: at results[0].opsPerSec: Invalid input: expected number, received Infinity',
     })

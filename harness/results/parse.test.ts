@@ -25,13 +25,13 @@ describe('parseResults', () => {
 
   it('names the version it cannot read, older or newer', () => {
     expect(rejection({ ...written(), schemaVersion: 1 }).message).toBe(`results.json has schemaVersion 1; this unblocked reads schemaVersion ${SCHEMA_VERSION} (an older unblocked wrote it: render it with that version, or run the bench again)`)
-    expect(rejection({ ...written(), schemaVersion: 99 }).message).toMatch(/^results\.json has schemaVersion 99; this unblocked reads schemaVersion 2 \(a newer unblocked wrote it/)
+    expect(rejection({ ...written(), schemaVersion: 99 }).message).toMatch(/^results\.json has schemaVersion 99; this unblocked reads schemaVersion 3 \(a newer unblocked wrote it/)
     expect(rejection({ ...written(), schemaVersion: '2' }).message).toMatch(/has schemaVersion "2"; .*schemaVersion must be a number/)
   })
 
   it('a file that is not a results.json at all says so', () => {
     expect(rejection([]).message).toBe('results.json is not an unblocked results.json: expected a JSON object, got an array')
-    expect(rejection({ contract: 'v1', cases: [] }).message).toBe('results.json is not an unblocked results.json: it has no schemaVersion (this unblocked reads schemaVersion 2)')
+    expect(rejection({ contract: 'v1', cases: [] }).message).toBe('results.json is not an unblocked results.json: it has no schemaVersion (this unblocked reads schemaVersion 3)')
   })
 
   it('a malformed file names the path of each problem', () => {
@@ -39,7 +39,7 @@ describe('parseResults', () => {
     ;(json.cells[0]?.trials[0] as Record<string, unknown>).rps = 'fast'
     ;(json.targets[3] as Record<string, unknown>).state = 'gone'
     const err = rejection(json)
-    expect(err.message).toMatch(/^results\.json does not match results\.json schemaVersion 2: /)
+    expect(err.message).toMatch(/^results\.json does not match results\.json schemaVersion 3: /)
     expect(err.problems).toEqual([
       'at targets[3].state: Invalid discriminator value. Expected \'ok\' | \'died\' | \'failed-to-start\'',
       'at cells[0].trials[0].rps: Invalid input: expected number, received string',
@@ -49,8 +49,8 @@ describe('parseResults', () => {
 
   it('a measurement written as null (a NaN in the run) is a problem, not a number', () => {
     const json = written() as { cells: { median: Record<string, unknown> }[] }
-    ;(json.cells[0] as { median: Record<string, unknown> }).median.p99 = null
-    expect(rejection(json).problems).toEqual(['at cells[0].median.p99: Invalid input: expected number, received null'])
+    ;(json.cells[0] as { median: Record<string, unknown> }).median.rps = null
+    expect(rejection(json).problems).toEqual(['at cells[0].median.rps: Invalid input: expected number, received null'])
   })
 
   it('lists the first problems and counts the rest', () => {
