@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { compareRuns, renderComparison, RunsDifferError } from '../reports/compare.ts'
+import { compareRuns, renderComparison, RunsDifferError } from './compare/runs.ts'
 import { renderAll } from '../reports/render.ts'
 import { parseResults, ResultsFileError } from './results/parse.ts'
 import type { BenchResults } from './results/schema.ts'

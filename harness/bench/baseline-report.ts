@@ -4,8 +4,8 @@
  */
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { compareBaseline } from '../../reports/compare-baseline.ts'
-import { minTrialsFor, renderComparison } from '../../reports/compare-verdicts.ts'
+import { compareBaseline } from '../compare/baseline.ts'
+import { minTrialsFor, renderComparison } from '../compare/verdicts.ts'
 import type { BenchResults } from '../results/schema.ts'
 import { signedRankMinP } from '../results/stats.ts'
 import type { TargetPlan } from './plan.ts'

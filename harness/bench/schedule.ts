@@ -7,6 +7,7 @@
  * records its seed), so no cell systematically goes first after a switch, or always follows the
  * same neighbour, and a slow drift cannot line up with one side of a ratio.
  */
+import { seededRandom } from '../results/stats.ts'
 import type { Scenario } from './scenarios.ts'
 
 /** Scenarios in run order, grouped: a group runs where its first member stands. */
@@ -23,21 +24,6 @@ export function scenarioBlocks(scenarios: readonly Scenario[]): Scenario[][] {
     }
   }
   return blocks
-}
-
-/**
- * mulberry32: a small, well-known 32-bit PRNG. Seeded shuffles need nothing stronger, and
- * Math.random cannot be seeded.
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** Fisher–Yates with the given random source. */

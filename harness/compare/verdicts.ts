@@ -5,10 +5,10 @@
  * after Holm's correction over every cell compared and a change of at least the minimum size;
  * a cell whose test could not reach the corrected level with any data says so.
  */
-import type { CellOk } from '../harness/results/schema.ts'
-import { holm } from '../harness/results/stats.ts'
-import { fmt } from '../harness/results/requirements.ts'
-import { escapeMarkdownCell as cell } from './escape.ts'
+import type { CellOk } from '../results/schema.ts'
+import { holm } from '../results/stats.ts'
+import { fmt } from '../results/requirements.ts'
+import { escapeMarkdownCell as cell } from '../../reports/escape.ts'
 
 export type ChangeVerdict = 'regression' | 'improvement' | 'no change detected' | 'not enough trials to judge'
 

@@ -8,13 +8,13 @@
  * instead of giving a verdict. Runs made with different settings or on different machines are
  * refused unless forced. Both runs come validated (`parseResults`, in `unblocked report`).
  */
-import type { BenchResults, CellOk } from '../harness/results/schema.ts'
-import { bootstrapTwoSample, hodgesLehmann, mannWhitney, mannWhitneyMinP, seededRandom } from '../harness/results/stats.ts'
-import { median } from '../scenarios/stats.ts'
-import { judgeFamily, minTrialsFor, notesOf, type CellChange, type Comparison, type NotCompared } from './compare-verdicts.ts'
+import type { BenchResults, CellOk } from '../results/schema.ts'
+import { bootstrapTwoSample, hodgesLehmann, mannWhitney, mannWhitneyMinP, seededRandom } from '../results/stats.ts'
+import { median } from '../../scenarios/stats.ts'
+import { judgeFamily, minTrialsFor, notesOf, type CellChange, type Comparison, type NotCompared } from './verdicts.ts'
 
-export type { CellChange, ChangeVerdict, Comparison } from './compare-verdicts.ts'
-export { minTrialsFor, renderComparison } from './compare-verdicts.ts'
+export type { CellChange, ChangeVerdict, Comparison } from './verdicts.ts'
+export { minTrialsFor, renderComparison } from './verdicts.ts'
 
 /** Two runs that differ in what was measured, or on what machine: comparing them would measure the difference. */
 export class RunsDifferError extends Error {

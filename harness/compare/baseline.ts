@@ -14,11 +14,11 @@
  * a ratio is as likely above 1 as below when nothing changed — which the shuffled order within
  * each pair gives. The median paired ratio and its 95% bootstrap interval show the size.
  */
-import { BASELINE_SUFFIX } from '../harness/bench/plan.ts'
-import type { BenchResults, CellOk } from '../harness/results/schema.ts'
-import { medianInterval, seededRandom, signedRank, signedRankMinP } from '../harness/results/stats.ts'
-import { median } from '../scenarios/stats.ts'
-import { judgeFamily, minTrialsFor, notesOf, type CellChange, type Comparison, type NotCompared } from './compare-verdicts.ts'
+import { BASELINE_SUFFIX } from '../bench/plan.ts'
+import type { BenchResults, CellOk } from '../results/schema.ts'
+import { medianInterval, seededRandom, signedRank, signedRankMinP } from '../results/stats.ts'
+import { median } from '../../scenarios/stats.ts'
+import { judgeFamily, minTrialsFor, notesOf, type CellChange, type Comparison, type NotCompared } from './verdicts.ts'
 
 export interface BaselineCompareOptions {
   /** @default 5 */

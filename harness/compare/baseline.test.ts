@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { okCell, runOf, trialOk, trialsOf } from '../test/fixtures/cells.ts'
-import type { BenchResults, Cell } from '../harness/results/schema.ts'
-import { seededRandom, type Random } from '../harness/results/stats.ts'
-import { compareBaseline } from './compare-baseline.ts'
-import { renderComparison } from './compare-verdicts.ts'
+import { okCell, runOf, trialOk, trialsOf } from '../../test/fixtures/cells.ts'
+import type { BenchResults, Cell } from '../results/schema.ts'
+import { seededRandom, type Random } from '../results/stats.ts'
+import { compareBaseline } from './baseline.ts'
+import { renderComparison } from './verdicts.ts'
 
 const gauss = (random: Random): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
 
