@@ -4,7 +4,8 @@ import type { CellOk, PooledPing, RequirementVerdict } from '../../harness/resul
 export function fmt(x: number | null | undefined, digits = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—'
   if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString('en-US')
-  return x.toFixed(digits).replace(/\.0+$/, '')
+  // Trailing zeros say nothing ("10.400" is 10.4); a whole number loses its point too.
+  return x.toFixed(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')
 }
 
 /** A ratio's per-trial values ("0.51 · 0.58 · 0.62"), or — when it has none. */

@@ -7,11 +7,20 @@ import { renderSummary } from './markdown.ts'
 
 describe('summary.md', () => {
   const md = renderSummary(fixture)
-  it('lists every requirement with its measurement and whether it is met', () => {
-    expect(md).toMatch(/\| json-async: reference ≥ 0\.8 × fastify requests\/s \| — \| — \| ❔ not measured \|/)
-    expect(md).toMatch(/ping-under-sync-blocking: reference ping p99 ≤ 20 ms \| 10 \| 9 · 11 · 10 \| ✅ met \|/) // the median trial's p99, each trial's beside it
-    // the median of the per-trial ratios (the ratio of the medians would read 1.688), each trial shown
-    expect(md).toMatch(/cpu-sync: reference ≥ 1\.5 × express .* \| 1\.667 \| 1\.72 · 1\.67 · 1\.66 \| ✅ met \|/)
+  it('lists every requirement with its value, 95% interval, verdict and how the verdict follows', () => {
+    expect(md).toMatch(/\| json-async: reference ≥ 0\.8 × fastify requests\/s \| — \| — not measured \| no completed cell for fastify json-async \|/)
+    // the pooled p99 over every ping of the 6 trials, its interval from resampling whole trials
+    expect(md).toMatch(/ping-under-sync-blocking: reference ping p99 ≤ 20 ms .*\| 10\.4 \[9\.5–10\.4\] \| ✅ met \| .*over 6 trials/)
+    // the median of the per-trial ratios (the ratio of the medians would read 1.688)
+    expect(md).toMatch(/cpu-sync: reference ≥ 1\.5 × express .* \| 1\.669 \[1\.656–1\.7\] \| ✅ met \|/)
+    // three trials give no interval: inconclusive, saying so, whatever the point says
+    expect(md).toMatch(/express \\\(which blocks\\\) ping p99 ≥ 100 ms \| 2,521 \| ❔ inconclusive \| .*too few for a 95% interval/)
+    expect(md).toMatch(/micro: the offload round trip ≤ 1\.0 × .* \| 1\.3 \[1\.2–1\.35\] \| ❌ not met \|/)
+  })
+  it('shows the run conditions: the generator ceiling, the machine probe, the prober noise', () => {
+    expect(md).toMatch(/\*\*Load generator ceiling\*\* \(autocannon against a no-op server, 50 connections\): 40,000 req\/s/)
+    expect(md).toMatch(/\*\*Machine speed\*\* .*: median 8\.3\d? ms/)
+    expect(md).toMatch(/\*\*Prober noise\*\* .*control p99 1\.8 ms beside reference/)
   })
   it('shows conformance counts and MUST failures per target, and targets that never verified', () => {
     expect(md).toMatch(/\| express \| 1 \| 1 \| 0 \| 1 \| 0 \| 0 \| `blocking\.sync-parallel` \|/)
@@ -20,7 +29,7 @@ describe('summary.md', () => {
   it('shows errored and skipped cells with their reason, and survives missing cells', () => {
     expect(md).toMatch(/\| json-async \| nostart \| skipped: not run: the target did not start \|/)
     expect(md).toMatch(/\| json-async \| hostile \| errored: the target process exited/)
-    expect(md).toMatch(/\| json-async \| reference \| 31,000 \[30,000–32,000\] \|/)
+    expect(md).toMatch(/\| json-async \| reference \| 31,000 \| 1\.7 \/ 5 \|  \| 0 \/ 0 \/ 0 \/ 0 \|/)
   })
   it('escapes everything a target sent', () => {
     expect(md).not.toContain('<script>')
