@@ -9,8 +9,8 @@ describe('open-loop latency curves in summary.md', () => {
   it('a table per scenario: target, share of max, rate, achieved, p50, p99, max, failed, generator lag', () => {
     expect(md).toContain('#### json-async')
     // 0.25 × 31,000 = 7,750 asked, 99% achieved, p50 0.41 ms at µs resolution, p99 4×, max 10×
-    expect(md).toMatch(/\| reference \| 25% \| 7,750 \| 7,673 \| 0\.410 \| 1\.64 \| 4\.10 \| 0 \/ 15,500 \| 0\.900 \| +\|$/m)
-    expect(md).toMatch(/\| express \| 75% \| 6,000 \| 5,940 \| 12 \| 48 \| 120 \| 3 \/ 12,000 \| 0\.900 \| +\|$/m)
+    expect(md).toMatch(/\| reference \| 25% \| 7,750 \| 7,673 \| 0\.41 \| 1\.64 \| 4\.1 \| 0 \/ 15,500 \| 0\.9 \| +\|$/m)
+    expect(md).toMatch(/\| express \| 75% \| 6,000 \| 5,940 \| 12 \| 48 \| 120 \| 3 \/ 12,000 \| 0\.9 \| +\|$/m)
   })
   it('shows the generator`s own lag beside each point, and flags a point where it fell behind', () => {
     expect(md).toMatch(/\| reference \| 75% \| .* \| 14\.5 \| generator behind \|/)
