@@ -57,6 +57,15 @@ export function groupCpuMs(pgid: number): number | undefined {
   return (ticks / clockTicks()) * 1000
 }
 
+/**
+ * User + system CPU time of one process, ms: every thread it ran, those that have exited too (the
+ * kernel folds their time into the process's). Clock-tick resolution (10 ms on most systems).
+ */
+export function processCpuMs(pid: number): number | undefined {
+  const f = statFields(pid)
+  return f === undefined ? undefined : ((Number(f[11]) + Number(f[12])) / clockTicks()) * 1000
+}
+
 /** Resident memory of the group now, bytes. */
 export function groupRssBytes(pgid: number): number | undefined {
   const pids = groupPids(pgid)
