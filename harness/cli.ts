@@ -65,6 +65,7 @@ export function buildCli(): Command {
     .option('--targets <list>', 'comma-separated targets (built-in names or external ones)')
     .option('--scenarios <list>', 'comma-separated scenario ids')
     .option('--target <name=command...>', 'an external target started by a command with {port} (repeatable)')
+    .option('--driver <tool>', 'the load generator: autocannon, or wrk where it is installed', 'autocannon')
     .option('--out <dir>', 'output root', 'reports/out')
     .action(async (flags: BenchFlags) => {
       process.exitCode = await (await import('./bench-command.ts')).bench(flags)

@@ -1,5 +1,6 @@
 /** Bench profiles and their overrides, validated when the settings are built. */
 import { targets as builtInTargets } from '../../targets/index.ts'
+import { DRIVER_NAMES, type DriverName } from './drivers/driver.ts'
 import { SCENARIOS } from './scenarios.ts'
 
 export interface BenchSettings {
@@ -21,6 +22,11 @@ export interface BenchSettings {
   readonly verifySuites: readonly string[]
   /** Micro-benchmark time per task, ms; 0 skips them. */
   readonly microTimeMs: number
+  /**
+   * The load generator's tool (drivers/): wrk where installed is the cheaper one and a cross-check.
+   * @default 'autocannon'
+   */
+  readonly driver: DriverName
 }
 
 export class SettingsError extends Error {
@@ -44,6 +50,7 @@ export interface Overrides {
   connections?: string
   targets?: string
   scenarios?: string
+  driver?: string
 }
 
 function num(flag: string, raw: string | undefined, integer: boolean, min: number): number | undefined {
@@ -68,6 +75,8 @@ export function buildSettings(o: Overrides, externalTargets: readonly string[] =
   const bad = builtIns.filter((t) => !known.includes(t) && !externalTargets.includes(t))
   if (bad.length > 0) throw new SettingsError(`unknown target ${bad.join(', ')}; built-in targets: ${known.join(', ')} (add others with --target name=command)`)
   const targets = [...builtIns, ...externalTargets.filter((t) => !builtIns.includes(t))]
+  const driver = o.driver ?? 'autocannon'
+  if (!(DRIVER_NAMES as readonly string[]).includes(driver)) throw new SettingsError(`--driver must be ${DRIVER_NAMES.join(' or ')}, got "${driver}"`)
   return {
     profile,
     // Whole seconds: autocannon runs whole seconds whatever it is told, and the settings must say what ran.
@@ -79,5 +88,6 @@ export function buildSettings(o: Overrides, externalTargets: readonly string[] =
     targets,
     verifySuites: p.verifySuites,
     microTimeMs: p.microTimeMs,
+    driver: driver as DriverName,
   }
 }

@@ -7,7 +7,7 @@ const result: LoadResult = {
   requests: 2000, durationSec: 2, rps: 1000,
   latency: { p50: 1, p90: 2, p99: 3, p999: 4, max: 5, mean: 1.2 },
   errors: 0, timeouts: 0, non2xx: 0, mismatches: 0, statusCodes: { 200: 2000 },
-  loadgen: { cpuMs: 1900, cpuPct: 95 },
+  loadgen: { driver: 'autocannon', cpuMs: 1900, cpuPct: 95, waitMs: 20, busyPct: 96, saturated: true },
 }
 
 function options(run: (job: LoadJob) => Promise<LoadResult>, gone: () => string | undefined = () => undefined, over: Partial<TrialOptions> = {}): TrialOptions {
@@ -16,7 +16,7 @@ function options(run: (job: LoadJob) => Promise<LoadResult>, gone: () => string 
     trial: 1,
     // No such process: /proc has nothing to read, and nothing is pinned.
     target: { url: 'http://127.0.0.1:9', pid: 2 ** 22 + 1, gone },
-    settings: { durationSec: 2, warmupSec: 1, connections: undefined },
+    settings: { durationSec: 2, warmupSec: 1, connections: undefined, driver: 'autocannon' },
     cpus: { available: false, why: 'test', target: '0', loadgen: '0', all: '0' },
     loadgen: { run: (job) => run(job) },
     ...over,
@@ -27,8 +27,8 @@ describe('one trial', () => {
   it('ok: the load generator\'s result as a trial, warm-up on the first trial only', async () => {
     const jobs: LoadJob[] = []
     const t = await runTrial(options(async (job) => (jobs.push(job), result)))
-    expect(t).toMatchObject({ trial: 1, state: 'ok', rps: 1000, latency: { p99: 3 }, loadgenSaturated: true, target: {}, pinned: null })
-    expect(jobs[0]).toMatchObject({ warmupSec: 1, durationSec: 2, path: '/coerce/async/dict' })
+    expect(t).toMatchObject({ trial: 1, state: 'ok', rps: 1000, latency: { p99: 3 }, loadgen: { saturated: true }, target: {}, pinned: null })
+    expect(jobs[0]).toMatchObject({ driver: 'autocannon', warmupSec: 1, durationSec: 2, path: '/coerce/async/dict', body: '^{"kind":"dict","n":1}$' })
     await runTrial(options(async (job) => (jobs.push(job), result), undefined, { trial: 2 }))
     expect(jobs[1]?.warmupSec).toBe(0)
   })

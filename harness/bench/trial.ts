@@ -18,7 +18,7 @@ export interface TrialOptions {
   /** 1-based; the first trial of a cell runs the warm-up. */
   readonly trial: number
   readonly target: Pick<SpawnedTarget, 'url' | 'pid' | 'gone'>
-  readonly settings: Pick<BenchSettings, 'durationSec' | 'warmupSec' | 'connections'>
+  readonly settings: Pick<BenchSettings, 'durationSec' | 'warmupSec' | 'connections' | 'driver'>
   readonly cpus: CpuPlan
   readonly loadgen: Pick<LoadGenerator, 'run'>
   /** Puts the target in the state this trial measures (a variant's, or the host's own). */
@@ -46,9 +46,8 @@ function okTrial(trial: number, r: LoadResult, target: { cpuMs?: number; measure
     mismatches: r.mismatches,
     statusCodes: r.statusCodes,
     ...(r.ping && { ping: r.ping }),
-    loadgen: { cpuMs: r.loadgen.cpuMs, cpuPct: r.loadgen.cpuPct },
-    // One core fully busy means the load generator, not the target, may be what limits requests/s.
-    loadgenSaturated: r.loadgen.cpuPct >= 90,
+    // With whether it was saturated (CPU + run-queue wait, loadgen-use.ts).
+    loadgen: r.loadgen,
     // CPU over warm-up + measurement: the target's average cores in use while loaded.
     target: { ...(cpuMs !== undefined && { cpuMs: Math.round(cpuMs), cpuCores: Math.round((cpuMs / measuredMs) * 100) / 100 }), ...(peakRssBytes !== undefined && { peakRssBytes }) },
     pinned,
@@ -67,13 +66,14 @@ export async function runTrial(o: TrialOptions): Promise<Trial> {
     }
   }
   const job: LoadJob = {
+    driver: settings.driver,
     url: target.url,
     method: s.method,
     path: s.path,
     connections: settings.connections ?? s.connections,
     durationSec: settings.durationSec,
     warmupSec: trial === 1 ? settings.warmupSec : 0,
-    scenario: s.id,
+    body: s.body,
     ...(s.ping && { ping: s.ping }),
     timeoutSec: REQUEST_TIMEOUT_SEC,
   }

@@ -235,7 +235,23 @@ export const CellSchema = z.discriminatedUnion('state', [
 
 /** The load generator against a no-op server in the same run: the most it can measure. */
 export const CeilingSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('ok'), driver: z.string(), connections: z.int().positive(), rps: z.number().nonnegative(), perTrial: list(z.number().nonnegative()) }),
+  z.object({
+    state: z.literal('ok'),
+    driver: z.string(),
+    connections: z.int().positive(),
+    /** Median over the sound trials. */
+    rps: z.number().nonnegative(),
+    perTrial: list(z.number().nonnegative()),
+    /** The generator's busyPct (LoadgenUse), median over the same trials. */
+    busyPct: z.number().nonnegative(),
+    /**
+     * The generator was saturated (busyPct ≥ the bound): `rps` is its ceiling. Otherwise the no-op
+     * server (node:http, one CPU) set the pace and `rps` is a lower bound of the generator's reach.
+     */
+    saturated: z.boolean(),
+    /** Trials left out (errors, non-2xx or mismatches from the no-op server, or a failed run), and why. */
+    failures: list(z.string()).optional(),
+  }),
   z.object({ state: z.literal('errored'), error: z.string() }),
   z.object({ state: z.literal('skipped'), reason: z.string() }),
 ])
