@@ -10,12 +10,13 @@
 import { checkConformance } from '../../scenarios/conformance.ts'
 import { selectCases } from '../../scenarios/runner.ts'
 import { ALL_CASES } from '../../scenarios/suites/index.ts'
-import { environment, packageVersion as versionOf } from '../environment.ts'
+import { environment } from '../environment.ts'
 import type { BenchResults, Micro, Trial, Verification } from '../results/schema.ts'
 import { deathOf } from '../results/summarize.ts'
 import { spawnTarget, type SpawnedTarget } from '../spawn-target.ts'
 import { assembleResults, microFrom, verificationFrom, type CellTrial, type RunOutcome } from './assemble.ts'
 import type { ExternalTarget } from './config.ts'
+import { DRIVERS } from './drivers/registry.ts'
 import { LoadGenerator } from './loadgen.ts'
 import { runMicro } from './micro.ts'
 import { cpuPlan, pin, type CpuPlan } from './pinning.ts'
@@ -79,7 +80,11 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
     durationMs: Math.round(performance.now() - t0),
     outcome,
     environment: environment(),
-    loadGenerator: { tool: 'autocannon', version: versionOf('autocannon'), process: 'a separate child process (harness/bench/loadgen-child.ts)' },
+    loadGenerator: {
+      tool: settings.driver,
+      version: DRIVERS[settings.driver].version(),
+      process: settings.driver === 'wrk' ? 'wrk, started by a separate child process (harness/bench/loadgen-child.ts)' : 'a separate child process (harness/bench/loadgen-child.ts)',
+    },
     settings,
     cpus,
     scenarios,
