@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MachineSampleSchema } from '../results/schema.ts'
 import { machineBefore, MachineProbe, PROBE_UNIT } from './machine.ts'
 import { cpuPlan } from './pinning.ts'
-import { parseCpuTicks, parseLoadavg, stealPct } from './proc-machine.ts'
+import { allowedCpus, cpuStealMeter, parseCpuList, parseCpuTicks, parseLoadavg, parsePerCpuSteal, stealPct } from './proc-machine.ts'
 
 const linux = process.platform === 'linux'
 
@@ -24,6 +24,25 @@ describe('/proc readers', () => {
     expect(parseCpuTicks(PROC_STAT)).toEqual({ total: 1672268 + 970 + 305012 + 1770401 + 1285 + 0 + 49123 + 2020, steal: 2020 })
     expect(parseCpuTicks('cpu0 1 2 3\n')).toBeUndefined() // no aggregate line
     expect(parseCpuTicks('cpu  1 2 3\n')).toBeUndefined() // too few fields
+  })
+
+  it('steal of each CPU: the eighth field of its cpuN line', () => {
+    expect(parsePerCpuSteal(PROC_STAT)).toEqual(new Map([[0, 1020], [1, 1000]]))
+  })
+
+  it('CPU lists as taskset and /proc/<pid>/status write them', () => {
+    expect(parseCpuList('0-2,5')).toEqual([0, 1, 2, 5])
+    expect(parseCpuList('1')).toEqual([1])
+    expect(parseCpuList('2-1')).toBeUndefined()
+    expect(parseCpuList('x')).toBeUndefined()
+  })
+
+  it.skipIf(!linux)('this process\'s CPUs and the time stolen from them are readable', () => {
+    const cpus = allowedCpus()
+    expect(cpus?.length).toBeGreaterThan(0)
+    expect(cpuStealMeter(cpus ?? []).stop()).toBeGreaterThanOrEqual(0)
+    expect(cpuStealMeter([]).stop()).toBeUndefined()
+    expect(cpuStealMeter([4096]).stop()).toBeUndefined() // no such CPU: unknown, not zero
   })
 
   it('steal % between two snapshots', () => {

@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 
 let ticksPerSecond: number | undefined
-function clockTicks(): number {
+/** USER_HZ: the clock ticks per second that /proc/<pid>/stat and /proc/stat count in. */
+export function clockTicks(): number {
   if (ticksPerSecond === undefined) {
     try {
       ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100

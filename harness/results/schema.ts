@@ -128,7 +128,12 @@ export const LoadgenUseSchema = z.object({
   cpuPct: z.number().nonnegative(),
   /** Time its threads were runnable but waiting for a CPU (/proc/<pid>/schedstat), ms; absent where unreadable. */
   waitMs: ms.optional(),
-  /** (CPU + run-queue wait) / wall time, %: 100 means it never had spare time. */
+  /**
+   * Time the hypervisor stole from the CPU(s) it was pinned to (/proc/stat), ms; absent where
+   * unreadable. A stolen vCPU is time its task wanted to run, counted neither as CPU nor as wait.
+   */
+  stealMs: ms.optional(),
+  /** (CPU + run-queue wait + steal) / wall time, %: 100 means it never had spare time. */
   busyPct: z.number().nonnegative(),
   /** busyPct ≥ the saturation bound: the generator, not the target, may be what limited requests/s. */
   saturated: z.boolean(),

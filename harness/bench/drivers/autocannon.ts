@@ -9,6 +9,7 @@ import autocannon from 'autocannon'
 import { packageVersion } from '../../../targets/shared/package-version.ts'
 import { bodyMatches, bodyRegExp } from '../body-pattern.ts'
 import { newHistogram, summarizeHistogram } from '../latency.ts'
+import { allowedCpus, cpuStealMeter } from '../proc-machine.ts'
 import { SchedMeter } from '../schedstat.ts'
 import type { DriverJob, DriverResult, LoadDriver } from './driver.ts'
 
@@ -40,12 +41,14 @@ export const autocannonDriver: LoadDriver = {
   async run(job) {
     const latency = newHistogram()
     const meter = new SchedMeter(process.pid) // node's threads live as long as the process: no sampling needed
+    const steal = cpuStealMeter(allowedCpus() ?? [])
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     const result = await cannon(job, (ms) => latency.recordValue(Math.max(1, Math.round(ms * 1000))))
     const wallMs = performance.now() - t0
     const cpu = process.cpuUsage(cpu0)
     const sched = meter.stop()
+    const stealMs = steal.stop()
     const statusCodes: Record<string, number> = {}
     for (const [code, v] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = Number((v as { count: number | string }).count)
     const requests = Object.values(statusCodes).reduce((a, b) => a + b, 0) || result.requests.total
@@ -59,7 +62,7 @@ export const autocannonDriver: LoadDriver = {
       non2xx: result.non2xx,
       mismatches: result.mismatches,
       statusCodes,
-      use: { cpuMs: (cpu.user + cpu.system) / 1000, ...(sched && { waitMs: sched.waitMs }), wallMs },
+      use: { cpuMs: (cpu.user + cpu.system) / 1000, ...(sched && { waitMs: sched.waitMs }), ...(stealMs !== undefined && { stealMs }), wallMs },
     }
     latency.destroy()
     return out

@@ -14,6 +14,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { oneLine } from '../../../scenarios/one-line.ts'
+import { allowedCpus, cpuStealMeter } from '../proc-machine.ts'
 import { processCpuMs } from '../proc-stats.ts'
 import { SchedMeter, type SchedUse } from '../schedstat.ts'
 import type { DriverJob, DriverResult, DriverUse, LoadDriver } from './driver.ts'
@@ -69,6 +70,8 @@ function spawnWrk(args: string[], limitMs: number): Promise<{ stdout: string; st
     const t0 = performance.now()
     const pid = child.pid
     const meter = pid === undefined ? undefined : new SchedMeter(pid, SAMPLE_MS)
+    // wrk inherits this process's CPU affinity.
+    const steal = cpuStealMeter(allowedCpus() ?? [])
     let stdout = ''
     let stderr = ''
     let use: DriverUse | undefined
@@ -82,7 +85,8 @@ function spawnWrk(args: string[], limitMs: number): Promise<{ stdout: string; st
       const wallMs = performance.now() - t0
       const sched: SchedUse | undefined = meter?.stop()
       const cpuMs = (pid === undefined ? undefined : processCpuMs(pid)) ?? sched?.cpuMs ?? 0
-      use = { cpuMs, ...(sched && { waitMs: sched.waitMs }), wallMs }
+      const stealMs = steal.stop()
+      use = { cpuMs, ...(sched && { waitMs: sched.waitMs }), ...(stealMs !== undefined && { stealMs }), wallMs }
       child.stdin.end() // the script's done() waits for this, then prints its result and exits
     })
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
