@@ -130,10 +130,11 @@ export const LoadgenUseSchema = z.object({
   waitMs: ms.optional(),
   /**
    * Time the hypervisor stole from the CPU(s) it was pinned to (/proc/stat), ms; absent where
-   * unreadable. A stolen vCPU is time its task wanted to run, counted neither as CPU nor as wait.
+   * unreadable. Shown, not counted in busyPct: on a VM it mostly comes from waking an idle vCPU
+   * (loadgen-use.ts).
    */
   stealMs: ms.optional(),
-  /** (CPU + run-queue wait + steal) / wall time, %: 100 means it never had spare time. */
+  /** (CPU + run-queue wait) / wall time, %: 100 means it never had spare time. */
   busyPct: z.number().nonnegative(),
   /** busyPct ≥ the saturation bound: the generator, not the target, may be what limited requests/s. */
   saturated: z.boolean(),

@@ -29,11 +29,7 @@ export interface DriverUse {
   readonly cpuMs: number
   /** Run-queue wait, ms; absent where /proc/<pid>/task/<tid>/schedstat is unreadable. */
   readonly waitMs?: number
-  /**
-   * Time the hypervisor stole from the CPUs the driver runs on (proc-machine.ts cpuStealMeter),
-   * ms; absent where /proc/stat is unreadable. Neither CPU time nor run-queue wait counts it: a
-   * stolen vCPU looks, from inside, like time that never passed for the task on it.
-   */
+  /** Time the hypervisor stole from the CPUs the driver runs on (proc-machine.ts cpuStealMeter), ms; absent where /proc/stat is unreadable. */
   readonly stealMs?: number
   /** Wall time over which cpuMs and waitMs were counted, ms. */
   readonly wallMs: number

@@ -1,8 +1,11 @@
 /**
  * wrk (https://github.com/wg/wrk), a separate program: C, epoll, one thread here (the load
- * generator has one CPU). Where it is installed it is the cheaper driver (about half autocannon's
- * CPU per request) and a cross-check of autocannon's numbers. Its Lua script (wrk-script.ts)
- * counts statuses and checks bodies; its result line is parsed by wrk-output.ts.
+ * generator has one CPU). Where it is installed it is the cheaper driver (measured here: 13 CPU-µs
+ * per request against the no-op server vs autocannon's 21; 25 vs 39 at 14k requests/s) and a
+ * cross-check of autocannon's numbers. Its Lua script (wrk-script.ts) counts statuses and checks
+ * every body — at no measurable cost: 9.9–10.1 CPU-µs per request at ~95k requests/s with no
+ * script, a status-counting one, and the body check — and its result line is parsed by
+ * wrk-output.ts.
  *
  * Its own use is the wrk process's: CPU from /proc/<pid>/stat read after the run but before the
  * process exits (the script waits for us; the stat includes its exited worker thread), run-queue
