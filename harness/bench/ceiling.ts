@@ -6,9 +6,10 @@
  * When the generator was not saturated against the no-op server, it was node:http (one CPU) that
  * set the pace, and the ceiling is a lower bound of what the generator can measure: `saturated`
  * says which. Measured here (50 connections, 2 s, pinned): autocannon saturated at ~47–55k
- * requests/s; wrk reached ~52–53k at 72–74% busy, node:http's own limit (its CPU at 97%).
- * Either way no node:http target can answer faster on that CPU, so a target near it is reported
- * as a lower bound.
+ * requests/s; wrk reached ~52–53k at 72–74% busy, node:http's own limit (its CPU at 97%). An
+ * unsaturated ceiling does not cap anything: the generator had spare time at that rate, so a
+ * target near it was not held back by the generator (each trial's own LoadgenUse.saturated is
+ * the direct evidence).
  */
 import type { Ceiling } from '../results/schema.ts'
 import { exactBody } from './body-pattern.ts'
