@@ -3,12 +3,17 @@
  * drivers must count the same things the same way. wrk's runs are skipped where wrk is not
  * installed (it is an optional system tool, not a dependency).
  */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { exactBody } from '../body-pattern.ts'
 import { SCENARIOS } from '../scenarios.ts'
-import { DRIVERS, type DriverResult, type LoadDriver } from './index.ts'
+import { DRIVERS, WRK_MISSING, type DriverResult, type LoadDriver } from './index.ts'
 
 const linux = process.platform === 'linux'
 
@@ -102,10 +107,16 @@ describe.each(drivers)('driver %s', (_name, driver) => {
 })
 
 describe('wrk is optional', () => {
-  it('when it is missing, says so in one line naming the flag', () => {
-    const why = DRIVERS.wrk.unavailable()
-    // Either way the answer is definite: no message where wrk runs, the flag's requirement where it does not.
-    if (why === undefined) expect(DRIVERS.wrk.version()).not.toBe('unknown')
-    else expect(why).toMatch(/^--driver wrk needs wrk on PATH/)
+  it('where it is not on PATH, the driver says so in one line naming the flag', () => {
+    // A process whose PATH holds no wrk (node itself is run by its absolute path).
+    const empty = mkdtempSync(join(tmpdir(), 'unblocked-nowrk-'))
+    const code = "import('./harness/bench/drivers/wrk.ts').then((m) => process.stdout.write(String(m.wrkDriver.unavailable())))"
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: fileURLToPath(new URL('../../..', import.meta.url)), env: { PATH: empty }, encoding: 'utf8', timeout: 30_000 })
+      expect(r.stdout).toBe(WRK_MISSING)
+    } finally {
+      rmSync(empty, { recursive: true, force: true })
+    }
+    expect(WRK_MISSING).toMatch(/^--driver wrk needs wrk on PATH/)
   })
 })
