@@ -40,8 +40,10 @@ const drivers: [string, LoadDriver][] = Object.entries(DRIVERS)
 describe.each(drivers)('driver %s', (_name, driver) => {
   const missing = driver.unavailable()
   const skip = missing !== undefined
+  // The reason for a skip, in every title it applies to.
+  const where = missing === undefined ? '' : ` (skipped: ${missing})`
 
-  it.skipIf(skip)(`counts answers by status, and a wrong body as a mismatch (${missing ?? 'available'})`, async () => {
+  it.skipIf(skip)(`counts answers by status, and a wrong body as a mismatch${where}`, async () => {
     const seen = new Set<string>()
     // Every 5th answer has a wrong body and status 299, so the mismatches must equal the 299s exactly
     // (answers still in flight when the run stops are in neither count); every 7th is a 503 with a good body.
@@ -65,7 +67,7 @@ describe.each(drivers)('driver %s', (_name, driver) => {
     expect(r.latency.p50).toBeLessThanOrEqual(r.latency.max)
   })
 
-  it.skipIf(skip)('connection errors exclude timeouts: 3 reset connections and 1 answer after the timeout', async () => {
+  it.skipIf(skip)(`connection errors exclude timeouts: 3 reset connections and 1 answer after the timeout${where}`, async () => {
     const resets = new Set([20, 40, 60])
     const r: DriverResult = await withServer(
       (req, res, n) => {
@@ -80,7 +82,7 @@ describe.each(drivers)('driver %s', (_name, driver) => {
     expect(r.mismatches).toBe(0) // no body pattern: nothing checked
   })
 
-  it.skipIf(skip)('the scenarios\' own patterns: a good body passes, a bad one is a mismatch', async () => {
+  it.skipIf(skip)(`the scenarios' own patterns: a good body passes, a bad one is a mismatch${where}`, async () => {
     for (const id of ['cpu-sync', 'counter-contention']) {
       const s = SCENARIOS.find((x) => x.id === id) as (typeof SCENARIOS)[number]
       const good = id === 'cpu-sync' ? `{"digest":"${'0a'.repeat(32)}"}` : '{"n":42}'
@@ -94,7 +96,7 @@ describe.each(drivers)('driver %s', (_name, driver) => {
     }
   })
 
-  it.skipIf(skip || !linux)('reports its own CPU and run-queue wait over the run', async () => {
+  it.skipIf(skip || !linux)(`reports its own CPU and run-queue wait over the run${where}${linux ? '' : ' (skipped: /proc is Linux only)'}`, async () => {
     const r = await withServer(
       (_req, res) => answer(res, 200, '{"ok":true}'),
       (url) => driver.run({ url, method: 'GET', path: '/', connections: 4, durationSec: 1, timeoutSec: 5 }),
