@@ -73,6 +73,9 @@ export async function bench(flags: BenchFlags): Promise<number> {
   try {
     external = await loadExternalTargets(flags.target ?? [])
     settings = buildSettings(flags, external.map((e) => e.name))
+    // Before anything starts: a missing tool is a usage error, not a run full of errored trials.
+    const missing = (await import('./bench/drivers/registry.ts')).driverByName(settings.driver).unavailable()
+    if (missing !== undefined) throw new SettingsError(missing)
   } catch (err) {
     if (err instanceof SettingsError) throw new UsageError(err.message)
     throw err

@@ -66,6 +66,7 @@ export function buildCli(): Command {
     .option('--targets <list>', 'comma-separated targets (built-in names or external ones)')
     .option('--scenarios <list>', 'comma-separated scenario ids')
     .option('--target <name=command...>', 'an external target started by a command with {port} (repeatable)')
+    .option('--driver <tool>', 'the load generator: autocannon, or wrk where it is installed', 'autocannon')
     .option('--out <dir>', 'output root', 'reports/out')
     .option('--baseline <git-ref|dir>', "also run the base build's targets (a git ref, checked out in a temporary worktree with this checkout's node_modules, or a directory) in the same run, trials alternated, and compare the builds (compare.md)")
     .action(async (flags: BenchFlags) => {

@@ -12,6 +12,7 @@ import { okTrials, summarizeCell, summarizeTarget, type TargetFacts } from '../r
 import { median } from '../../scenarios/stats.ts'
 import type { MicroReport } from './micro.ts'
 import type { MicroRun } from './micro-process.ts'
+import { PROBE_UNIT } from './machine-work.ts'
 import { medianInterval } from '../results/stats.ts'
 import type { CpuPlan } from './pinning.ts'
 import { trialsFor, type BenchSettings } from './profiles.ts'
@@ -129,8 +130,6 @@ const scenarioInfo = (s: Scenario, settings: BenchSettings): ScenarioInfo => ({ 
 /** For what a run that ended early never reached. */
 const endedFirst = (o: RunOutcome): string => (o.state === 'failed' ? 'the run failed first' : o.state === 'interrupted' ? 'the run was interrupted first' : 'the run ended first')
 
-/** What the machine-speed probe (harness/bench/machine.ts) times. */
-export const PROBE_UNIT = 'SHA-256 over a fixed buffer, on the target\'s CPU, just before each trial'
 /** A trial whose probe took this many times the run's median ran on a visibly slowed machine. */
 export const SLOW_FACTOR = 1.5
 
@@ -142,7 +141,7 @@ export function machineFrom(trials: readonly Trial[]): Machine {
   const steals = ok.flatMap((t) => (t.machine.stealPct === undefined ? [] : [t.machine.stealPct]))
   const mid = probes.length > 0 ? median(probes) : undefined
   return {
-    probe: PROBE_UNIT,
+    probe: `${PROBE_UNIT}, on the target's CPU just before each trial`,
     ...(mid !== undefined && { probeMs: { median: mid, min: Math.min(...probes), max: Math.max(...probes) } }),
     slowFactor: SLOW_FACTOR,
     slowedTrials: mid === undefined ? 0 : probes.filter((p) => p >= SLOW_FACTOR * mid).length,
@@ -156,7 +155,8 @@ export function assembleResults(r: RunRecord): BenchResults {
   const machine = machineFrom(r.trials.map((t) => t.trial))
   const ceiling: Ceiling = r.ceiling ?? { state: 'skipped', reason: `not measured: ${endedFirst(r.outcome)}` }
   const ctx = {
-    ...(ceiling.state === 'ok' && { ceilingRps: ceiling.rps }),
+    // Only a ceiling the generator itself hit bounds a cell (wrk outruns the no-op server here).
+    ...(ceiling.state === 'ok' && ceiling.saturated && { ceilingRps: ceiling.rps }),
     ...(machine.probeMs !== undefined && { slowProbeMs: machine.slowFactor * machine.probeMs.median }),
     seed: r.settings.seed,
   }

@@ -29,6 +29,11 @@ export function summarizeHistogram(h: hdr.Histogram): LatencySummary {
   }
 }
 
+/** A summary given in µs (wrk's unit), in ms. */
+export function summarizeUs(us: LatencySummary): LatencySummary {
+  return { p50: round(us.p50 / 1000), p90: round(us.p90 / 1000), p99: round(us.p99 / 1000), p999: round(us.p999 / 1000), max: round(us.max / 1000), mean: round(us.mean / 1000) }
+}
+
 /** Summary in ms of latencies given in ms. */
 export function summarizeMs(latenciesMs: readonly number[]): LatencySummary {
   const h = newHistogram()

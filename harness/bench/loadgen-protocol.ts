@@ -1,15 +1,19 @@
 /** Messages between the bench and its load-generator child process. */
 import type { OpenLoopJob, OpenLoopResult } from './open-loop/protocol.ts'
+import type { LoadgenUse } from '../results/schema.ts'
+import type { DriverName } from './drivers/driver.ts'
 
 export interface LoadJob {
+  /** Which tool makes the load (drivers/). */
+  readonly driver: DriverName
   readonly url: string
   readonly method: 'GET' | 'POST'
   readonly path: string
   readonly connections: number
   readonly durationSec: number
   readonly warmupSec: number
-  /** Scenario id; the child looks its response check up by id (functions do not cross processes). */
-  readonly scenario: string
+  /** Body pattern every answer must match (body-pattern.ts; Scenario.body); absent: not checked. */
+  readonly body?: string
   /** Per-request timeout, s. */
   readonly timeoutSec: number
 }
@@ -27,15 +31,16 @@ export interface LoadResult {
   readonly requests: number
   readonly durationSec: number
   readonly rps: number
-  /** ms, from autocannon's closed-loop clients. */
+  /** ms, from the driver's closed-loop connections (LoadDriver.closedLoopLatency says what it includes). */
   readonly latency: LatencySummary
+  /** Connection errors, not counting timeouts. */
   readonly errors: number
   readonly timeouts: number
   readonly non2xx: number
   readonly mismatches: number
   readonly statusCodes: Record<string, number>
-  /** CPU the load generator itself used during the measured run. */
-  readonly loadgen: { cpuMs: number; cpuPct: number }
+  /** What the load generator itself used during the measured run, and whether it was saturated. */
+  readonly loadgen: LoadgenUse
 }
 
 /** A closed-loop job (no `kind`) or an open-loop one (harness/bench/open-loop/). */

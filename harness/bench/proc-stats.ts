@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 
 let ticksPerSecond: number | undefined
-function clockTicks(): number {
+/** USER_HZ: the clock ticks per second that /proc/<pid>/stat and /proc/stat count in. */
+export function clockTicks(): number {
   if (ticksPerSecond === undefined) {
     try {
       ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
@@ -55,6 +56,15 @@ export function groupCpuMs(pgid: number): number | undefined {
     if (f !== undefined) ticks += Number(f[11]) + Number(f[12]) // utime, stime
   }
   return (ticks / clockTicks()) * 1000
+}
+
+/**
+ * User + system CPU time of one process, ms: every thread it ran, those that have exited too (the
+ * kernel folds their time into the process's). Clock-tick resolution (10 ms on most systems).
+ */
+export function processCpuMs(pid: number): number | undefined {
+  const f = statFields(pid)
+  return f === undefined ? undefined : ((Number(f[11]) + Number(f[12])) / clockTicks()) * 1000
 }
 
 /** Resident memory of the group now, bytes. */

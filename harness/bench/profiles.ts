@@ -1,5 +1,6 @@
 /** Bench profiles and their overrides, validated when the settings are built. */
 import { targets as builtInTargets } from '../../targets/index.ts'
+import { DRIVER_NAMES, type DriverName } from './drivers/driver.ts'
 import { SCENARIOS } from './scenarios.ts'
 
 export interface BenchSettings {
@@ -31,6 +32,11 @@ export interface BenchSettings {
   readonly verifySuites: readonly string[]
   /** Micro-benchmark time per task, ms; 0 skips them. */
   readonly microTimeMs: number
+  /**
+   * The load generator's tool (drivers/): wrk where installed is the cheaper one and a cross-check.
+   * @default 'autocannon'
+   */
+  readonly driver: DriverName
 }
 
 export class SettingsError extends Error {
@@ -61,6 +67,7 @@ export interface Overrides {
   targets?: string
   scenarios?: string
   seed?: string
+  driver?: string
 }
 
 function num(flag: string, raw: string | undefined, integer: boolean, min: number): number | undefined {
@@ -89,6 +96,8 @@ export function buildSettings(o: Overrides, externalTargets: readonly string[] =
   // --trials sets every cell's count: the user asked for that many.
   const trialsByScenario = Object.fromEntries(RATIO_SCENARIOS.filter((id) => scenarios.includes(id)).map((id) => [id, trials ?? p.ratioTrials]))
   const openLoop = p.openLoop === undefined ? undefined : { ...p.openLoop, scenarios: p.openLoop.scenarios.filter((id) => scenarios.includes(id)) }
+  const driver = o.driver ?? 'autocannon'
+  if (!(DRIVER_NAMES as readonly string[]).includes(driver)) throw new SettingsError(`--driver must be ${DRIVER_NAMES.join(' or ')}, got "${driver}"`)
   return {
     profile,
     // Whole seconds: autocannon runs whole seconds whatever it is told, and the settings must say what ran.
@@ -103,6 +112,7 @@ export function buildSettings(o: Overrides, externalTargets: readonly string[] =
     targets,
     verifySuites: p.verifySuites,
     microTimeMs: p.microTimeMs,
+    driver: driver as DriverName,
   }
 }
 

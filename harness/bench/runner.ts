@@ -10,7 +10,7 @@
 import { checkConformance } from '../../scenarios/conformance.ts'
 import { selectCases } from '../../scenarios/runner.ts'
 import { ALL_CASES } from '../../scenarios/suites/index.ts'
-import { environment, packageVersion as versionOf } from '../environment.ts'
+import { environment } from '../environment.ts'
 import type { BenchResults, Ceiling, LatencyCurve, Micro, Trial, Verification } from '../results/schema.ts'
 import { deathOf, summarizeCell } from '../results/summarize.ts'
 import { drain } from './drain.ts'
@@ -18,7 +18,10 @@ import { latencyCurves } from './open-loop/latency-curves.ts'
 import { spawnTarget, type SpawnedTarget } from '../spawn-target.ts'
 import { assembleResults, microFrom, verificationFrom, type CellTrial, type RunOutcome } from './assemble.ts'
 import type { ExternalTarget } from './config.ts'
+import { DRIVERS } from './drivers/registry.ts'
+import { measureCeiling } from './ceiling.ts'
 import { LoadGenerator } from './loadgen.ts'
+import { machineBefore, MachineProbe } from './machine.ts'
 import { runMicroProcess } from './micro-process.ts'
 import { cpuPlan, pin, type CpuPlan } from './pinning.ts'
 import { planTargets, processOf as processOfPlan, unitOf as unitOfPlan, type TargetPlan } from './plan.ts'
@@ -72,6 +75,7 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
   // generator's, and the control pings measure what that costs.
   const prober = needsPings ? new Prober() : undefined
   let control: ControlServer | undefined
+  let probe: MachineProbe | undefined
   try {
     await loadgen.ready()
     if (cpus.available && loadgen.pid !== undefined) pin({ pid: loadgen.pid }, cpus.loadgen)
@@ -83,7 +87,14 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
     starts = await startTargets(plans, cpus, events, processes)
     verifications = await verifyTargets(plans, starts, settings.verifySuites, events, signal)
     micro = await microBenchmarks(settings, cpus, events, signal)
-    const instruments = { loadgen, ...(prober && { prober }), ...(control && { controlUrl: control.url }) }
+    // The generator against a no-op server, with the targets idle: the most this run can measure.
+    if (!signal?.aborted) {
+      events.phase?.('ceiling', `${settings.driver} against a no-op server (the load generator's ceiling)`)
+      ceiling = await measureCeiling({ loadgen, driver: settings.driver, cpus, connections: 50, durationSec: settings.durationSec, trials: settings.profile === 'quick' ? 1 : 3 })
+    }
+    probe = await MachineProbe.start(cpus.available ? cpus.target : undefined).catch(() => undefined)
+    const machine = { before: () => machineBefore(probe) }
+    const instruments = { loadgen, machine, ...(prober && { prober }), ...(control && { controlUrl: control.url }) }
     const load: LoadContext = { settings, plans, scenarios, starts, cpus, instruments, events, ...(signal && { signal }) }
     await runLoad(load, (t) => trials.push(t))
     latencyCurves = await runCurves(load, trials)
@@ -93,14 +104,18 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
   } finally {
     loadgen.close()
     await Promise.allSettled([...processes].map((t) => t.stop()))
-    await Promise.allSettled([prober?.close(), control?.stop()])
+    await Promise.allSettled([prober?.close(), control?.stop(), probe?.close()])
   }
   return assembleResults({
     createdAt,
     durationMs: Math.round(performance.now() - t0),
     outcome,
     environment: environment(),
-    loadGenerator: { tool: 'autocannon', version: versionOf('autocannon'), process: 'a separate child process (harness/bench/loadgen-child.ts)' },
+    loadGenerator: {
+      tool: settings.driver,
+      version: DRIVERS[settings.driver].version(),
+      process: settings.driver === 'wrk' ? 'wrk, started by a separate child process (harness/bench/loadgen-child.ts)' : 'a separate child process (harness/bench/loadgen-child.ts)',
+    },
     settings,
     cpus,
     scenarios,

@@ -1,7 +1,8 @@
 /**
  * Load scenarios (stable ids). All use contract endpoints, so every target runs every scenario.
- * `check` validates responses *during* the load: a failed check counts as a mismatch.
+ * `body` validates responses *during* the load: a failed check counts as a mismatch.
  */
+import { bodyCheck, exactBody } from './body-pattern.ts'
 
 export interface Scenario {
   readonly id: string
@@ -10,7 +11,12 @@ export interface Scenario {
   readonly path: string
   /** Concurrent connections, unless overridden by --connections. */
   readonly connections: number
-  /** Validates each response body under load. */
+  /**
+   * What each response body under load must match: a Lua pattern (body-pattern.ts), so that wrk's
+   * Lua hook and autocannon apply the same check.
+   */
+  readonly body: string
+  /** `body` as a function. */
   readonly check: (body: string) => boolean
   /** Probe `/ping` open-loop while the load runs (coordinated-omission-free latency). */
   readonly ping?: { intervalMs: number }
@@ -27,10 +33,10 @@ export interface Scenario {
 /** Rounds of SHA-256 per `/cpu/sync` request: about 10–20 ms of work on this project's machine. */
 export const CPU_ROUNDS = 10_000
 
-const isJson = (want: unknown) => {
-  const text = JSON.stringify(want)
-  return (body: string) => body.replace(/\s/g, '') === text
-}
+/** `body` and `check` for a pattern. */
+const matching = (pattern: string) => ({ body: pattern, check: bodyCheck(pattern) })
+/** Exactly this JSON, whitespace aside. */
+const isJson = (want: unknown) => matching(exactBody(JSON.stringify(want)))
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -39,7 +45,7 @@ export const SCENARIOS: readonly Scenario[] = [
     method: 'GET',
     path: '/coerce/async/dict',
     connections: 50,
-    check: isJson({ kind: 'dict', n: 1 }),
+    ...isJson({ kind: 'dict', n: 1 }),
     cpus: 'split',
     group: 'dispatch',
   },
@@ -49,7 +55,7 @@ export const SCENARIOS: readonly Scenario[] = [
     method: 'GET',
     path: '/coerce/sync/dict',
     connections: 50,
-    check: isJson({ kind: 'dict', n: 1 }),
+    ...isJson({ kind: 'dict', n: 1 }),
     cpus: 'split',
     group: 'dispatch',
   },
@@ -59,7 +65,7 @@ export const SCENARIOS: readonly Scenario[] = [
     method: 'GET',
     path: '/block/async?ms=10',
     connections: 100,
-    check: isJson({ slept: 10 }),
+    ...isJson({ slept: 10 }),
     cpus: 'split',
   },
   {
@@ -68,7 +74,7 @@ export const SCENARIOS: readonly Scenario[] = [
     method: 'GET',
     path: '/block/sync?ms=10',
     connections: 100,
-    check: isJson({ slept: 10 }),
+    ...isJson({ slept: 10 }),
     cpus: 'split',
   },
   {
@@ -77,7 +83,7 @@ export const SCENARIOS: readonly Scenario[] = [
     method: 'GET',
     path: `/cpu/sync?n=${CPU_ROUNDS}`,
     connections: 8,
-    check: (body) => /^\{"digest":"[0-9a-f]{64}"\}$/.test(body.replace(/\s/g, '')),
+    ...matching(`^{"digest":"${'[0-9a-f]'.repeat(64)}"}$`),
     cpus: 'target-all',
   },
   {
@@ -86,7 +92,7 @@ export const SCENARIOS: readonly Scenario[] = [
     method: 'GET',
     path: '/block/sync?ms=50',
     connections: 16,
-    check: isJson({ slept: 50 }),
+    ...isJson({ slept: 50 }),
     ping: { intervalMs: 10 },
     cpus: 'split',
   },
@@ -96,7 +102,7 @@ export const SCENARIOS: readonly Scenario[] = [
     method: 'POST',
     path: '/counter/locked',
     connections: 50,
-    check: (body) => /^\{"n":\d+\}$/.test(body.replace(/\s/g, '')),
+    ...matching('^{"n":%d+}$'),
     cpus: 'split',
   },
 ]

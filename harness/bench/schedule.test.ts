@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
 import { scenarioBlocks, trialOrder } from './schedule.ts'
 
-const scenario = (id: string, group?: string): Scenario => ({ id, description: id, method: 'GET', path: '/', connections: 1, check: () => true, cpus: 'split', ...(group && { group }) })
+const scenario = (id: string, group?: string): Scenario => ({ id, description: id, method: 'GET', path: '/', connections: 1, body: '', check: () => true, cpus: 'split', ...(group && { group }) })
 interface Cell {
   readonly target: string
   readonly scenario: string

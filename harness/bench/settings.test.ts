@@ -30,8 +30,13 @@ describe('profiles and overrides', () => {
     [{ connections: '1.5' }, '--connections must be an integer ≥ 1, got "1.5"'],
     [{ scenarios: 'json-async,nope' }, 'unknown scenario nope'],
     [{ targets: 'koa' }, 'unknown target koa'],
+    [{ driver: 'ab' }, '--driver must be autocannon or wrk, got "ab"'],
   ])('%j → %s', (o, message) => {
     expect(() => buildSettings(o)).toThrow(message)
+  })
+  it('the load generator: autocannon unless --driver says wrk', () => {
+    expect(buildSettings({}).driver).toBe('autocannon')
+    expect(buildSettings({ driver: 'wrk' }).driver).toBe('wrk')
   })
   it('external targets are appended and may be selected by name', () => {
     expect(buildSettings({}, ['fastapi']).targets).toEqual(['reference', 'express', 'fastify', 'fastify-piscina', 'node-http', 'fastapi'])

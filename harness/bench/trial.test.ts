@@ -7,7 +7,7 @@ import { runTrial, type Instruments, type TrialOptions } from './trial.ts'
 
 const result: LoadResult = {
   requests: 2000, durationSec: 2, rps: 1000,
-  closedLoop: { p50: 1, p90: 2, p99: 3, p999: 4, max: 5, mean: 1.2 },
+  latency: { p50: 1, p90: 2, p99: 3, p999: 4, max: 5, mean: 1.2 },
   errors: 0, timeouts: 0, non2xx: 0, mismatches: 0, statusCodes: { 200: 2000 },
   loadgen: { driver: 'autocannon', cpuMs: 1900, cpuPct: 95, waitMs: 40, busyPct: 97, saturated: true },
 }
@@ -25,7 +25,7 @@ function options(run: (job: LoadJob) => Promise<LoadResult>, gone: () => string 
     trial: 1,
     // No such process: /proc has nothing to read, and nothing is pinned.
     target: { url: 'http://127.0.0.1:9', pid: 2 ** 22 + 1, gone },
-    settings: { durationSec: 2, warmupSec: 1, connections: undefined },
+    settings: { durationSec: 2, warmupSec: 1, connections: undefined, driver: 'autocannon' },
     cpus: { available: false, why: 'test', target: '0', loadgen: '0', all: '0' },
     instruments: { loadgen: { run: (job) => run(job) }, drain: async () => ({ ms: 12, quiet: true }), ...io },
     ...over,
@@ -66,7 +66,7 @@ describe('one trial', () => {
       connect: async (job: ProbeJob) => (calls.push(`connect ${job.targetUrl} ${job.controlUrl}`), { target: 1, control: 1 }),
       probe: async (job: ProbeJob) => (calls.push(`probe ${job.durationMs} ms every ${job.intervalMs} ms, blocked over ${job.blockThresholdMs} ms`), { target: ping, control: ping }),
     }
-    const machine = { before: async () => ({ probeMs: 7.5, loadavg1: 0.4 }), steal: () => ({ stop: () => 0.5 }) }
+    const machine = { before: async () => ({ after: () => ({ probeMs: 7.5, loadavg1: 0.4, stealPct: 0.5 }) }) }
     const t = await runTrial(options(async () => (calls.push('load'), result), undefined, { scenario: scenario('ping-under-sync-blocking'), trial: 2 }, { prober, controlUrl: 'http://127.0.0.1:7', machine }))
     expect(calls).toEqual(['connect http://127.0.0.1:9 http://127.0.0.1:7', 'load', 'probe 2000 ms every 10 ms, blocked over 20 ms'])
     expect(t).toMatchObject({ state: 'ok', ping: { target: ping, control: ping }, machine: { probeMs: 7.5, loadavg1: 0.4, stealPct: 0.5 } })

@@ -25,8 +25,8 @@ export interface Instruments {
   readonly prober?: Pick<Prober, 'connect' | 'probe'>
   /** The idle control server the prober pings beside the target. */
   readonly controlUrl?: string
-  /** The machine-speed probe and the machine's load; absent where it cannot run. */
-  readonly machine?: { before(): Promise<Pick<MachineSample, 'probeMs' | 'loadavg1'>>; steal(): { stop(): number | undefined } }
+  /** Times the machine-speed probe and starts the machine's meters; `after()` reads them (machine.ts). */
+  readonly machine?: { before(): Promise<{ after(): MachineSample }> }
   /** Waits for the target to be idle; defaults to drain.ts (tests replace it). */
   readonly drain?: (url: string, pgid: number) => Promise<Drained>
 }
@@ -36,7 +36,7 @@ export interface TrialOptions {
   /** 1-based; the first trial of a cell runs the warm-up. */
   readonly trial: number
   readonly target: Pick<SpawnedTarget, 'url' | 'pid' | 'gone'>
-  readonly settings: Pick<BenchSettings, 'durationSec' | 'warmupSec' | 'connections'>
+  readonly settings: Pick<BenchSettings, 'durationSec' | 'warmupSec' | 'connections' | 'driver'>
   readonly cpus: CpuPlan
   readonly instruments: Instruments
   /** Puts the target in the state this trial measures (a variant's, or the host's own). */
@@ -68,13 +68,14 @@ export async function runTrial(o: TrialOptions): Promise<Trial> {
     return gone !== undefined ? { trial, state: 'crashed', error: `${gone} during ${s.id} trial ${trial}`, pinned } : { trial, state: 'errored', error: (err as Error).message, pinned }
   }
   const job = (durationSec: number): LoadJob => ({
+    driver: settings.driver,
     url: target.url,
     method: s.method,
     path: s.path,
     connections: settings.connections ?? s.connections,
     durationSec,
     warmupSec: 0,
-    scenario: s.id,
+    body: s.body,
     timeoutSec: REQUEST_TIMEOUT_SEC,
   })
   try {
@@ -85,7 +86,7 @@ export async function runTrial(o: TrialOptions): Promise<Trial> {
     return failed(err)
   }
   const drained = await (io.drain ?? drain)(target.url, target.pid)
-  const before = io.machine === undefined ? {} : await io.machine.before().catch(() => ({}))
+  const machine = io.machine === undefined ? undefined : await io.machine.before().catch(() => undefined)
   const pingJob: ProbeJob | undefined =
     s.ping === undefined || io.prober === undefined
       ? undefined
@@ -106,7 +107,6 @@ export async function runTrial(o: TrialOptions): Promise<Trial> {
       return failed(new Error(`the prober could not connect: ${(err as Error).message}`))
     }
   }
-  const steal = io.machine?.steal()
   const cpuBefore = groupCpuMs(target.pid)
   const rss = rssSampler(target.pid)
   const wall0 = performance.now()
@@ -115,7 +115,7 @@ export async function runTrial(o: TrialOptions): Promise<Trial> {
   const [loaded, pinged] = await Promise.allSettled([load, pings])
   const measuredMs = performance.now() - wall0
   const peakRssBytes = rss.stop()
-  const stealPct = steal?.stop()
+  const machineSample = machine?.after() ?? {}
   if (loaded.status === 'rejected') return failed(loaded.reason)
   // A ping cell cannot be judged without its pings: the trial is errored, named.
   if (pinged.status === 'rejected') return failed(new Error(`the prober failed: ${(pinged.reason as Error).message}`))
@@ -130,7 +130,7 @@ export async function runTrial(o: TrialOptions): Promise<Trial> {
     requests: r.requests,
     durationSec: r.durationSec,
     rps: r.rps,
-    closedLoop: r.closedLoop,
+    closedLoop: r.latency,
     errors: r.errors,
     timeouts: r.timeouts,
     non2xx: r.non2xx,
@@ -138,7 +138,7 @@ export async function runTrial(o: TrialOptions): Promise<Trial> {
     statusCodes: r.statusCodes,
     ...(pinged.value !== undefined && { ping: pinged.value }),
     loadgen: r.loadgen,
-    machine: { ...before, ...(stealPct !== undefined && { stealPct }) },
+    machine: machineSample,
     drain: { ms: Math.round(drained.ms), quiet: drained.quiet },
     // CPU over the measured run: the target's average cores in use while loaded.
     target: { ...(cpuMs !== undefined && { cpuMs: Math.round(cpuMs), cpuCores: Math.round((cpuMs / measuredMs) * 100) / 100 }), ...(peakRssBytes !== undefined && { peakRssBytes }) },

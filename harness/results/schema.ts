@@ -128,6 +128,12 @@ export const LoadgenUseSchema = z.object({
   cpuPct: z.number().nonnegative(),
   /** Time its threads were runnable but waiting for a CPU (/proc/<pid>/schedstat), ms; absent where unreadable. */
   waitMs: ms.optional(),
+  /**
+   * Time the hypervisor stole from the CPU(s) it was pinned to (/proc/stat), ms; absent where
+   * unreadable. Shown, not counted in busyPct: on a VM it mostly comes from waking an idle vCPU
+   * (loadgen-use.ts).
+   */
+  stealMs: ms.optional(),
   /** (CPU + run-queue wait) / wall time, %: 100 means it never had spare time. */
   busyPct: z.number().nonnegative(),
   /** busyPct ≥ the saturation bound: the generator, not the target, may be what limited requests/s. */
@@ -240,7 +246,23 @@ export const CellSchema = z.discriminatedUnion('state', [
 
 /** The load generator against a no-op server in the same run: the most it can measure. */
 export const CeilingSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('ok'), driver: z.string(), connections: z.int().positive(), rps: z.number().nonnegative(), perTrial: list(z.number().nonnegative()) }),
+  z.object({
+    state: z.literal('ok'),
+    driver: z.string(),
+    connections: z.int().positive(),
+    /** Median over the sound trials. */
+    rps: z.number().nonnegative(),
+    perTrial: list(z.number().nonnegative()),
+    /** The generator's busyPct (LoadgenUse), median over the same trials. */
+    busyPct: z.number().nonnegative(),
+    /**
+     * The generator was saturated (busyPct ≥ the bound): `rps` is its ceiling. Otherwise the no-op
+     * server (node:http, one CPU) set the pace and `rps` is a lower bound of the generator's reach.
+     */
+    saturated: z.boolean(),
+    /** Trials left out (errors, non-2xx or mismatches from the no-op server, or a failed run), and why. */
+    failures: list(z.string()).optional(),
+  }),
   z.object({ state: z.literal('errored'), error: z.string() }),
   z.object({ state: z.literal('skipped'), reason: z.string() }),
 ])
