@@ -90,7 +90,7 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
     // The generator against a no-op server, with the targets idle: the most this run can measure.
     if (!signal?.aborted) {
       events.phase?.('ceiling', `${settings.driver} against a no-op server (the load generator's ceiling)`)
-      ceiling = await measureCeiling({ loadgen, driver: settings.driver, cpus, connections: 50, durationSec: settings.durationSec, trials: settings.profile === 'quick' ? 1 : 3 })
+      ceiling = await measureCeiling({ loadgen, driver: settings.driver, cpus, connections: 50, durationSec: settings.durationSec, trials: 3 })
     }
     probe = await MachineProbe.start(cpus.available ? cpus.target : undefined).catch(() => undefined)
     const machine = { before: () => machineBefore(probe) }

@@ -250,7 +250,7 @@ export const CeilingSchema = z.discriminatedUnion('state', [
     state: z.literal('ok'),
     driver: z.string(),
     connections: z.int().positive(),
-    /** Median over the sound trials. */
+    /** The best of the sound trials (a slower one shows a busier machine, not a lower reach). */
     rps: z.number().nonnegative(),
     perTrial: list(z.number().nonnegative()),
     /** The generator's busyPct (LoadgenUse), median over the same trials. */
