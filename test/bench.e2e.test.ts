@@ -119,3 +119,17 @@ it('the reference\'s detection-off variant is planned in the reference\'s own pr
   expect(plans[1]?.variant).toEqual({ of: 'reference', switch: { path: '/diagnostics/blocking', variant: { enabled: false }, host: { enabled: true } } })
   expect(planTargets({ ...s, scenarios: ['cpu-sync'] }, []).map((p) => p.name)).toEqual(['reference', 'express'])
 })
+
+it('a target whose /ping answers 503 at once cannot pass the ping requirements: failed pings count with their wait', async () => {
+  // Named `reference`, so the reference's requirements read it; the load is served without blocking.
+  const s = { ...buildSettings({ quick: true, targets: 'reference', scenarios: 'ping-under-sync-blocking', duration: '1', trials: '5', connections: '4' }, ['reference']), verifySuites: [], microTimeMs: 0 }
+  const results = await runBench(s, [tiny('reference', 'ping-503')])
+  const cell = ok(results.cells.find((c) => c.target === 'reference'))
+  expect(cell.ping?.target.served).toBe(0)
+  expect(cell.ping?.target.failed).toBe(cell.ping?.target.scheduled)
+  expect(cell.ping?.control?.served).toBe(cell.ping?.control?.scheduled)
+  const ratio = (id: string) => results.ratios.find((r) => r.id === id)
+  expect(ratio('ping-p99-reference')).toMatchObject({ verdict: 'not met' })
+  expect(ratio('ping-p99-reference')?.why).toMatch(/served/)
+  expect(ratio('ping-stall-vs-control')?.verdict).not.toBe('met')
+})

@@ -51,7 +51,9 @@ export async function drain(url: string, pgid: number, o: DrainOptions = {}): Pr
       try {
         const sent = performance.now()
         const r = await client.request('/ping', { timeoutMs: Math.max(1, maxMs - (sent - t0)) })
-        prompt = r.status === 200 && performance.now() - sent <= promptMs
+        // Any answer counts: a prompt one shows a free loop, whatever the status (a target whose
+        // /ping fails is judged by the prober, not made to wait here).
+        prompt = r.status > 0 && performance.now() - sent <= promptMs
       } catch {
         prompt = false
       }

@@ -12,7 +12,7 @@ describe('profiles and overrides', () => {
     expect(s.trialsByScenario).toEqual({ 'json-async': 10, 'json-sync': 10, 'cpu-sync': 10, 'ping-under-sync-blocking': 10 })
     expect(trialsFor(s, 'io-wait-sync')).toBe(3)
     expect(s.scenarios).toHaveLength(7)
-    expect(s.verifySuites).toContain('blocking')
+    expect(s.verifySuites).toEqual(['coercion', 'extraction', 'errors', 'thread-safety'])
     expect(s.openLoop).toEqual({ scenarios: ['json-async'], fractions: [0.25, 0.5, 0.75], durationSec: 1 })
     expect(Number.isInteger(s.seed)).toBe(true)
   })

@@ -284,9 +284,19 @@ function evaluate(r: Requirement, okCell: (c: CellInput) => CellOk | undefined, 
       if (c === undefined || target === undefined || control === undefined || target.scheduled === 0 || control.scheduled === 0) {
         return ratio(r, null, notMeasured(c === undefined ? `no completed cell for ${cellName(r.cell)}` : `${cellName(r.cell)} has no ${target === undefined ? 'pings' : 'control pings'}`), inputs)
       }
+      // The pooled p99s over every ping of the cell's trials, target over control: a trial's own
+      // p99 of 100 pings is its worst ping or so, and their ratio swung 0.8–2.7 between trials.
+      // The interval resamples whole trials (pings within a trial share its stalls), each
+      // carrying its target and control pings together, so the pairing by moment is kept.
+      const pairs = okTrials(c.trials).flatMap((t) => (t.ping?.control === undefined ? [] : [{ target: Float64Array.from(t.ping.target.timeline, (e) => e[1]), control: Float64Array.from(t.ping.control.timeline, (e) => e[1]) }]))
+      if (pairs.length === 0 || !(control.latency.p99 > 0)) return ratio(r, null, notMeasured(`no trial of ${cellName(r.cell)} pinged both the target and the control`), inputs)
+      const tbuf = new Float64Array(pairs.reduce((n, x) => n + x.target.length, 0))
+      const cbuf = new Float64Array(pairs.reduce((n, x) => n + x.control.length, 0))
+      const pooledRatio = (xs: readonly (typeof pairs)[number][]): number =>
+        pooledPercentile(xs.map((x) => x.target), 99, tbuf) / pooledPercentile(xs.map((x) => x.control), 99, cbuf)
+      const usable = pairs.every((x) => x.target.length > 0 && x.control.length > 0)
       const perTrial = okTrials(c.trials).flatMap((t) => (t.ping?.control === undefined || t.ping.control.latency.p99 <= 0 ? [] : [t.ping.target.latency.p99 / t.ping.control.latency.p99]))
-      if (perTrial.length === 0) return ratio(r, null, notMeasured(`no trial of ${cellName(r.cell)} pinged both the target and the control`), inputs)
-      const m: Measured = { value: median(perTrial), interval: medianInterval(perTrial, random), n: perTrial.length, noun: 'paired trials', unit: '', inputs, perTrial, note: `reference ${fmt(target.latency.p99)} ms, control ${fmt(control.latency.p99)} ms over all pings` }
+      const m: Measured = { value: target.latency.p99 / control.latency.p99, interval: usable ? bootstrapInterval(pairs, pooledRatio, random) : undefined, n: pairs.length, noun: 'trials', unit: '', inputs, perTrial, note: `reference ${fmt(target.latency.p99)} ms, control ${fmt(control.latency.p99)} ms over all pings`, noInterval: 'a trial has no ping timeline to resample' }
       if (c.invalid !== undefined) return ratio(r, m, { verdict: 'invalid', why: `${invalidCell(r.cell, c)} (the load that should block it did not all run)` }, inputs)
       if (control.served / control.scheduled < MIN_SERVED) return ratio(r, m, { verdict: 'invalid', why: `the idle control server answered ${pct(control.served, control.scheduled)} of its ${control.scheduled.toLocaleString('en-US')} pings: the prober's own noise was not measured` }, inputs)
       if (target.served / target.scheduled < MIN_SERVED) return ratio(r, m, { verdict: 'not met', why: servedWhy(target.served, target.scheduled) }, inputs)
