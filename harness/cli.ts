@@ -83,6 +83,7 @@ export function buildCli(): Command {
     .option('--min-change <pct>', 'smallest change (%) that can count as a regression, however significant', '5')
     .option('--force', 'compare runs whose settings (profile, durations, trials, connections, driver, scenarios) or machines differ')
     .option('--markdown <file>', 'also write the comparison as Markdown')
+    .option('--readme', "print the README's Measured section for this run (docs/results/bench.json is the committed one)")
     .action(async (files: string[], flags: ReportFlags) => {
       process.exitCode = await (await import('./report-command.ts')).report(files, flags)
     })

@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { compareRuns, renderComparison, RunsDifferError } from './compare/runs.ts'
+import { measuredSection } from '../reports/bench/measured.ts'
 import { renderAll } from '../reports/render.ts'
 import { parseResults, ResultsFileError } from './results/parse.ts'
 import type { BenchResults } from './results/schema.ts'
@@ -18,6 +19,8 @@ export interface ReportFlags {
   minChange: string
   /** Compare runs whose settings or machines differ. */
   force?: boolean
+  /** Print the README's "Measured" section for this run instead of rendering it. */
+  readme?: boolean
 }
 
 /** A results.json from disk, validated; every way it can be unreadable is a UsageError naming the file. */
@@ -59,6 +62,10 @@ export async function report(files: string[], flags: ReportFlags, out: NodeJS.Wr
   if (files.length !== 1) throw new UsageError('give one results.json to render (or --compare <base> <head>)')
   const [file = ''] = files
   const results = await loadResults(file)
+  if (flags.readme) {
+    out.write(measuredSection(results))
+    return 0
+  }
   const dir = resolve(flags.out ?? dirname(file))
   for (const path of await renderAll(results, dir)) out.write(`wrote ${path}\n`)
   return 0

@@ -1,6 +1,8 @@
 /** The README's example app compiles (npm test runs tsc) and behaves as the README says. */
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseResults } from '../harness/results/parse.ts'
+import { measuredSection } from '../reports/bench/measured.ts'
 import { verdictMatrix } from '../reports/conformance/matrix.ts'
 import type { ConformanceReport } from '../scenarios/types.ts'
 import def from './fixtures/readme-app.ts'
@@ -40,6 +42,15 @@ describe('the second README example (dependencies, streaming, background tasks, 
     const archived = await request(`${v2.url}/orders/archived`)
     expect(archived.status).toBe(410)
     expect(archived.json()).toEqual({ error: { code: 'UNB_ERR_HTTP_STATUS', message: 'this order was archived' } })
+  })
+})
+
+describe('the Measured section', () => {
+  it('is `unblocked report --readme` of the committed results file, a complete default-profile run', () => {
+    const results = parseResults(JSON.parse(readFileSync(new URL('../docs/results/bench.json', import.meta.url), 'utf8')), 'docs/results/bench.json')
+    expect(results).toMatchObject({ state: 'complete', settings: { profile: 'default' } })
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    expect(readme).toContain(measuredSection(results))
   })
 })
 
