@@ -18,6 +18,9 @@ import type { BenchResults, Ratio } from './results/schema.ts'
 import { renderAll } from '../reports/render.ts'
 import { UsageError } from './usage-error.ts'
 
+/** Trials per generation of processes in a `--baseline` run. */
+const BASELINE_RESTART_EVERY = 2
+
 export interface BenchFlags extends Overrides {
   target?: string[]
   out?: string
@@ -73,6 +76,9 @@ export async function bench(flags: BenchFlags): Promise<number> {
   try {
     external = await loadExternalTargets(flags.target ?? [])
     settings = buildSettings(flags, external.map((e) => e.name))
+    // Two builds, each in its own processes: restart them every 2 trials, so the comparison's
+    // units are generations of processes, not one lucky process a side (compare/baseline.ts).
+    if (flags.baseline !== undefined) settings = { ...settings, restartEvery: BASELINE_RESTART_EVERY }
     // Before anything starts: a missing tool is a usage error, not a run full of errored trials.
     const missing = (await import('./bench/drivers/registry.ts')).driverByName(settings.driver).unavailable()
     if (missing !== undefined) throw new SettingsError(missing)

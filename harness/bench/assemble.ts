@@ -108,6 +108,7 @@ function settingsOf(s: BenchSettings, cpus: CpuPlan): Settings {
     scenarios: s.scenarios,
     driver: s.driver,
     seed: s.seed,
+    restartEvery: s.restartEvery,
     ...(s.openLoop !== undefined && { openLoop: { scenarios: s.openLoop.scenarios, fractions: s.openLoop.fractions, durationSec: s.openLoop.durationSec } }),
     targets: s.targets,
     verifySuites: s.verifySuites,

@@ -21,6 +21,14 @@ export interface BenchSettings {
   readonly trialsByScenario: Readonly<Record<string, number>>
   /** Seeds the shuffled trial order and the bootstrap, so a run's analysis can be replayed. */
   readonly seed: number
+  /**
+   * Start every target process afresh every this many trials; 0: one process per target for the
+   * whole run. Two processes of identical code can differ by 10–15% in requests/s for their whole
+   * lifetime (measured on this project's machine), so a comparison of two builds, each in one
+   * process, measures the processes' luck as much as the code: `--baseline` restarts them, and
+   * judges generations, not trials.
+   */
+  readonly restartEvery: number
   /** Open-loop latency after the closed-loop trials: these scenarios at these fractions of each target's max; undefined when off. */
   readonly openLoop: { readonly scenarios: readonly string[]; readonly fractions: readonly number[]; readonly durationSec: number } | undefined
   /** Overrides every scenario's connection count when set. */
@@ -109,6 +117,7 @@ export function buildSettings(o: Overrides, externalTargets: readonly string[] =
     trials: trials ?? p.trials,
     trialsByScenario,
     seed: num('--seed', o.seed, true, 0) ?? Math.floor(Math.random() * 2 ** 31),
+    restartEvery: 0,
     openLoop: openLoop !== undefined && openLoop.scenarios.length > 0 ? openLoop : undefined,
     connections: num('--connections', o.connections, true, 1),
     scenarios,

@@ -61,7 +61,7 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
   const cpus = cpuPlan()
   const scenarios = settings.scenarios.map((id) => SCENARIOS.find((s) => s.id === id) as Scenario)
   const processes = new Set<SpawnedTarget>()
-  let starts = new Map<string, Started>()
+  const starts = new Map<string, Started>()
   let verifications = new Map<string, Verification>()
   let micro: Micro | undefined
   const trials: CellTrial[] = []
@@ -84,7 +84,7 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
       control = await startControlServer()
       if (cpus.available) for (const pid of [prober.pid, control.pid]) if (pid !== undefined) pin({ pid }, cpus.loadgen)
     }
-    starts = await startTargets(plans, cpus, events, processes)
+    for (const [name, st] of await startTargets(plans, cpus, events, processes)) starts.set(name, st)
     verifications = await verifyTargets(plans, starts, settings.verifySuites, events, signal)
     micro = await microBenchmarks(settings, cpus, events, signal)
     // The generator against a no-op server, with the targets idle: the most this run can measure.
@@ -95,7 +95,17 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
     probe = await MachineProbe.start(cpus.available ? cpus.target : undefined).catch(() => undefined)
     const machine = { before: () => machineBefore(probe) }
     const instruments = { loadgen, machine, ...(prober && { prober }), ...(control && { controlUrl: control.url }) }
-    const load: LoadContext = { settings, plans, scenarios, starts, cpus, instruments, events, ...(signal && { signal }) }
+    // A fresh generation of every target process (--baseline: a process's own luck, 10–15% for
+    // its lifetime, is then one more thing the comparison's units vary by, not a bias of one side).
+    const restart = async (): Promise<void> => {
+      const old = [...processes]
+      await Promise.allSettled(old.map((t) => t.stop()))
+      for (const t of old) processes.delete(t)
+      const fresh = await startTargets(plans, cpus, {}, processes)
+      starts.clear()
+      for (const [name, st] of fresh) starts.set(name, st)
+    }
+    const load: LoadContext = { settings, plans, scenarios, starts, cpus, instruments, events, ...(settings.restartEvery > 0 && { restart }), ...(signal && { signal }) }
     await runLoad(load, (t) => trials.push(t))
     latencyCurves = await runCurves(load, trials)
     if (signal?.aborted) outcome = { state: 'interrupted' }
@@ -262,6 +272,8 @@ interface LoadContext {
   readonly plans: readonly TargetPlan[]
   readonly scenarios: readonly Scenario[]
   readonly starts: ReadonlyMap<string, Started>
+  /** Stops every target process and starts it afresh (settings.restartEvery); undefined: never. */
+  readonly restart?: () => Promise<void>
   readonly cpus: CpuPlan
   readonly instruments: Instruments & { readonly loadgen: LoadGenerator }
   readonly events: BenchEvents
@@ -286,6 +298,14 @@ async function runLoad(ctx: LoadContext, record: (t: CellTrial) => void): Promis
     const inBlock = cells.filter((c) => block.some((s) => s.id === c.scenario))
     const trials = Math.max(0, ...inBlock.map((c) => trialsOf(c.scenario)))
     for (let trial = 1; trial <= trials; trial++) {
+      // A new generation of processes every `restartEvery` trials (see BenchSettings.restartEvery).
+      const every = settings.restartEvery
+      const generation = every > 0 ? Math.floor((trial - 1) / every) + 1 : 1
+      if (every > 0 && trial > 1 && (trial - 1) % every === 0 && ctx.restart !== undefined && !signal?.aborted) {
+        events.phase?.('restart', `every target process started afresh for trials ${trial}–${Math.min(trials, trial + every - 1)} (generation ${generation})`)
+        await ctx.restart()
+      }
+      const firstOfGeneration = every > 0 ? (trial - 1) % every === 0 : trial === 1
       for (const cell of trialOrder(inBlock.filter((c) => trialsOf(c.scenario) >= trial), trial, settings.seed, unitOf)) {
         if (signal?.aborted) return
         const s = block.find((x) => x.id === cell.scenario) as Scenario
@@ -296,7 +316,7 @@ async function runLoad(ctx: LoadContext, record: (t: CellTrial) => void): Promis
         const t: Trial =
           'reason' in ready
             ? { trial, state: 'skipped', reason: ready.reason }
-            : await runTrial({ scenario: s, trial, target: ready.process, settings, cpus: ctx.cpus, instruments: ctx.instruments, ...(setup && { setup }) })
+            : await runTrial({ scenario: s, trial, warmUp: firstOfGeneration, ...(every > 0 && { generation }), target: ready.process, settings, cpus: ctx.cpus, instruments: ctx.instruments, ...(setup && { setup }) })
         const entry: CellTrial = { target: cell.target, scenario: s.id, trial: t }
         ran.push(entry)
         record(entry)

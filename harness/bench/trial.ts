@@ -33,8 +33,12 @@ export interface Instruments {
 
 export interface TrialOptions {
   readonly scenario: Scenario
-  /** 1-based; the first trial of a cell runs the warm-up. */
+  /** 1-based. */
   readonly trial: number
+  /** Warm up first (the cell's first trial in this process). @default trial === 1 */
+  readonly warmUp?: boolean
+  /** Which generation of target processes ran it, when the run restarts them (BenchSettings.restartEvery). */
+  readonly generation?: number
   readonly target: Pick<SpawnedTarget, 'url' | 'pid' | 'gone'>
   readonly settings: Pick<BenchSettings, 'durationSec' | 'warmupSec' | 'connections' | 'driver'>
   readonly cpus: CpuPlan
@@ -81,7 +85,7 @@ export async function runTrial(o: TrialOptions): Promise<Trial> {
   try {
     if (o.setup !== undefined) await o.setup(target.url)
     // The warm-up is a run of its own, so the drain below waits out its backlog too.
-    if (trial === 1 && settings.warmupSec > 0) await io.loadgen.run(job(settings.warmupSec), (settings.warmupSec + LOADGEN_GRACE_SEC) * 1000)
+    if ((o.warmUp ?? trial === 1) && settings.warmupSec > 0) await io.loadgen.run(job(settings.warmupSec), (settings.warmupSec + LOADGEN_GRACE_SEC) * 1000)
   } catch (err) {
     return failed(err)
   }
@@ -127,6 +131,7 @@ export async function runTrial(o: TrialOptions): Promise<Trial> {
   const t: Trial = {
     trial,
     state: 'ok',
+    ...(o.generation !== undefined && { generation: o.generation }),
     requests: r.requests,
     durationSec: r.durationSec,
     rps: r.rps,

@@ -106,3 +106,23 @@ describe('on synthetic runs: 30 cell pairs, 12 paired trials, shared drift and p
     expect(c.cells.every((x) => x.verdict === 'not enough trials to judge')).toBe(true)
   })
 })
+
+describe('generations of processes', () => {
+  it('when the run restarted its processes, the units are generations: pairs within one share its luck', () => {
+    // 6 generations of 2 pairs; each generation's processes happen to favour one side by 12%,
+    // alternately; the code is the same. Counted by pair, 12 pairs; counted by generation, 6.
+    const luck = [1.12, 0.89, 1.12, 0.89, 1.12, 0.89]
+    const head: Cell = okCell('reference', 'json-async', luck.flatMap((l, g) => [1, 2].map((k) => ({ ...trialOk(2 * g + k, 10_000 * l), generation: g + 1 }))))
+    const base: Cell = okCell('reference@base', 'json-async', luck.flatMap((_l, g) => [1, 2].map((k) => ({ ...trialOk(2 * g + k, 10_000), generation: g + 1 }))))
+    const c = compareBaseline(runOf([head, base]))
+    expect(c.cells[0]).toMatchObject({ pairs: 12, verdict: 'no change detected' })
+    expect(c.cells[0]?.why).toMatch(/p 0\.\d+/)
+    // A real change shows in every generation, whatever each one's luck.
+    const slower: Cell = okCell('reference', 'json-async', luck.flatMap((l, g) => [1, 2].map((k) => ({ ...trialOk(2 * g + k, 10_000 * l * 0.85), generation: g + 1 }))))
+    const judged = compareBaseline(runOf([slower, base]), { minChangePct: 0 })
+    expect(judged.cells[0]?.verdict).not.toBe('improvement')
+    const steady: Cell = okCell('reference', 'json-async', [1, 2, 3, 4, 5, 6].flatMap((g) => [1, 2].map((k) => ({ ...trialOk(2 * (g - 1) + k, 9_000 + k * 10 + g), generation: g }))))
+    expect(compareBaseline(runOf([steady, base])).cells[0]).toMatchObject({ verdict: 'regression' })
+    expect(compareBaseline(runOf([steady, base])).cells[0]?.why).toMatch(/^-9\.8% \(p 0\.031.*6 process generations|^-9\.8% \(p 0\.031/)
+  })
+})

@@ -31,13 +31,30 @@ export interface BaselineCompareOptions {
   readonly resamples?: number
 }
 
-/** head rps / base rps per trial number both completed. */
-function pairedRatios(head: CellOk, base: CellOk): number[] {
+/** head rps / base rps per trial number both completed, with the generation of processes that ran it. */
+function pairedRatios(head: CellOk, base: CellOk): { ratio: number; generation: number }[] {
   const b = new Map(base.trials.flatMap((t) => (t.state === 'ok' && t.rps > 0 ? [[t.trial, t.rps] as const] : [])))
   return head.trials.flatMap((t) => {
     const rb = t.state === 'ok' ? b.get(t.trial) : undefined
-    return t.state === 'ok' && rb !== undefined ? [t.rps / rb] : []
+    return t.state === 'ok' && rb !== undefined ? [{ ratio: t.rps / rb, generation: t.generation ?? 1 }] : []
   })
+}
+
+/**
+ * The units the test counts. When the run restarted its processes (settings.restartEvery), a
+ * unit is one generation: the geometric mean of its paired ratios. A process keeps its own luck
+ * for its lifetime (two processes of identical code differed by 10–15%, and an A/A run of
+ * `--baseline` with one process a side read +11.8%, "significant" over 12 pairs), so pairs within
+ * one generation are not independent evidence about the code; generations are.
+ */
+function unitsOf(pairs: readonly { ratio: number; generation: number }[]): { ratios: number[]; noun: string } {
+  const generations = [...new Set(pairs.map((p) => p.generation))]
+  if (generations.length < 2) return { ratios: pairs.map((p) => p.ratio), noun: 'pairs' }
+  const ratios = generations.map((g) => {
+    const logs = pairs.filter((p) => p.generation === g).map((p) => Math.log(p.ratio))
+    return Math.exp(logs.reduce((a, x) => a + x, 0) / logs.length)
+  })
+  return { ratios, noun: `process generations (${pairs.length} pairs)` }
 }
 
 /** Every T / T@base cell pair of the run, judged. */
@@ -45,7 +62,7 @@ export function compareBaseline(results: BenchResults, options: BaselineCompareO
   const alpha = options.alpha ?? 0.05
   const minChangePct = options.minChangePct ?? 5
   const notCompared: NotCompared[] = []
-  const pairs: { h: CellOk; b: CellOk; ratios: number[] }[] = []
+  const pairs: { h: CellOk; b: CellOk; ratios: number[]; noun: string; pairCount: number }[] = []
   for (const b of results.cells) {
     if (!b.target.endsWith(BASELINE_SUFFIX)) continue
     const target = b.target.slice(0, -BASELINE_SUFFIX.length)
@@ -54,12 +71,12 @@ export function compareBaseline(results: BenchResults, options: BaselineCompareO
       notCompared.push({ target, scenario: b.scenario, why: b.state !== 'ok' ? `the base build's cell ${b.state}` : h === undefined ? 'no head cell' : `the head build's cell ${h.state}` })
       continue
     }
-    const ratios = pairedRatios(h, b)
-    if (ratios.length === 0) notCompared.push({ target, scenario: b.scenario, why: 'no trial number completed by both builds' })
-    else pairs.push({ h, b, ratios })
+    const paired = pairedRatios(h, b)
+    if (paired.length === 0) notCompared.push({ target, scenario: b.scenario, why: 'no trial number completed by both builds' })
+    else pairs.push({ h, b, ...unitsOf(paired), pairCount: paired.length })
   }
   const tests = pairs.map((x) => ({ ...x, test: signedRank(x.ratios.map(Math.log)), ratio: median(x.ratios) }))
-  const judged = judgeFamily(tests.map((t) => ({ p: t.test.p, minP: signedRankMinP(t.ratios.length), ratio: t.ratio, sizes: `${t.ratios.length} pairs` })), alpha, minChangePct)
+  const judged = judgeFamily(tests.map((t) => ({ p: t.test.p, minP: signedRankMinP(t.ratios.length), ratio: t.ratio, sizes: `${t.ratios.length} ${t.noun}` })), alpha, minChangePct)
   const cells: CellChange[] = tests.map((t, i) => {
     const iv = medianInterval(t.ratios, seededRandom(results.settings.seed, `baseline/${t.h.target}/${t.h.scenario}`), { resamples: options.resamples ?? 2000 })
     return {
@@ -67,7 +84,7 @@ export function compareBaseline(results: BenchResults, options: BaselineCompareO
       scenario: t.h.scenario,
       base: { rps: t.b.median.rps, trials: t.b.trials.filter((x) => x.state === 'ok').length },
       head: { rps: t.h.median.rps, trials: t.h.trials.filter((x) => x.state === 'ok').length },
-      pairs: t.ratios.length,
+      pairs: t.pairCount,
       ratio: t.ratio,
       interval: iv ?? null,
       p: t.test.p,

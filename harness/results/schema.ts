@@ -153,6 +153,8 @@ export const MachineSampleSchema = z.object({
 export const TrialOkSchema = z.object({
   trial: z.int().positive(),
   state: z.literal('ok'),
+  /** Which generation of target processes ran it, when the run restarts them (settings.restartEvery). */
+  generation: z.int().positive().optional(),
   requests: count,
   /** Measured seconds, as the load generator counted them. */
   durationSec: z.number().positive(),
@@ -409,6 +411,8 @@ export const SettingsSchema = z.object({
   driver: z.enum(['autocannon', 'wrk']),
   /** Seeds the trial order's shuffle and the bootstrap, so a run can be replayed. */
   seed: z.int().nonnegative(),
+  /** Every target process is started afresh every this many trials (0: once per run). */
+  restartEvery: z.int().nonnegative(),
   /** Open-loop latency: scenarios measured at these fractions of each target's maximum requests/s; absent when off. */
   openLoop: z.object({ scenarios: list(z.string()), fractions: list(z.number().positive()), durationSec: z.number().positive() }).optional(),
   targets: list(z.string()),
