@@ -7,9 +7,21 @@
  * interval. A cell with too few trials for the test ever to reach the corrected level says so
  * instead of giving a verdict. Runs made with different settings or on different machines are
  * refused unless forced. Both runs come validated (`parseResults`, in `unblocked report`).
+ *
+ * Two runs are two states of the machine. Whole runs of identical code differed by about 20% on
+ * this project's machine (every cell of a second run, a few minutes later, was 10–27% slower, and
+ * the plain test flagged 11 of 30 cells). So with enough cells the comparison models the machine:
+ * the run-wide shift is the median change over the cells, and how far cells of identical code
+ * scatter around it between runs is estimated from the cells themselves (a robust spread, 1.4826
+ * × the median absolute deviation: most cells are unchanged in a code change, so most of the
+ * scatter is the runs'). A cell is flagged only when both hold: its trials differ beyond their
+ * own noise once the shift is taken out (Mann–Whitney on log requests/s), and its change stands
+ * out from the other cells' scatter (a normal test against that spread) — an intersection of two
+ * tests, so its p is the larger of the two. A change every cell shares cannot be told from the
+ * machine between two runs; `bench --baseline` measures both builds in one run for that.
  */
 import type { BenchResults, CellOk } from '../results/schema.ts'
-import { bootstrapTwoSample, hodgesLehmann, mannWhitney, mannWhitneyMinP, seededRandom } from '../results/stats.ts'
+import { bootstrapTwoSample, hodgesLehmann, mannWhitney, mannWhitneyMinP, normalSf, seededRandom } from '../results/stats.ts'
 import { median } from '../../scenarios/stats.ts'
 import { judgeFamily, minTrialsFor, notesOf, type CellChange, type Comparison, type NotCompared } from './verdicts.ts'
 
@@ -57,6 +69,25 @@ export interface CompareOptions {
   readonly resamples?: number
 }
 
+/** Below this many cells the runs' shift and scatter cannot be estimated from the cells. */
+export const MIN_CELLS_FOR_SHIFT = 8
+
+/** The machine between two runs, as the cells show it: see the file comment. */
+export interface RunShift {
+  /** head / base over the whole run: the median of the cells' ratios. */
+  readonly ratio: number
+  /** The scatter of cells' log ratios around it (robust standard deviation). */
+  readonly spread: number
+  readonly cells: number
+}
+
+function shiftOf(logRatios: readonly number[]): RunShift | undefined {
+  if (logRatios.length < MIN_CELLS_FOR_SHIFT) return undefined
+  const s = median(logRatios)
+  const spread = 1.4826 * median(logRatios.map((d) => Math.abs(d - s)))
+  return { ratio: Math.exp(s), spread, cells: logRatios.length }
+}
+
 const rpsOf = (c: CellOk): number[] => c.trials.flatMap((t) => (t.state === 'ok' ? [t.rps] : []))
 
 /** head / base from the Hodges–Lehmann shift of log requests/s, with its bootstrap interval. */
@@ -92,12 +123,21 @@ export function compareRuns(base: BenchResults, head: BenchResults, options: Com
   }
   for (const b of base.cells) if (!head.cells.some((c) => c.target === b.target && c.scenario === b.scenario)) notCompared.push({ target: b.target, scenario: b.scenario, why: 'not in the head run' })
 
-  const tests = pairs.map(({ b, h }) => {
+  const measured = pairs.map(({ b, h }) => {
     const rb = rpsOf(b)
     const rh = rpsOf(h)
-    return { b, h, rb, rh, test: mannWhitney(rb, rh), minP: mannWhitneyMinP(rb.length, rh.length), ...ratioOf(rb, rh, seed, `${h.target}/${h.scenario}`, options.resamples ?? 1000) }
+    return { b, h, rb, rh, minP: mannWhitneyMinP(rb.length, rh.length), ...ratioOf(rb, rh, seed, `${h.target}/${h.scenario}`, options.resamples ?? 1000) }
   })
-  const judged = judgeFamily(tests.map((t) => ({ p: t.test.p, minP: t.minP, ratio: t.ratio, sizes: `${t.rb.length} and ${t.rh.length} trials` })), alpha, minChangePct)
+  const positive = (xs: readonly number[]): boolean => xs.length > 0 && xs.every((x) => x > 0)
+  const shift = shiftOf(measured.filter((t) => positive(t.rb) && positive(t.rh) && Number.isFinite(t.ratio) && t.ratio > 0).map((t) => Math.log(t.ratio)))
+  const tests = measured.map((t) => {
+    if (shift === undefined || !positive(t.rb) || !positive(t.rh)) return { ...t, p: mannWhitney(t.rb, t.rh).p, judgedRatio: t.ratio }
+    const s = Math.log(shift.ratio)
+    const within = mannWhitney(t.rb.map(Math.log), t.rh.map((x) => Math.log(x) - s)).p
+    const between = shift.spread > 0 ? Math.min(1, 2 * normalSf(Math.abs(Math.log(t.ratio) - s) / shift.spread)) : within
+    return { ...t, p: Math.max(within, between), judgedRatio: t.ratio / shift.ratio }
+  })
+  const judged = judgeFamily(tests.map((t) => ({ p: t.p, minP: t.minP, ratio: t.judgedRatio, sizes: `${t.rb.length} and ${t.rh.length} trials` })), alpha, minChangePct)
   const cells: CellChange[] = tests.map((t, i) => ({
     target: t.h.target,
     scenario: t.h.scenario,
@@ -105,13 +145,14 @@ export function compareRuns(base: BenchResults, head: BenchResults, options: Com
     head: { rps: t.h.median.rps, trials: t.rh.length },
     ratio: t.ratio,
     interval: t.interval,
-    p: t.test.p,
+    p: t.p,
     ...(judged[i] as (typeof judged)[number]),
     notes: notesOf(t.b, t.h, 'base', 'head'),
     ...(t.b.ping !== undefined && t.h.ping !== undefined && { stallMs: { base: t.b.ping.target.stallMaxMs, head: t.h.ping.target.stallMaxMs } }),
   }))
   return {
     method: 'mann-whitney',
+    ...(shift !== undefined && { shift }),
     alpha,
     minChangePct,
     cells,

@@ -44,6 +44,8 @@ export interface NotCompared {
 
 export interface Comparison {
   readonly method: 'mann-whitney' | 'signed-rank'
+  /** Two runs with enough cells: the machine's shift between them, as the cells show it (runs.ts). */
+  readonly shift?: { readonly ratio: number; readonly spread: number; readonly cells: number }
   readonly alpha: number
   readonly minChangePct: number
   readonly cells: readonly CellChange[]
@@ -121,6 +123,15 @@ export function renderComparison(c: Comparison): string {
       : `Wilcoxon signed-rank on the per-trial ratios head / base, paired by trial number (the two builds ran seconds apart, in random order); the change is the median paired ratio with a 95% bootstrap interval. A cell needs at least ${c.minTrials} pairs to be judged.`
   const L = ['## unblocked bench comparison', '', `base: ${c.labels.base}  `, `head: ${c.labels.head}`, '']
   if (c.forcedOver.length > 0) L.push(`**Forced over differences** (the numbers compare these too): ${c.forcedOver.map(cell).join('; ')}`, '')
+  if (c.shift !== undefined) {
+    const sp = (Math.exp(c.shift.spread) - 1) * 100
+    L.push(
+      `**The machine between the runs**: over the ${c.shift.cells} cells, head / base is ${fmt(c.shift.ratio)} (median), and cells scatter around it by ±${sp.toFixed(1)}% (robust standard deviation). A change every cell shares cannot be told from the machine between two runs: each cell is judged relative to this shift, and must also stand out from that scatter (use \`bench --baseline\` to compare two builds in one run). The verdict's percentage is the change relative to the shift.`,
+      '',
+    )
+  } else if (c.method === 'mann-whitney') {
+    L.push(`**Fewer than 8 cells**: the machine's shift between the runs cannot be estimated from the cells, so a change of the whole machine reads as a change of every cell; prefer \`bench --baseline\`.`, '')
+  }
   L.push(
     `Requests/s only, cell by cell: ${test} Holm's correction over the ${k} cells compared keeps the chance of any false flag at ${c.alpha * 100}%; a flag also needs a change of at least ${c.minChangePct}%. Closed-loop latency is not judged (it restates throughput).`,
     '',

@@ -411,8 +411,8 @@ export const SettingsSchema = z.object({
   driver: z.enum(['autocannon', 'wrk']),
   /** Seeds the trial order's shuffle and the bootstrap, so a run can be replayed. */
   seed: z.int().nonnegative(),
-  /** Every target process is started afresh every this many trials (0: once per run). */
-  restartEvery: z.int().nonnegative(),
+  /** Every target process is started afresh every this many trials (0 or absent: once per run). */
+  restartEvery: z.int().nonnegative().optional(),
   /** Open-loop latency: scenarios measured at these fractions of each target's maximum requests/s; absent when off. */
   openLoop: z.object({ scenarios: list(z.string()), fractions: list(z.number().positive()), durationSec: z.number().positive() }).optional(),
   targets: list(z.string()),
