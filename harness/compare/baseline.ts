@@ -50,6 +50,7 @@ function pairedRatios(head: CellOk, base: CellOk): { ratio: number; generation: 
 function unitsOf(pairs: readonly { ratio: number; generation: number }[]): { ratios: number[]; noun: string } {
   const generations = [...new Set(pairs.map((p) => p.generation))]
   if (generations.length < 2) return { ratios: pairs.map((p) => p.ratio), noun: 'pairs' }
+  if (generations.length === pairs.length) return { ratios: pairs.map((p) => p.ratio), noun: 'pairs, each in fresh processes' }
   const ratios = generations.map((g) => {
     const logs = pairs.filter((p) => p.generation === g).map((p) => Math.log(p.ratio))
     return Math.exp(logs.reduce((a, x) => a + x, 0) / logs.length)
