@@ -16,9 +16,11 @@
  * × the median absolute deviation: most cells are unchanged in a code change, so most of the
  * scatter is the runs'). A cell is flagged only when both hold: its trials differ beyond their
  * own noise once the shift is taken out (Mann–Whitney on log requests/s), and its change stands
- * out from the other cells' scatter (a normal test against that spread) — an intersection of two
- * tests, so its p is the larger of the two. A change every cell shares cannot be told from the
- * machine between two runs; `bench --baseline` measures both builds in one run for that.
+ * out from the other cells' scatter, and from a process's own luck (PROCESS_LUCK_SD), whichever is
+ * larger (a normal test against that spread) — an intersection of two tests, so its p is the
+ * larger of the two. A change every cell shares cannot be told from the machine between two runs,
+ * nor a change smaller than a process's luck; `bench --baseline` measures both builds in one run,
+ * in fresh processes for every trial, for that.
  */
 import type { BenchResults, CellOk } from '../results/schema.ts'
 import { bootstrapTwoSample, hodgesLehmann, mannWhitney, mannWhitneyMinP, normalSf, seededRandom } from '../results/stats.ts'
@@ -72,6 +74,17 @@ export interface CompareOptions {
 /** Below this many cells the runs' shift and scatter cannot be estimated from the cells. */
 export const MIN_CELLS_FOR_SHIFT = 8
 
+/**
+ * The least scatter a cell's change between two runs is judged against: a process's own luck, as
+ * a standard deviation of log requests/s. Each run starts its targets afresh, and on this
+ * project's machine two processes of identical code differed by 10–15% for their whole lifetime
+ * (ten interleaved pairs); an A/A `--baseline` with one process a side read +11.8%; and two
+ * default runs of identical code read fastify-piscina +12.9% while the other 29 cells scattered
+ * by ±2%. The cells cannot show it (most targets are lucky alike), so it is a floor: ±7%, which
+ * puts 10–15% at 1.5–2 standard deviations.
+ */
+export const PROCESS_LUCK_SD = 0.07
+
 /** The machine between two runs, as the cells show it: see the file comment. */
 export interface RunShift {
   /** head / base over the whole run: the median of the cells' ratios. */
@@ -84,7 +97,7 @@ export interface RunShift {
 function shiftOf(logRatios: readonly number[]): RunShift | undefined {
   if (logRatios.length < MIN_CELLS_FOR_SHIFT) return undefined
   const s = median(logRatios)
-  const spread = 1.4826 * median(logRatios.map((d) => Math.abs(d - s)))
+  const spread = Math.max(PROCESS_LUCK_SD, 1.4826 * median(logRatios.map((d) => Math.abs(d - s))))
   return { ratio: Math.exp(s), spread, cells: logRatios.length }
 }
 
@@ -131,11 +144,13 @@ export function compareRuns(base: BenchResults, head: BenchResults, options: Com
   const positive = (xs: readonly number[]): boolean => xs.length > 0 && xs.every((x) => x > 0)
   const shift = shiftOf(measured.filter((t) => positive(t.rb) && positive(t.rh) && Number.isFinite(t.ratio) && t.ratio > 0).map((t) => Math.log(t.ratio)))
   const tests = measured.map((t) => {
-    if (shift === undefined || !positive(t.rb) || !positive(t.rh)) return { ...t, p: mannWhitney(t.rb, t.rh).p, judgedRatio: t.ratio }
-    const s = Math.log(shift.ratio)
+    if (!positive(t.rb) || !positive(t.rh) || !(t.ratio > 0)) return { ...t, p: mannWhitney(t.rb, t.rh).p, judgedRatio: t.ratio }
+    // Too few cells to see the machine: no shift is taken out, but the process's luck still is.
+    const s = shift === undefined ? 0 : Math.log(shift.ratio)
+    const spread = shift?.spread ?? PROCESS_LUCK_SD
     const within = mannWhitney(t.rb.map(Math.log), t.rh.map((x) => Math.log(x) - s)).p
-    const between = shift.spread > 0 ? Math.min(1, 2 * normalSf(Math.abs(Math.log(t.ratio) - s) / shift.spread)) : within
-    return { ...t, p: Math.max(within, between), judgedRatio: t.ratio / shift.ratio }
+    const between = Math.min(1, 2 * normalSf(Math.abs(Math.log(t.ratio) - s) / spread))
+    return { ...t, p: Math.max(within, between), judgedRatio: t.ratio / Math.exp(s) }
   })
   const judged = judgeFamily(tests.map((t) => ({ p: t.p, minP: t.minP, ratio: t.judgedRatio, sizes: `${t.rb.length} and ${t.rh.length} trials` })), alpha, minChangePct)
   const cells: CellChange[] = tests.map((t, i) => ({

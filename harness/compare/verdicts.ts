@@ -122,15 +122,15 @@ export function renderComparison(c: Comparison): string {
       ? `Mann–Whitney U on the per-trial requests/s of each run; the change is the Hodges–Lehmann ratio head / base with a 95% bootstrap interval. A cell needs at least ${c.minTrials} trials a side to be judged.`
       : `Wilcoxon signed-rank on the per-trial ratios head / base, paired by trial number (the two builds ran seconds apart, in random order); the change is the median paired ratio with a 95% bootstrap interval. A cell needs at least ${c.minTrials} pairs to be judged.`
   const L = ['## unblocked bench comparison', '', `base: ${c.labels.base}  `, `head: ${c.labels.head}`, '']
-  if (c.forcedOver.length > 0) L.push(`**Forced over differences** (the numbers compare these too): ${c.forcedOver.map(cell).join('; ')}`, '')
+  if (c.forcedOver.length > 0) L.push(`**Forced over differences** (the numbers compare these too): ${c.forcedOver.map((d) => cell(d)).join('; ')}`, '')
   if (c.shift !== undefined) {
     const sp = (Math.exp(c.shift.spread) - 1) * 100
     L.push(
-      `**The machine between the runs**: over the ${c.shift.cells} cells, head / base is ${fmt(c.shift.ratio)} (median), and cells scatter around it by ±${sp.toFixed(1)}% (robust standard deviation). A change every cell shares cannot be told from the machine between two runs: each cell is judged relative to this shift, and must also stand out from that scatter (use \`bench --baseline\` to compare two builds in one run). The verdict's percentage is the change relative to the shift.`,
+      `**The machine between the runs**: over the ${c.shift.cells} cells, head / base is ${fmt(c.shift.ratio)} (median), and each cell's change is judged against a scatter of ±${sp.toFixed(1)}% (a robust standard deviation of the cells around it, or a process's own luck between two runs, ±7%, whichever is larger). A change every cell shares cannot be told from the machine between two runs, nor one within a process's luck: each cell is judged relative to the shift and must stand out from that scatter (\`bench --baseline\` compares two builds in one run, in fresh processes). The verdict's percentage is the change relative to the shift.`,
       '',
     )
   } else if (c.method === 'mann-whitney') {
-    L.push(`**Fewer than 8 cells**: the machine's shift between the runs cannot be estimated from the cells, so a change of the whole machine reads as a change of every cell; prefer \`bench --baseline\`.`, '')
+    L.push(`**Fewer than 8 cells**: the machine's shift between the runs cannot be estimated from the cells, so a change of the whole machine reads as a change of every cell; each cell must still stand out from a process's own luck between two runs (±7%). Prefer \`bench --baseline\`.`, '')
   }
   L.push(
     `Requests/s only, cell by cell: ${test} Holm's correction over the ${k} cells compared keeps the chance of any false flag at ${c.alpha * 100}%; a flag also needs a change of at least ${c.minChangePct}%. Closed-loop latency is not judged (it restates throughput).`,

@@ -57,7 +57,7 @@ export function renderSummary(r: BenchResults): string {
       const m = c.median
       const t = c.totals
       const ping = c.ping === undefined ? '' : `${pingText(c.ping.target)}${c.ping.control ? `; control p99 ${fmt(c.ping.control.latency.p99, 2)} ms` : ''}`
-      L.push(`| ${s.id} | ${cell(c.target)} | ${rpsText(c)} | ${fmt(m.closedLoop.p50)} / ${fmt(m.closedLoop.p99)} | ${ping} | ${t.errors} / ${t.timeouts} / ${t.non2xx} / ${t.mismatches} | ${fmt(m.targetCpuCores, 2)} | ${bytes(m.targetPeakRssBytes)} | ${cellFlags(c).map(cell).join('; ')} |`)
+      L.push(`| ${s.id} | ${cell(c.target)} | ${rpsText(c)} | ${fmt(m.closedLoop.p50)} / ${fmt(m.closedLoop.p99)} | ${ping} | ${t.errors} / ${t.timeouts} / ${t.non2xx} / ${t.mismatches} | ${fmt(m.targetCpuCores, 2)} | ${bytes(m.targetPeakRssBytes)} | ${cellFlags(c).map((f) => cell(f)).join('; ')} |`)
     }
   }
   L.push('')

@@ -33,7 +33,7 @@ export function measuredSection(r: BenchResults): string {
         continue
       }
       const ping = c.ping === undefined ? '' : `${pingText(c.ping.target)}${c.ping.control ? `; control p99 ${fmt(c.ping.control.latency.p99, 2)} ms` : ''}`
-      L.push(`| ${id} | ${cell(c.target)} | ${rpsText(c)} | ${ping} | ${cellFlags(c).map(cell).join('; ')} |`)
+      L.push(`| ${id} | ${cell(c.target)} | ${rpsText(c)} | ${ping} | ${cellFlags(c).map((f) => cell(f)).join('; ')} |`)
     }
   }
   return `${L.join('\n')}\n`
