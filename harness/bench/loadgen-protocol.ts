@@ -1,7 +1,7 @@
 /** Messages between the bench and its load-generator child process. */
 import type { OpenLoopJob, OpenLoopResult } from './open-loop/protocol.ts'
 import type { LoadgenUse } from '../results/schema.ts'
-import type { DriverName } from './drivers/driver.ts'
+import type { DriverName, DriverResult } from './drivers/driver.ts'
 
 export interface LoadJob {
   /** Which tool makes the load (drivers/). */
@@ -27,18 +27,8 @@ export interface LatencySummary {
   readonly mean: number
 }
 
-export interface LoadResult {
-  readonly requests: number
-  readonly durationSec: number
-  readonly rps: number
-  /** ms, from the driver's closed-loop connections (LoadDriver.closedLoopLatency says what it includes). */
-  readonly latency: LatencySummary
-  /** Connection errors, not counting timeouts. */
-  readonly errors: number
-  readonly timeouts: number
-  readonly non2xx: number
-  readonly mismatches: number
-  readonly statusCodes: Record<string, number>
+/** A driver's result (drivers/driver.ts) as the bench receives it: its own use replaced by what it means. */
+export type LoadResult = Omit<DriverResult, 'use'> & {
   /** What the load generator itself used during the measured run, and whether it was saturated. */
   readonly loadgen: LoadgenUse
 }

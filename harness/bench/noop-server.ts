@@ -6,6 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
+import { stopChild } from './stop-child.ts'
 
 export const NOOP_BODY = '{"ok":true}'
 const HEADERS = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(NOOP_BODY)) }
@@ -54,15 +55,6 @@ export class NoopServer {
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs = 2_000): Promise<void> {
-    const child = this.#child
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-    return new Promise((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs)
-      child.once('exit', () => {
-        clearTimeout(kill)
-        resolve()
-      })
-      child.kill('SIGTERM')
-    })
+    return stopChild(this.#child, () => false, graceMs)
   }
 }

@@ -8,7 +8,7 @@
  * measures the same CPU's noise.
  */
 import { fork } from 'node:child_process'
-import { stopChild } from './stop-child.ts'
+import { stopChild } from '../stop-child.ts'
 
 export interface ControlServer {
   /** `http://127.0.0.1:<port>` */

@@ -16,7 +16,7 @@
  * await prober.close()
  */
 import { fork, type ChildProcess } from 'node:child_process'
-import { stopChild } from './stop-child.ts'
+import { stopChild } from '../stop-child.ts'
 import { jobProblem, type Connected, type ProberCommand, type ProberMessage, type ProbeJob, type ProbeResult } from './protocol.ts'
 
 export class Prober {
