@@ -78,12 +78,15 @@ describe('unblocked serve', () => {
     try {
       expect(s.output.filter((l) => l.includes('listening on'))).toHaveLength(1)
       expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-      const inFlight = request(`${s.url}/block/sync?ms=600`)
-      await new Promise((r) => setTimeout(r, 150))
+      // In flight: sent, read and dispatched before the SIGTERM. Under a full test run's load 150 ms
+      // was once not enough for that (the connection was reset: a request the server has not read
+      // yet belongs to an idle connection, which shutdown closes), so the lead is 700 ms of a 1.5 s call.
+      const inFlight = request(`${s.url}/block/sync?ms=1500`)
+      await new Promise((r) => setTimeout(r, 700))
       const stopping = s.stop()
       const reply = await inFlight
       expect(reply.status).toBe(200)
-      expect(reply.json()).toEqual({ slept: 600 })
+      expect(reply.json()).toEqual({ slept: 1500 })
       expect(await stopping).toBe(0)
       await expect(request(`${s.url}/health`)).rejects.toThrow() // no longer accepting
       // The reference states its bound: its grace, then its pool's close; the forced exit after both.
