@@ -2,6 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import type { ChildMessage, Job, LoadJob, LoadResult } from './loadgen-protocol.ts'
 import type { OpenLoopJob, OpenLoopResult } from './open-loop/protocol.ts'
+import { callChild } from './child-call.ts'
 
 export class LoadGenerator {
   readonly #child: ChildProcess
@@ -43,29 +44,7 @@ export class LoadGenerator {
   async #exchange(job: Job, limitMs: number): Promise<ChildMessage> {
     await this.#ready
     if (this.#exited) throw new Error(this.#exited)
-    return new Promise((resolve, reject) => {
-      const onMessage = (m: ChildMessage): void => {
-        cleanup()
-        resolve(m)
-      }
-      const onExit = (): void => {
-        cleanup()
-        reject(new Error(this.#exited ?? 'the load generator exited'))
-      }
-      const timer = setTimeout(() => {
-        cleanup()
-        this.#child.kill('SIGKILL')
-        reject(new Error(`the load generator did not finish within ${limitMs} ms`))
-      }, limitMs)
-      const cleanup = (): void => {
-        clearTimeout(timer)
-        this.#child.off('message', onMessage)
-        this.#child.off('exit', onExit)
-      }
-      this.#child.on('message', onMessage)
-      this.#child.once('exit', onExit)
-      this.#child.send(job)
-    })
+    return callChild<ChildMessage>(this.#child, job, limitMs, 'the load generator', () => this.#exited)
   }
 
   close(): void {

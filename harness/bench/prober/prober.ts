@@ -16,6 +16,7 @@
  * await prober.close()
  */
 import { fork, type ChildProcess } from 'node:child_process'
+import { callChild } from '../child-call.ts'
 import { stopChild } from '../stop-child.ts'
 import { jobProblem, type Connected, type ProberCommand, type ProberMessage, type ProbeJob, type ProbeResult } from './protocol.ts'
 
@@ -68,30 +69,9 @@ export class Prober {
     if (problem !== undefined) throw new RangeError(problem)
     await this.#ready
     if (this.#exited) throw new Error(this.#exited)
-    return new Promise((resolve, reject) => {
-      const onMessage = (m: ProberMessage): void => {
-        cleanup()
-        if (m.kind === want) resolve(m)
-        else reject(new Error(m.kind === 'error' ? m.message : `unexpected message ${m.kind}`))
-      }
-      const onExit = (): void => {
-        cleanup()
-        reject(new Error(this.#exited ?? 'the prober exited'))
-      }
-      const timer = setTimeout(() => {
-        cleanup()
-        this.#child.kill('SIGKILL')
-        reject(new Error(`the prober did not finish within ${limitMs} ms`))
-      }, limitMs)
-      const cleanup = (): void => {
-        clearTimeout(timer)
-        this.#child.off('message', onMessage)
-        this.#child.off('exit', onExit)
-      }
-      this.#child.on('message', onMessage)
-      this.#child.once('exit', onExit)
-      this.#child.send(command)
-    })
+    const m = await callChild<ProberMessage>(this.#child, command, limitMs, 'the prober', () => this.#exited)
+    if (m.kind === want) return m
+    throw new Error(m.kind === 'error' ? m.message : `unexpected message ${m.kind}`)
   }
 
   /** Stop the child (SIGKILL if it has not exited within `graceMs`); resolves once it exited. */
