@@ -380,6 +380,35 @@ export const RatioSchema = z.object({
   perTrial: list(z.number()).optional(),
 })
 
+// -- start-up and memory ------------------------------------------------------------------------
+
+/** One start of a target in the start-up phase: spawned, polled until `/health` answers 2xx, left idle, stopped. */
+export const StartupSampleSchema = z.object({
+  /** Round of the start-up phase (every target starts once per round, in a seeded order). */
+  round: z.int().positive(),
+  /** Spawn to the first 2xx `/health`, ms. */
+  healthyMs: ms,
+  /** RSS of the target's whole process tree after it answered `/health` and then sat idle (settings.startup.idleMs). */
+  idleRssBytes: count,
+  /** CPU time of the process tree from spawn to idle RSS, ms (user + system). */
+  cpuMs: ms.optional(),
+  /** Threads in the process tree at idle. */
+  threads: count.optional(),
+})
+
+export const StartupSchema = z.discriminatedUnion('state', [
+  z.object({
+    state: z.literal('ok'),
+    target: z.string(),
+    samples: list(StartupSampleSchema),
+    median: z.object({ healthyMs: ms, idleRssBytes: count, cpuMs: ms.optional() }),
+    /** Highest RSS of the process tree seen in any load trial of the run (from the trials' peakRssBytes). */
+    peakRssBytes: count.optional(),
+  }),
+  z.object({ state: z.literal('errored'), target: z.string(), error: z.string() }),
+  z.object({ state: z.literal('skipped'), target: z.string(), reason: z.string() }),
+])
+
 // -- the run -----------------------------------------------------------------------------------
 
 export const EnvironmentSchema = z.object({
@@ -447,6 +476,8 @@ const RunBase = z.object({
   ceiling: CeilingSchema,
   machine: MachineSchema,
   latencyCurves: list(LatencyCurveSchema),
+  /** Start-up time and memory per target (issue 13); absent in runs made before it existed. */
+  startup: list(StartupSchema).optional(),
   ratios: list(RatioSchema),
 })
 
@@ -487,3 +518,5 @@ export type LatencyCurve = z.infer<typeof LatencyCurveSchema>
 export type CurvePoint = z.infer<typeof CurvePointSchema>
 export type RequirementVerdict = z.infer<typeof RequirementVerdictSchema>
 export type Ratio = z.infer<typeof RatioSchema>
+export type StartupSample = z.infer<typeof StartupSampleSchema>
+export type Startup = z.infer<typeof StartupSchema>
