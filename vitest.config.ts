@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/global-setup.ts'],
     include: ['impl/**/*.test.ts', 'scenarios/**/*.test.ts', 'harness/**/*.test.ts', 'reports/**/*.test.ts', 'targets/**/*.test.ts', 'test/**/*.test.ts'],
     // End-to-end files start servers with worker pools; running them one at a time on a 2-core
     // machine keeps their generous time bounds meaningful.

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Entry point: register tsx's loader hooks so the TypeScript sources run as they are (no build
-// step), then hand over to the CLI.
-import { register } from 'tsx/esm/api'
+// Entry point: run the built CLI (dist/, made by `npm run build`; the published package ships it).
+import { existsSync } from 'node:fs'
 
-register()
-const { main } = await import('../harness/cli.ts')
+const cli = new URL('../dist/harness/cli.js', import.meta.url)
+if (!existsSync(cli)) {
+  console.error('unblocked: dist/ is missing: run `npm run build` in this checkout first (the npm package ships it built)')
+  process.exit(1)
+}
+const { main } = await import(cli.href)
 await main(process.argv)

@@ -6,7 +6,6 @@
  */
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { loadExternalTargets } from './bench/config.ts'
 import { progressDisplay } from './bench/progress.ts'
 import { buildSettings, SettingsError, type Overrides } from './bench/profiles.ts'
@@ -28,7 +27,8 @@ export interface BenchFlags extends Overrides {
   baseline?: string
 }
 
-const DEFAULT_OUT = fileURLToPath(new URL('../reports/out', import.meta.url))
+/** Relative to where the command runs: the package may be installed read-only in node_modules. */
+const DEFAULT_OUT = 'reports/out'
 
 export async function writeResults(results: BenchResults, outRoot: string): Promise<{ dir: string; latest: string }> {
   const stamp = results.createdAt.replace(/[:.]/g, '-')

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process'
 import os from 'node:os'
 import { projectVersion } from '../targets/shared/package-version.ts'
+import { PACKAGE_ROOT } from '../targets/shared/package-root.ts'
 
 // Moved to targets/ (targets report their framework versions without importing the harness).
 export { packageVersion } from '../targets/shared/package-version.ts'
@@ -21,7 +22,7 @@ export interface Environment {
 
 function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
   } catch {
     return null
   }

@@ -15,14 +15,14 @@ import { existsSync, rmSync, statSync } from 'node:fs'
 import { mkdtemp, readFile, realpath, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { PACKAGE_ROOT } from '../../targets/shared/package-root.ts'
 import type { BaselineBuild } from './plan.ts'
 
 const run = promisify(execFile)
 
 /** The head build's checkout: where this module runs from. */
-const HEAD_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const HEAD_ROOT = PACKAGE_ROOT
 
 /** The base cannot be had: an unknown ref, a directory that is no unblocked checkout, a git failure. */
 export class BaselineError extends Error {
@@ -60,6 +60,22 @@ export async function dependencyWarnings(baseRoot: string, headRoot: string): Pr
   return differ.length === 0 ? [] : [`the base build's package.json asks for ${differ.join(', ')}; it runs with the head's node_modules`]
 }
 
+/**
+ * A checkout whose package.json has a `build` script runs built JavaScript (dist/): build it
+ * when dist/ is not there. Checkouts from before the build ran their sources through tsx.
+ */
+async function buildIfNeeded(dir: string, what: string): Promise<void> {
+  const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
+  if (pkg.scripts?.build === undefined || existsSync(join(dir, 'dist'))) return
+  try {
+    await run('npm', ['run', '--silent', 'build'], { cwd: dir, timeout: 300_000 })
+  } catch (err) {
+    const e = err as Error & { stderr?: string; stdout?: string }
+    const detail = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ') || e.message.split('\n')[0]
+    throw new BaselineError(`${what}: npm run build failed: ${detail}`)
+  }
+}
+
 function binOf(dir: string, what: string): string {
   const bin = join(dir, 'bin', 'unblocked.mjs')
   if (!existsSync(bin)) throw new BaselineError(`${what} has no bin/unblocked.mjs: not an unblocked checkout`)
@@ -76,6 +92,7 @@ export async function prepareBaseline(spec: string, headRoot: string = HEAD_ROOT
     const bin = binOf(asDir, asDir)
     const commit = await git(asDir, ['rev-parse', '--short=10', 'HEAD']).catch(() => undefined)
     const warnings = await dependencyWarnings(asDir, headRoot)
+    await buildIfNeeded(asDir, asDir)
     if (!existsSync(join(asDir, 'node_modules'))) warnings.push(`${asDir} has no node_modules: its targets may fail to start (install its dependencies, or give a git ref to run it with the head's)`)
     return { dir: asDir, bin, label: commit === undefined ? asDir : `${asDir} (${commit})`, warnings, close: async () => {} }
   }
@@ -119,6 +136,7 @@ export async function prepareBaseline(spec: string, headRoot: string = HEAD_ROOT
     const bin = binOf(dir, `${spec} (${sha.slice(0, 10)})`)
     const modules = join(headRoot, 'node_modules')
     if (existsSync(modules) && !existsSync(join(dir, 'node_modules'))) await symlink(await realpath(modules), join(dir, 'node_modules'), 'dir')
+    await buildIfNeeded(dir, `${spec} (${sha.slice(0, 10)})`)
     return { dir, bin, label: `${spec} (${sha.slice(0, 10)})`, warnings: await dependencyWarnings(dir, headRoot), close }
   } catch (err) {
     await close()

@@ -1,5 +1,4 @@
-// Entry of the no-op server's process: register tsx, then run the TypeScript child.
-import { register } from 'tsx/esm/api'
+// Entry of the no-op server's process: run the child (built, or its TypeScript source in a checkout).
+import { importSibling } from '../../impl/shared/load-module.mjs'
 
-register()
-await import('./noop-server-child.ts')
+await importSibling(import.meta.url, './noop-server-child')

@@ -3,8 +3,9 @@
  * registry entry declares (targets/spec.ts), each planned in its host's process; with a baseline
  * (`bench --baseline`), each built-in framework target's twin from the base build.
  */
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { targets } from '../../targets/index.ts'
+import { PACKAGE_ROOT } from '../../targets/shared/package-root.ts'
 import type { TargetSpec, TargetVariant } from '../../targets/spec.ts'
 import type { ExternalTarget } from './config.ts'
 import type { BenchSettings } from './profiles.ts'
@@ -33,7 +34,7 @@ export interface BaselineBuild {
   readonly label: string
 }
 
-const BIN = fileURLToPath(new URL('../../bin/unblocked.mjs', import.meta.url))
+const BIN = join(PACKAGE_ROOT, 'bin', 'unblocked.mjs')
 
 /**
  * The same V8 flags for every built-in Node target, so the runtime is identical and only the

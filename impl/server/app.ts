@@ -293,6 +293,11 @@ export class App {
   }
 
   async #close(graceMs: number): Promise<void> {
+    // http.Server#close() also closes every connection without a request in progress, and a
+    // connection whose request has arrived but has not been read yet counts as one: its client
+    // would see a reset. One turn of the loop first reads what has arrived (the poll phase), so
+    // such a request is in flight — answered, or 503 — before the idle connections are closed.
+    await new Promise<void>((resolve) => setImmediate(resolve))
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
     this.server.closeIdleConnections()
     // Answers still to come close their connection: a kept-alive one could only carry 503s now.

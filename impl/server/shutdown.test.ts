@@ -103,6 +103,25 @@ describe('close()', () => {
     })
   })
 
+  it('a request that has arrived but is not read yet when close() is called is answered, not reset', async () => {
+    await withApp(1, { graceMs: 2_000 }, async (s) => {
+      const socket = connect(Number(new URL(s.url).port), '127.0.0.1')
+      let received = ''
+      socket.setEncoding('latin1').on('data', (d: string) => (received += d))
+      const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+      await settle(100) // the server has accepted the connection: it is open and idle
+      // The whole request is written and close() called in the same turn of the loop: the server
+      // has not read the bytes yet, so to it the connection is still idle.
+      socket.write('GET /wait?ms=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
+      const closing = s.app.close()
+      await ended
+      expect(received).toMatch(/^HTTP\/1\.1 (200 OK|503 Service Unavailable)\r\n/)
+      expect(received.toLowerCase()).toContain('\r\nconnection: close\r\n')
+      await closing
+    })
+  })
+
   it('keeps within its bounds when a handler never returns: the client gets 503, the worker is terminated', async () => {
     const shutdown = { graceMs: 300, poolCloseMs: 500 }
     await withApp(1, shutdown, async (s) => {

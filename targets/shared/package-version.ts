@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { PACKAGE_ROOT } from './package-root.ts'
 
 /**
  * The installed version of a package, read from its package.json (found by walking up from the
@@ -23,7 +24,7 @@ export function packageVersion(name: string): string {
   }
 }
 
-/** This project's own version (package.json at the repository root). */
+/** This project's own version (its package.json). */
 export function projectVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
 }

@@ -1,5 +1,4 @@
-// Entry of the micro-benchmark child process: register tsx, then run the TypeScript child.
-import { register } from 'tsx/esm/api'
+// Entry of the micro-benchmark child process: run the child (built, or its TypeScript source in a checkout).
+import { importSibling } from '../../../impl/shared/load-module.mjs'
 
-register()
-await import('./child.ts')
+await importSibling(import.meta.url, './child')
