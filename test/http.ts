@@ -62,8 +62,24 @@ process.once('exit', () => {
 
 /** Start `unblocked serve <target> --port 0` in its own process and wait for its listening line. */
 export function spawnServe(target: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Spawned> {
-  const child = spawn(process.execPath, [BIN, 'serve', target, '--port', '0'], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+  return spawnListening(process.execPath, [BIN, 'serve', target, '--port', '0'], { env: { LOG_LEVEL: 'info', ...env }, timeoutMs, what: `serve ${target}` })
+}
+
+export interface SpawnListeningOptions {
+  /** Added to this process's environment. */
+  env?: Record<string, string>
+  cwd?: string
+  timeoutMs?: number
+  /** What it is, for errors. */
+  what?: string
+}
+
+/** Start a server process and wait for the line that says `listening on http://…`. */
+export function spawnListening(command: string, args: readonly string[], options: SpawnListeningOptions = {}): Promise<Spawned> {
+  const { env = {}, cwd, timeoutMs = 30_000, what = [command, ...args].join(' ') } = options
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   live.add(child)
@@ -83,7 +99,7 @@ export function spawnServe(target: string, env: Record<string, string> = {}, tim
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop(0)
-      reject(new Error(`serve ${target} did not report listening within ${timeoutMs} ms:\n${output.join('\n')}`))
+      reject(new Error(`${what} did not report listening within ${timeoutMs} ms:\n${output.join('\n')}`))
     }, timeoutMs)
     const onLine = (line: string): void => {
       output.push(line)
@@ -106,7 +122,7 @@ export function spawnServe(target: string, env: Record<string, string> = {}, tim
     }
     void exited.then((code) => {
       clearTimeout(timer)
-      reject(new Error(`serve ${target} exited with ${code} before listening:\n${output.join('\n')}`))
+      reject(new Error(`${what} exited with ${code} before listening:\n${output.join('\n')}`))
     })
   })
 }

@@ -8,13 +8,14 @@ import { SharedMemory } from '../shared/memory.ts'
 import { resolvePoolOptions, WorkerPool, type PoolOptions } from './pool.ts'
 
 describe('pool options', () => {
-  it('defaults: a full warm pool, not limited to the core count, bounded queue', () => {
+  it('defaults: one warm worker per core, growing to a bound not limited to the core count, kept 5 min; bounded queue', () => {
     const o = resolvePoolOptions()
+    const cores = availableParallelism()
     expect(o.maxThreads).toBeGreaterThanOrEqual(16)
-    expect(o.minThreads).toBe(o.maxThreads)
-    expect(resolvePoolOptions({ maxThreads: 6 }).minThreads).toBe(6)
+    expect(o.minThreads).toBe(cores)
+    expect(resolvePoolOptions({ maxThreads: 1 }).minThreads).toBe(1) // never above the bound
     expect(o.maxQueue).toBe(1024)
-    expect(o.idleTimeout).toBe(30_000)
+    expect(o.idleTimeout).toBe(300_000)
   })
 
   it('defaults: a fast lane and a CPU lane of one worker per core, the policy\'s own defaults', () => {

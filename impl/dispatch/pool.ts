@@ -32,11 +32,13 @@ export type { LanePolicyOptions, LaneSnapshot } from './lanes/policy.ts'
 
 export interface PoolOptions {
   /**
-   * Workers of the blocking lane started before the server listens and kept warm. A worker loads
-   * the app module to start — about 0.3 s of CPU for the reference app (tsx, zod, the app) — and
-   * workers started under load compete with the event loop for the CPU (on 2 cores, growing from
-   * 4 to 16 workers stalled the loop for over a second). So the pool starts full by default.
-   * @default maxThreads
+   * Workers of the blocking lane started before the server listens and kept warm; the lane grows
+   * to `maxThreads` when sync handlers wait for a worker. A worker loads the app module to start —
+   * about 0.3 s of CPU and 16–24 MB for the reference app — so a full lane at start cost the
+   * reference most of its start-up time and memory (22 workers: 3.8 s to listen, 630 MB idle);
+   * the lane now starts with one worker per core, and `idleTimeout` keeps the ones it grows.
+   * Set it to `maxThreads` to start full (no worker starts under load).
+   * @default the number of cores
    */
   minThreads?: number
   /**
@@ -51,7 +53,12 @@ export interface PoolOptions {
    * @default 1024
    */
   maxQueue?: number
-  /** Milliseconds an idle worker above `minThreads` lives (with `minThreads < maxThreads`). @default 30000 */
+  /**
+   * Milliseconds an idle worker above `minThreads` lives (with `minThreads < maxThreads`). Long,
+   * because starting a worker is not cheap (see `minThreads`) and workers started under load
+   * compete with the event loop for the CPU: a lane that grew for a burst keeps its workers for
+   * the next one. @default 300000
+   */
   idleTimeout?: number
   /**
    * The fast lane for sync handlers measured quick (lanes/fast.ts): one worker per core, many
@@ -106,10 +113,10 @@ export function resolvePoolOptions(o: PoolOptions = {}): ResolvedPoolOptions {
   const cores = availableParallelism()
   const maxThreads = o.maxThreads ?? Math.max(16, 4 * cores)
   const sizes = {
-    minThreads: o.minThreads ?? maxThreads,
+    minThreads: o.minThreads ?? Math.min(cores, maxThreads),
     maxThreads,
     maxQueue: o.maxQueue ?? 1024,
-    idleTimeout: o.idleTimeout ?? 30_000,
+    idleTimeout: o.idleTimeout ?? 300_000,
     fastLaneThreads: o.fastLaneThreads ?? cores,
     cpuLaneThreads: o.cpuLaneThreads ?? cores,
     offloadThreads: o.offloadThreads ?? cores,
