@@ -1,8 +1,9 @@
 /**
  * `unblocked bench`: settings → run (events → progress) → results.json under
- * reports/out/<timestamp>/ and reports/out/latest/ → a short summary. A failed or interrupted run
- * still writes what it measured. With `--baseline`, the base build's targets run in the same run
- * and compare.md compares the two builds.
+ * reports/out/<timestamp>/ and reports/out/latest/ → the results table and the requirements
+ * (end-of-run.ts) → an exit code (exit-codes.ts: 99 when a requirement is not met, as k6 does for
+ * thresholds). A failed or interrupted run still writes what it measured. With `--baseline`, the
+ * base build's targets run in the same run and compare.md compares the two builds.
  */
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
@@ -13,7 +14,9 @@ import { runPlans } from './bench/runner.ts'
 import { BaselineError, prepareBaseline, type Baseline } from './bench/baseline.ts'
 import { pairedTrialsWarning, writeBaselineComparison } from './bench/baseline-report.ts'
 import { planTargets } from './bench/plan.ts'
-import type { BenchResults, Ratio } from './results/schema.ts'
+import { endOfRun } from './bench/end-of-run.ts'
+import { benchExitCode, EXIT } from './bench/exit-codes.ts'
+import type { BenchResults } from './results/schema.ts'
 import { renderAll } from '../reports/render.ts'
 import { UsageError } from './usage-error.ts'
 
@@ -21,6 +24,9 @@ import { UsageError } from './usage-error.ts'
 const BASELINE_RESTART_EVERY = 1
 
 export interface BenchFlags extends Overrides {
+  /** External targets, `name=<command with {port}>` ($PORT is set too), as `conformance --spawn` starts one. */
+  spawn?: string[]
+  /** The old name of `--spawn`: refused with a usage error that names the new one. */
   target?: string[]
   out?: string
   /** A git ref or a directory: that build's targets run beside the head's, compared in compare.md. */
@@ -47,34 +53,24 @@ export async function writeResults(results: BenchResults, outRoot: string): Prom
   return { dir, latest }
 }
 
-const TERMINAL_MARKS: Record<Ratio['verdict'], string> = { met: '✓', 'not met': '✗', inconclusive: '?', invalid: '!', 'not measured': '-' }
-
-function summary(r: BenchResults): string {
-  const trials = [...new Set(r.scenarios.map((s) => s.trials))].sort((a, b) => b - a).join(' or ')
-  const lines = [`\nbench ${r.state} in ${Math.round(r.durationMs / 1000)} s (${r.settings.profile} profile, ${trials} trials × ${r.settings.durationSec} s per cell, ${r.settings.driver}, seed ${r.settings.seed})`]
-  for (const t of r.targets) {
-    if (t.state !== 'ok') {
-      lines.push(`  ✗ ${t.name}: ${t.state}${t.error ? ` — ${t.error.split('\n')[0]}` : ''}`)
-      continue
-    }
-    const must = t.verification.state === 'ok' ? t.verification.mustFailures : []
-    if (must.length > 0) lines.push(`  ! ${t.name} fails ${must.length} MUST case(s): ${must.slice(0, 4).join(', ')}${must.length > 4 ? ', …' : ''}`)
-  }
-  lines.push('requirements (measured side by side in this run, with 95% intervals):')
-  for (const x of r.ratios) lines.push(`  ${TERMINAL_MARKS[x.verdict]} ${x.description}: ${x.verdict} — ${x.why}`)
-  const flagged = r.cells.flatMap((c) => (c.state === 'ok' && (c.atCeiling || c.saturatedTrials > 0 || c.invalid !== undefined) ? [c] : []))
-  for (const c of flagged) lines.push(`  ! ${c.scenario} · ${c.target}: ${[c.invalid && `invalid (${c.invalid})`, c.atCeiling && `≥ ${Math.round(c.median.rps)} req/s, at the load generator's ceiling`, c.saturatedTrials > 0 && `load generator saturated in ${c.saturatedTrials} trial(s)`].filter(Boolean).join('; ')}`)
-  if (r.ceiling.state === 'ok') lines.push(`load generator ceiling: ${Math.round(r.ceiling.rps)} req/s (${r.ceiling.driver}, no-op server)`)
-  if (r.machine.probeMs !== undefined) lines.push(`machine probe: ${r.machine.probeMs.median} ms median (${r.machine.probeMs.min}–${r.machine.probeMs.max}), ${r.machine.slowedTrials} trial(s) on a slowed machine`)
-  return lines.join('\n')
+/** What the command uses that a test may replace: the run itself, and where it prints. */
+export interface BenchIo {
+  readonly run?: typeof runPlans
+  readonly stdout?: NodeJS.WritableStream
+  readonly stderr?: NodeJS.WritableStream
 }
 
-/** Returns the exit code: 0 when the run completed (requirements are reported, not enforced). */
-export async function bench(flags: BenchFlags): Promise<number> {
+/** `--target` meant an external target here and a URL in `conformance`: one meaning per flag. */
+export const RENAMED_TARGET = 'bench --target is now --spawn name=<command> (--targets <list> still selects targets)'
+
+/** Returns the exit code (exit-codes.ts): the run's state, then its requirements. */
+export async function bench(flags: BenchFlags, io: BenchIo = {}): Promise<number> {
+  const { run = runPlans, stdout = process.stdout, stderr = process.stderr } = io
+  if (flags.target !== undefined) throw new UsageError(RENAMED_TARGET)
   let settings
   let external
   try {
-    external = await loadExternalTargets(flags.target ?? [])
+    external = await loadExternalTargets(flags.spawn ?? [])
     settings = buildSettings(flags, external.map((e) => e.name))
     // Two builds, each in its own processes: fresh processes for every trial, so the comparison's
     // units are generations of processes, not one lucky process a side (compare/baseline.ts). With
@@ -88,9 +84,11 @@ export async function bench(flags: BenchFlags): Promise<number> {
     throw err
   }
   const abort = new AbortController()
-  const onSignal = (): void => {
-    if (abort.signal.aborted) process.exit(130)
-    process.stderr.write('\ninterrupted: finishing the current trial and writing what was measured (Ctrl-C again to quit now)\n')
+  let stoppedBy: 'SIGINT' | 'SIGTERM' | undefined
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (abort.signal.aborted) process.exit(signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted)
+    stoppedBy = signal
+    stderr.write('\ninterrupted: finishing the current trial and writing what was measured (Ctrl-C again to quit now)\n')
     abort.abort()
   }
   process.on('SIGINT', onSignal)
@@ -104,20 +102,25 @@ export async function bench(flags: BenchFlags): Promise<number> {
         if (err instanceof BaselineError) throw new UsageError(err.message)
         throw err
       }
-      for (const w of baseline.warnings) process.stderr.write(`warning: ${w}\n`)
+      for (const w of baseline.warnings) stderr.write(`warning: ${w}\n`)
     }
     const plans = planTargets(settings, external, undefined, baseline)
     if (baseline !== undefined && !plans.some((p) => p.baselineOf !== undefined)) throw new UsageError('--baseline compares built-in targets: select at least one (--targets)')
     const short = baseline === undefined ? undefined : pairedTrialsWarning(settings, plans)
-    if (short !== undefined) process.stderr.write(`warning: ${short}\n`)
-    const results = await runPlans(settings, plans, progressDisplay(), abort.signal)
+    if (short !== undefined) stderr.write(`warning: ${short}\n`)
+    const results = await run(settings, plans, progressDisplay(), abort.signal)
     const outRoot = resolve(flags.out ?? DEFAULT_OUT)
     const { dir, latest } = await writeResults(results, outRoot)
     const rel = (f: string) => relative(process.cwd(), f)
     const compared = baseline === undefined ? '' : `\n${await writeBaselineComparison(results, baseline.label, [dir, latest])}`
-    process.stdout.write(`${summary(results)}\n${compared}\nresults: ${rel(join(dir, 'results.json'))}\nreport:  ${rel(join(dir, 'index.html'))} (summary.md, conformance.junit.xml${baseline === undefined ? '' : ', compare.md'} beside it)\nlatest:  ${rel(latest)}/\n`)
-    if (results.state === 'failed') process.stderr.write(`the run failed: ${results.error}\n`)
-    return results.state === 'complete' ? 0 : 1
+    stdout.write(`\n${endOfRun(results)}\n${compared}\nresults: ${rel(join(dir, 'results.json'))}\nreport:  ${rel(join(dir, 'index.html'))} (summary.md, conformance.junit.xml${baseline === undefined ? '' : ', compare.md'} beside it)\nlatest:  ${rel(latest)}/\n`)
+    if (results.state === 'failed') stderr.write(`the run failed: ${results.error}\n`)
+    const code = benchExitCode(results, stoppedBy)
+    if (code === EXIT.requirementNotMet) {
+      const notMet = results.ratios.filter((x) => x.verdict === 'not met').map((x) => x.id)
+      stderr.write(`exit ${code}: ${notMet.length} requirement${notMet.length === 1 ? '' : 's'} not met (${notMet.join(', ')}); exit codes: unblocked bench --help\n`)
+    }
+    return code
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

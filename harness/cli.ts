@@ -4,8 +4,10 @@
  * suites and the renderers into it made every target's main thread carry their modules (more to
  * load, a bigger heap for every garbage collection).
  */
-import { Command, CommanderError } from 'commander'
+import { Command, CommanderError, Option } from 'commander'
 import type { BenchFlags } from './bench-command.ts'
+import { exitCodesHelp } from './bench/exit-codes.ts'
+import { profilesHelp } from './bench/profile-presets.ts'
 import type { ConformanceFlags } from './conformance.ts'
 import type { ReportFlags } from './report-command.ts'
 import { UsageError } from './usage-error.ts'
@@ -58,17 +60,20 @@ export function buildCli(): Command {
   program
     .command('bench')
     .description('load-test every target (verify with the conformance suites first) and write reports/out/<timestamp>/results.json')
-    .option('--quick', 'the CI profile: about 90 s')
+    .option('--quick', 'the CI profile (see Profiles below)')
     .option('--duration <sec>', 'measured seconds per trial')
     .option('--trials <n>', 'trials per (target, scenario), for every scenario (default: 10 where a requirement reads, 3 elsewhere)')
     .option('--seed <n>', 'seed of the shuffled trial order and the bootstrap (default: random, recorded in results.json)')
     .option('--connections <n>', 'connections for every scenario')
-    .option('--targets <list>', 'comma-separated targets (built-in names or external ones)')
+    .option('--targets <list>', 'comma-separated targets: built-in names, or names given to --spawn or in unblocked.config.json')
     .option('--scenarios <list>', 'comma-separated scenario ids')
-    .option('--target <name=command...>', 'an external target started by a command with {port} (repeatable)')
+    .option('--spawn <name=command...>', 'an external target: a name and the command that starts it, {port} substituted and $PORT set, as conformance --spawn does (repeatable)')
+    // The old name, hidden: bench() refuses it in one line that names --spawn.
+    .addOption(new Option('--target <name=command...>').hideHelp())
     .option('--driver <tool>', 'the load generator: autocannon, or wrk where it is installed', 'autocannon')
     .option('--out <dir>', 'output root', 'reports/out')
     .option('--baseline <git-ref|dir>', "also run the base build's targets (a git ref, checked out in a temporary worktree with this checkout's node_modules, or a directory) in the same run, trials alternated, and compare the builds (compare.md)")
+    .addHelpText('after', () => `\n${profilesHelp()}\n\n${exitCodesHelp()}\n`)
     .action(async (flags: BenchFlags) => {
       process.exitCode = await (await import('./bench-command.ts')).bench(flags)
     })

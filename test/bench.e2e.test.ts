@@ -1,19 +1,21 @@
 /**
  * The bench against tiny local targets with known behaviour: a scenario measures what the target
  * does, validation during the load catches wrong bodies, and a target that crashes mid-scenario is
- * recorded while the run goes on.
+ * recorded while the run goes on. And the command itself on Ctrl-C.
  */
+import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, it } from 'vitest'
+import { afterEach, expect, it } from 'vitest'
 import { writeResults } from '../harness/bench-command.ts'
 import { buildSettings } from '../harness/bench/profiles.ts'
 import { planTargets, type TargetPlan } from '../harness/bench/plan.ts'
 import { runBench, runPlans } from '../harness/bench/runner.ts'
 import { parseResults } from '../harness/results/parse.ts'
 import type { BenchResults, Cell, CellOk, Trial, TrialOk } from '../harness/results/schema.ts'
+import { BIN } from './cli.ts'
 
 const TINY = fileURLToPath(new URL('./fixtures/tiny-target.mjs', import.meta.url))
 const tiny = (name: string, args: string) => ({ name, command: `exec "${process.execPath}" "${TINY}" ${args}`, framework: 'node:http fixture' })
@@ -133,3 +135,47 @@ it('a target whose /ping answers 503 at once cannot pass the ping requirements: 
   expect(ratio('ping-p99-reference')?.why).toMatch(/^pings answered 0\.0% \(0 of 500 scheduled.*a target whose \/ping fails cannot pass/)
   expect(ratio('ping-stall-vs-control')?.verdict).not.toBe('met')
 })
+
+/** Process groups of targets a CLI run started, killed after each test in case the CLI did not stop them. */
+const pidFiles: string[] = []
+afterEach(() => {
+  for (const file of pidFiles.splice(0)) {
+    try {
+      const pid = Number(readFileSync(file, 'utf8').trim())
+      if (pid > 1) process.kill(-pid, 'SIGKILL')
+    } catch {
+      // already stopped (the normal case) or never started
+    }
+  }
+})
+
+it('Ctrl-C: the first SIGINT ends the run, writes what was measured (an interrupted results.json) and exits 130', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'unblocked-bench-sigint-'))
+  const pidFile = join(out, 'tiny.pid')
+  pidFiles.push(pidFile)
+  // The target's shell leads its own process group; `exec` keeps that pid.
+  const command = `echo $$ > "${pidFile}"; exec "${process.execPath}" "${TINY}" ok`
+  const child = spawn(process.execPath, [BIN, 'bench', '--quick', '--targets', 'tiny', '--spawn', `tiny=${command}`, '--scenarios', 'json-async', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d))
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d))
+  const exited = new Promise<number | null>((r) => child.once('exit', r))
+  const killer = setTimeout(() => child.kill('SIGKILL'), 50_000)
+  try {
+    // Interrupted while it verifies the target: started, nothing loaded yet.
+    for (let i = 0; i < 300 && !output.includes('· verify: tiny'); i++) await new Promise((r) => setTimeout(r, 100))
+    expect(output).toContain('· verify: tiny')
+    child.kill('SIGINT')
+    const code = await exited
+    expect(code, output).toBe(130)
+  } finally {
+    clearTimeout(killer)
+    child.kill('SIGKILL')
+  }
+  expect(output).toMatch(/^interrupted: finishing the current trial and writing what was measured/m)
+  expect(output).toMatch(/^bench interrupted in \d+ s/m)
+  const written = parseResults(JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')))
+  expect(written.state).toBe('interrupted')
+  expect(written.targets.map((t) => [t.name, t.state])).toEqual([['tiny', 'ok']])
+  expect(written.cells.map((c) => c.state)).toEqual(['skipped'])
+}, 60_000)

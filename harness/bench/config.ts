@@ -1,6 +1,7 @@
 /**
- * External targets: `--target name=<command with {port}>` on the command line, or a
- * `unblocked.config.json` / `unblocked.config.mjs` in the working directory:
+ * External targets: `--spawn name=<command with {port}>` on the command line ($PORT is set too, as
+ * `conformance --spawn` does), or a `unblocked.config.json` / `unblocked.config.mjs` in the
+ * working directory:
  *   { "targets": { "fastapi": { "command": "python3 -m uvicorn … --port {port}", "framework": "FastAPI 0.92" } } }
  * A plain string is the command.
  */
@@ -45,9 +46,9 @@ export async function loadExternalTargets(flags: readonly string[], cwd = proces
   }
   for (const flag of flags) {
     const eq = flag.indexOf('=')
-    if (eq <= 0) throw new SettingsError(`--target must be name=<command with {port}>, got "${flag}"`)
+    if (eq <= 0) throw new SettingsError(`--spawn must be name=<command with {port}>, got "${flag}"`)
     const name = flag.slice(0, eq)
-    out.set(name, parseEntry(name, flag.slice(eq + 1), '--target'))
+    out.set(name, parseEntry(name, flag.slice(eq + 1), '--spawn'))
   }
   for (const t of out.values()) {
     if (t.command.trim() === '') throw new SettingsError(`target "${t.name}" has an empty command`)

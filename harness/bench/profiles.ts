@@ -1,10 +1,11 @@
 /** Bench profiles and their overrides, validated when the settings are built. */
 import { targets as builtInTargets } from '../../targets/index.ts'
 import { DRIVER_NAMES, type DriverName } from './drivers/driver.ts'
+import { PROFILES, type ProfileName } from './profile-presets.ts'
 import { SCENARIOS } from './scenarios.ts'
 
 export interface BenchSettings {
-  readonly profile: 'default' | 'quick'
+  readonly profile: ProfileName
   /** Measured seconds per trial: whole seconds, as autocannon counts them (it rounds 1.5 up to 2). */
   readonly durationSec: number
   /**
@@ -16,7 +17,7 @@ export interface BenchSettings {
   readonly trials: number
   /**
    * Trials per cell for the scenarios a requirement reads: a verdict's interval narrows with the
-   * number of paired trials, so those get many short ones (see PROFILES).
+   * number of paired trials, so those get many short ones (see profile-presets.ts).
    */
   readonly trialsByScenario: Readonly<Record<string, number>>
   /** Seeds the shuffled trial order and the bootstrap, so a run's analysis can be replayed. */
@@ -34,9 +35,9 @@ export interface BenchSettings {
   /** Overrides every scenario's connection count when set. */
   readonly connections: number | undefined
   readonly scenarios: readonly string[]
-  /** Built-in target names and external `name=command` targets, in order. */
+  /** Built-in target names and external `--spawn name=command` targets, in order. */
   readonly targets: readonly string[]
-  /** Conformance suites run before loading ("verify, then load"). */
+  /** Conformance suites run before loading ("verify, then load"); per profile in profile-presets.ts. */
   readonly verifySuites: readonly string[]
   /** Micro-benchmark time per task, ms; 0 skips them. */
   readonly microTimeMs: number
@@ -53,22 +54,6 @@ export class SettingsError extends Error {
 
 /** The scenarios whose cells a requirement reads (harness/results/requirements.ts). */
 const RATIO_SCENARIOS = ['json-async', 'json-sync', 'cpu-sync', 'ping-under-sync-blocking'] as const
-
-/**
- * default: about 6½ minutes on a 2-core machine. Many short trials where a requirement reads the
- * cell: a verdict's interval comes from the spread of paired per-trial ratios, and on this
- * machine consecutive 1 s trials of identical code differ by up to ±15%, so 10 pairs put a 95%
- * interval about ±6% around the median where 3 gave no interval at all. Other cells get 3, for
- * their medians and spreads. The verification leaves out the `blocking` suite: its cases are what
- * the load scenarios measure anyway (ping-under-sync-blocking, io-wait-sync, cpu-sync), and on
- * the targets that block it took 33–35 s each, a fifth of the run (`unblocked conformance` runs
- * it). quick: about 2½ minutes for CI; 3 trials where a requirement reads, so a verdict can at
- * least say it is inconclusive, conformance without the slow suites.
- */
-const PROFILES = {
-  default: { durationSec: 1, warmupSec: 1, trials: 3, ratioTrials: 10, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety'], microTimeMs: 250, openLoop: { scenarios: ['json-async'], fractions: [0.25, 0.5, 0.75], durationSec: 1 } },
-  quick: { durationSec: 1, warmupSec: 1, trials: 1, ratioTrials: 3, verifySuites: ['coercion', 'extraction', 'errors'], microTimeMs: 150, openLoop: undefined },
-} as const
 
 export interface Overrides {
   quick?: boolean
@@ -101,7 +86,7 @@ export function buildSettings(o: Overrides, externalTargets: readonly string[] =
   const known = Object.keys(builtInTargets)
   const builtIns = csv(o.targets) ?? known
   const bad = builtIns.filter((t) => !known.includes(t) && !externalTargets.includes(t))
-  if (bad.length > 0) throw new SettingsError(`unknown target ${bad.join(', ')}; built-in targets: ${known.join(', ')} (add others with --target name=command)`)
+  if (bad.length > 0) throw new SettingsError(`unknown target ${bad.join(', ')}; built-in targets: ${known.join(', ')} (add others with --spawn name=command)`)
   const targets = [...builtIns, ...externalTargets.filter((t) => !builtIns.includes(t))]
   const trials = num('--trials', o.trials, true, 1)
   // --trials sets every cell's count: the user asked for that many.

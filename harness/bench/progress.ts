@@ -1,4 +1,6 @@
 /** Progress display for the bench: it only listens to the runner's events. */
+import { oneLine } from '../../scenarios/one-line.ts'
+import { sig } from './round.ts'
 import type { BenchEvents } from './runner.ts'
 
 function clock(sec: number): string {
@@ -31,15 +33,15 @@ export function progressDisplay(out: NodeJS.WriteStream = process.stderr): Bench
       const t = i.trial
       if (t.state !== 'ok') {
         end()
-        out.write(`  ✗ ${i.scenario} · ${i.target} · trial ${t.trial}: ${t.state === 'skipped' ? t.reason : t.error}\n`)
+        out.write(`  ✗ ${i.scenario} · ${i.target} · trial ${t.trial}: ${oneLine(t.state === 'skipped' ? t.reason : t.error)}\n`)
       } else if (!tty) {
-        const ping = t.ping ? `, pings ${t.ping.target.served}/${t.ping.target.scheduled} served, stall ${Math.round(t.ping.target.stallMaxMs)} ms` : ''
-        out.write(`  ${i.scenario} · ${i.target} · ${Math.round(t.rps)} req/s${ping}${t.loadgen.saturated ? ' (load generator saturated)' : ''}${t.drain.quiet ? '' : ' (target never idle before the trial)'}\n`)
+        const ping = t.ping ? `, pings ${t.ping.target.served}/${t.ping.target.scheduled} served, stall ${sig(t.ping.target.stallMaxMs)} ms` : ''
+        out.write(`  ${i.scenario} · ${i.target} · ${sig(t.rps)} req/s${ping}${t.loadgen.saturated ? ' (load generator saturated)' : ''}${t.drain.quiet ? '' : ' (target never idle before the trial)'}\n`)
       }
     },
     targetFailed(name, why) {
       end()
-      out.write(`  ✗ target ${name}: ${why.split('\n')[0]}\n`)
+      out.write(`  ✗ target ${name}: ${oneLine(why.split('\n')[0] ?? why)}\n`)
     },
   }
 }
