@@ -104,7 +104,7 @@ export function buildCli(): Command {
 
   program
     .command('check-report')
-    .description('open a rendered index.html in headless Chromium: no console errors, every chart drawn; saves a screenshot beside it')
+    .description('open a rendered index.html in headless Chromium at desktop and phone widths: no console errors, every chart drawn, no sideways overflow, no overlapping axis labels; saves screenshots beside it')
     .argument('<index.html>')
     .action(async (file: string) => {
       process.exitCode = await (await import('./report-command.ts')).checkReportCommand(file)

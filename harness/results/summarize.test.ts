@@ -62,6 +62,18 @@ describe('cell summaries', () => {
     expect(c).not.toHaveProperty('median')
   })
 
+  it('a trial that completed 0 requests is an error: not in the medians (its latencies are zeros, not 0 ms), and the cell is invalid', () => {
+    const zero = okTrial(3, 0, 0, { requests: 0, errors: 40, statusCodes: {} })
+    const c = summarizeCell({ target: 't', scenario: 's', trials: [okTrial(1, 100, 10), zero, okTrial(4, 300, 30)] })
+    if (c.state !== 'ok') throw new Error(c.state)
+    expect(c.median).toMatchObject({ rps: 200, closedLoop: { p50: 10, p99: 20 } })
+    expect(c.spread).toEqual({ rps: [100, 300] })
+    expect(c.totals).toMatchObject({ requests: 400, errors: 40 })
+    expect(c.invalid).toBe('trial 3 completed 0 requests, 40 connection error(s) in 400 requests')
+    // Every trial empty: no measurement at all, so the cell is errored, not a cell of 0 ms latencies.
+    expect(summarizeCell({ target: 't', scenario: 's', trials: [zero] })).toMatchObject({ state: 'errored', error: 'trial 3 completed 0 requests' })
+  })
+
   it('a cell none of whose trials ran is skipped, with the reason; one with no trials at all too', () => {
     expect(summarizeCell({ target: 't', scenario: 's', trials: [{ trial: 1, state: 'skipped', reason: 'not run: the target did not start' }] })).toMatchObject({ state: 'skipped', reason: 'not run: the target did not start' })
     expect(summarizeCell({ target: 't', scenario: 's', trials: [] })).toMatchObject({ state: 'skipped', reason: 'not run: the run ended first' })

@@ -66,9 +66,16 @@ function totals(ok: readonly TrialOk[]): CellTotals {
   return { requests: sum((t) => t.requests), errors: sum((t) => t.errors), timeouts: sum((t) => t.timeouts), non2xx: sum((t) => t.non2xx), mismatches: sum((t) => t.mismatches) }
 }
 
+/**
+ * An ok trial that completed no request measured nothing: its latencies are the load generator's
+ * zeros, not 0 ms, and its pings saw a server under no load. It counts as a failure of the cell.
+ */
+const empty = (t: TrialOk): boolean => t.requests === 0
+
 /** Why the cell's requests/s may not enter a ratio: it did not serve every request correctly. */
-function invalidity(t: CellTotals): string | undefined {
+function invalidity(t: CellTotals, emptyTrials: readonly TrialOk[]): string | undefined {
   const parts = [
+    emptyTrials.length > 0 && `trial ${emptyTrials.map((x) => x.trial).join(', ')} completed 0 requests`,
     t.errors > 0 && `${t.errors} connection error(s)`,
     t.timeouts > 0 && `${t.timeouts} timeout(s)`,
     t.non2xx > 0 && `${t.non2xx} non-2xx answer(s)`,
@@ -78,19 +85,21 @@ function invalidity(t: CellTotals): string | undefined {
 }
 
 /**
- * A cell from its trials: `ok` with medians, sums and min–max spreads over the ok trials when any
- * completed; otherwise `errored` with the first failure when any trial ran and failed; otherwise
- * (nothing ran) `skipped` with the first trial's reason.
+ * A cell from its trials: `ok` with medians, sums and min–max spreads over the ok trials that
+ * completed requests when any did (a trial that completed none makes the cell invalid); otherwise
+ * `errored` with the first failure (an empty trial is one) when any trial ran and failed;
+ * otherwise (nothing ran) `skipped` with the first trial's reason.
  */
 export function summarizeCell(c: CellTrials, ctx: CellContext = {}): Cell {
   const base = { target: c.target, scenario: c.scenario, trials: c.trials }
-  const ok = okTrials(c.trials)
+  const ran = okTrials(c.trials)
+  const ok = ran.filter((t) => !empty(t))
   if (ok.length > 0) {
     const med = stats(ok, ctx.seed ?? 1)
-    const sums = totals(ok)
+    const sums = totals(ran)
     const targetPings = ok.flatMap((t) => (t.ping === undefined ? [] : [t.ping.target]))
     const controlPings = ok.flatMap((t) => (t.ping?.control === undefined ? [] : [t.ping.control]))
-    const why = invalidity(sums)
+    const why = invalidity(sums, ran.filter(empty))
     const slow = ctx.slowProbeMs
     return {
       ...base,
@@ -105,7 +114,10 @@ export function summarizeCell(c: CellTrials, ctx: CellContext = {}): Cell {
       ...(why !== undefined && { invalid: why }),
     }
   }
-  for (const t of c.trials) if (t.state === 'errored' || t.state === 'crashed') return { ...base, state: 'errored', error: t.error }
+  for (const t of c.trials) {
+    if (t.state === 'errored' || t.state === 'crashed') return { ...base, state: 'errored', error: t.error }
+    if (t.state === 'ok') return { ...base, state: 'errored', error: `trial ${t.trial} completed 0 requests` }
+  }
   const first = c.trials[0]
   return { ...base, state: 'skipped', reason: first?.state === 'skipped' ? first.reason : 'not run: the run ended first' }
 }

@@ -24,7 +24,10 @@
       ;[['p50', []], ['p99', [6, 4]]].forEach(function (line) {
         var key = line[0]
         datasets.push({
-          label: c.target + ' ' + key,
+          // One legend entry per target (its p50 line); the p99 line shares its colour and its toggle.
+          label: key === 'p50' ? c.target : c.target + ' p99',
+          target: c.target,
+          key: key,
           data: c.points.map(function (p) { return { x: p.x, y: y(p[key]), point: p } }),
           borderColor: color(c.target),
           backgroundColor: color(c.target),
@@ -40,11 +43,21 @@
       data: { datasets: datasets },
       options: {
         plugins: {
+          legend: {
+            labels: { boxWidth: 18, filter: function (item, chartData) { return chartData.datasets[item.datasetIndex].key === 'p50' } },
+            onClick: function (e, item, legend) {
+              var chart = legend.chart
+              var target = chart.data.datasets[item.datasetIndex].target
+              var show = !chart.isDatasetVisible(item.datasetIndex)
+              chart.data.datasets.forEach(function (ds, i) { if (ds.target === target) chart.setDatasetVisibility(i, show) })
+              chart.update()
+            },
+          },
           tooltip: {
             callbacks: {
               label: function (ctx) {
                 var p = ctx.raw.point
-                return ctx.dataset.label + ': ' + ctx.raw.y + ' ms at ' + Math.round(p.x) + ' req/s (' + Math.round(p.fraction * 100) + '% of max, asked ' + Math.round(p.rate) + '/s, failed ' + p.failed + '/' + p.scheduled + (p.lagP99 !== undefined ? ', generator lag p99 ' + p.lagP99 + ' ms' : '') + (p.behind ? ', generator behind' : '') + ')'
+                return ctx.dataset.target + ' ' + ctx.dataset.key + ': ' + ctx.raw.y + ' ms at ' + Math.round(p.x) + ' req/s (' + Math.round(p.fraction * 100) + '% of max, asked ' + Math.round(p.rate) + '/s, failed ' + p.failed + '/' + p.scheduled + (p.lagP99 !== undefined ? ', generator lag p99 ' + p.lagP99 + ' ms' : '') + (p.behind ? ', generator behind' : '') + ')'
               },
             },
           },

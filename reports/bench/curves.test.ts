@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { CurvePoint } from '../../harness/results/schema.ts'
 import { fixture } from '../../test/fixtures/results-fixture.ts'
 import { curvesHtml, curvesMarkdown, curvesPageData, latencyMs } from './curves.ts'
 import { embedJson, renderHtml } from './html.ts'
@@ -48,6 +49,15 @@ describe('open-loop latency curves in index.html', () => {
     expect(html).not.toContain('<script>window.__pwned')
     expect(html).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;')
     expect(embedJson(curvesPageData(fixture))).not.toMatch(/[<>&]/)
+  })
+  it('a point at which no request completed is an error: listed, not drawn at achieved 0 req/s', () => {
+    const ok = fixture.latencyCurves[0]
+    if (ok?.state !== 'ok') throw new Error('the fixture’s first curve is ok')
+    const dead = { ...ok.points[2], completed: 0, failed: ok.points[2]?.scheduled ?? 0, achievedRps: 0 } as CurvePoint
+    const r = { targets: fixture.targets, latencyCurves: [{ ...ok, points: [ok.points[0], ok.points[1], dead] as CurvePoint[] }] }
+    expect(curvesPageData(r).scenarios[0]?.curves[0]?.points.map((p) => p.fraction)).toEqual([0.25, 0.5])
+    expect(curvesHtml(r)).toContain('json-async · reference at 75% of max: error, no request of 46,500 completed (not drawn)')
+    expect(curvesMarkdown(r).join('\n')).toMatch(/\| reference \| 75% \| 23,250 \| 0 \| .*\| error: no request completed \|/)
   })
   it('a run without curves says so', () => {
     expect(curvesHtml({ latencyCurves: [] })).toContain('Not measured in this run.')

@@ -23,6 +23,12 @@ const scenariosOf = (r: Curves): string[] => [...new Set(r.latencyCurves.map((c)
 /** A share of the maximum as a percentage: 0.25 → 25%. */
 const share = (fraction: number): string => `${fmt(fraction * 100, 0)}%`
 
+/**
+ * A point at which no request completed measured no latency: every wait is the time to a failure
+ * or to the deadline. It is an error of that point, listed, never drawn (its achieved rate is 0).
+ */
+const emptyPoint = (p: CurvePoint): boolean => p.completed === 0
+
 const behindNote = (p: CurvePoint): string => (p.generatorBehind ? `generator behind${p.sendLag ? ` (its own lag p99 ${latencyMs(p.sendLag.p99)} ms)` : ''}` : '')
 
 const notMeasured = (c: Exclude<LatencyCurve, { state: 'ok' }>): string => `${c.state}: ${c.state === 'errored' ? c.error : c.reason}`
@@ -44,6 +50,10 @@ export function curvesMarkdown(r: Curves): string[] {
         continue
       }
       for (const p of c.points) {
+        if (emptyPoint(p)) {
+          L.push(`| ${cell(c.target)} | ${share(p.fraction)} | ${fmt(p.rateRps)} | 0 | | | | ${fmt(p.failed)} / ${fmt(p.scheduled)} | | error: no request completed |`)
+          continue
+        }
         L.push(`| ${cell(c.target)} | ${share(p.fraction)} | ${fmt(p.rateRps)} | ${fmt(p.achievedRps)} | ${latencyMs(p.latency.p50)} | ${latencyMs(p.latency.p99)} | ${latencyMs(p.latency.max)} | ${fmt(p.failed)} / ${fmt(p.scheduled)} | ${p.sendLag ? latencyMs(p.sendLag.p99) : '—'} | ${p.generatorBehind ? 'generator behind' : ''} |`)
       }
     }
@@ -82,7 +92,7 @@ export function curvesPageData(r: Curves & Pick<BenchResults, 'targets'>): Curve
       id,
       curves: r.latencyCurves.flatMap((c) =>
         c.scenario === id && c.state === 'ok'
-          ? [{ target: c.target, points: c.points.map((p) => ({ x: p.achievedRps, p50: p.latency.p50, p99: p.latency.p99, fraction: p.fraction, rate: p.rateRps, failed: p.failed, scheduled: p.scheduled, behind: p.generatorBehind, ...(p.sendLag && { lagP99: p.sendLag.p99 }) })) }]
+          ? [{ target: c.target, points: c.points.filter((p) => !emptyPoint(p)).map((p) => ({ x: p.achievedRps, p50: p.latency.p50, p99: p.latency.p99, fraction: p.fraction, rate: p.rateRps, failed: p.failed, scheduled: p.scheduled, behind: p.generatorBehind, ...(p.sendLag && { lagP99: p.sendLag.p99 }) })) }]
           : [],
       ),
     })),
@@ -96,7 +106,11 @@ export function curvesHtml(r: Curves): string {
   const charts = scenariosOf(r)
     .map((id) => `<div><h3>${h(id)}</h3><div class="chart"><canvas id="curve-${h(id)}"></canvas></div></div>`)
     .join('')
-  const missing = r.latencyCurves.flatMap((c) => (c.state === 'ok' ? [] : [`<li>${h(c.scenario)} · ${h(c.target)}: ${h(notMeasured(c))}</li>`]))
+  const missing = r.latencyCurves.flatMap((c) =>
+    c.state === 'ok'
+      ? c.points.filter(emptyPoint).map((p) => `<li>${h(c.scenario)} · ${h(c.target)} at ${share(p.fraction)} of max: error, no request of ${fmt(p.scheduled)} completed (not drawn)</li>`)
+      : [`<li>${h(c.scenario)} · ${h(c.target)}: ${h(notMeasured(c))}</li>`],
+  )
   const behind = r.latencyCurves.flatMap((c) => (c.state === 'ok' ? c.points.filter((p) => p.generatorBehind).map((p) => `<li>${h(c.scenario)} · ${h(c.target)} at ${share(p.fraction)} of max: ${h(behindNote(p))}</li>`) : []))
   return `${head}
 <p class="note">${h(INTRO)} x: requests/s served; y: p50 (solid) and p99 (dashed), ms, log scale; one colour per target. A triangle marks a point where the generator was behind.</p>

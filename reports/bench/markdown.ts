@@ -5,18 +5,24 @@ import { escapeMarkdownCell as cell } from '../escape.ts'
 import type { Renderer } from '../renderer.ts'
 import { curvesMarkdown } from './curves.ts'
 import { bytes, cellFlags, fmt, pingText, REQUIREMENT_MARKS, rpsText, withInterval } from './format.ts'
+import { headline } from './headline.ts'
+import { headlineMarkdown } from './headline-render.ts'
 import { conformanceOf, mustFailuresOf, verificationOf } from './verification.ts'
 
-/** How the run's instruments fared: the generator's ceiling, the prober's noise, the machine. */
-export function runConditions(r: BenchResults): string[] {
+/**
+ * How the run's instruments fared: the generator's ceiling, the prober's noise, the machine.
+ * `esc` escapes what came from the run for Markdown; the HTML page passes plain text through and
+ * escapes it for HTML itself (escaping twice showed `\(` and `&#39;` on the page).
+ */
+export function runConditions(r: BenchResults, esc: (s: string) => string = cell): string[] {
   const L: string[] = []
   const c = r.ceiling
-  L.push(c.state === 'ok' ? `- **Load generator ceiling** (${cell(c.driver)} against a no-op server, ${c.connections} connections): ${fmt(c.rps)} req/s (trials ${c.perTrial.map((x) => fmt(x)).join(', ')}). A cell within 90% of it reads "≥ N": the generator may be what stopped it.` : `- **Load generator ceiling**: ${c.state} — ${cell(c.state === 'errored' ? c.error : c.reason)}`)
+  L.push(c.state === 'ok' ? `- **Load generator ceiling** (${esc(c.driver)} against a no-op server, ${c.connections} connections): ${fmt(c.rps)} req/s (trials ${c.perTrial.map((x) => fmt(x)).join(', ')}). A cell within 90% of it reads "≥ N": the generator may be what stopped it.` : `- **Load generator ceiling**: ${c.state} — ${esc(c.state === 'errored' ? c.error : c.reason)}`)
   const m = r.machine
   const probe = m.probeMs === undefined ? 'not measured' : `median ${fmt(m.probeMs.median, 2)} ms, ${fmt(m.probeMs.min, 2)}–${fmt(m.probeMs.max, 2)} ms`
-  L.push(`- **Machine speed** (${cell(m.probe)}): ${probe}; ${m.slowedTrials} trial(s) at ≥ ${m.slowFactor}× the median (slowed machine)${m.loadavg1 ? `; load average ${fmt(m.loadavg1[0], 2)}–${fmt(m.loadavg1[1], 2)}` : ''}${m.stealPctMax !== undefined ? `; steal up to ${fmt(m.stealPctMax, 1)}%` : ''}.`)
+  L.push(`- **Machine speed** (${esc(m.probe)}): ${probe}; ${m.slowedTrials} trial(s) at ≥ ${m.slowFactor}× the median (slowed machine)${m.loadavg1 ? `; load average ${fmt(m.loadavg1[0], 2)}–${fmt(m.loadavg1[1], 2)}` : ''}${m.stealPctMax !== undefined ? `; steal up to ${fmt(m.stealPctMax, 1)}%` : ''}.`)
   const controls = r.cells.flatMap((x) => (x.state === 'ok' && x.ping?.control ? [{ target: x.target, control: x.ping.control }] : []))
-  if (controls.length > 0) L.push(`- **Prober noise** (an idle control server pinged at the same moments as each target): control p99 ${controls.map((x) => `${fmt(x.control.latency.p99, 2)} ms beside ${cell(x.target)}`).join(', ')}.`)
+  if (controls.length > 0) L.push(`- **Prober noise** (an idle control server pinged at the same moments as each target): control p99 ${controls.map((x) => `${fmt(x.control.latency.p99, 2)} ms beside ${esc(x.target)}`).join(', ')}.`)
   return L
 }
 
@@ -27,6 +33,8 @@ export function renderSummary(r: BenchResults): string {
   const trials = [...new Set(r.scenarios.map((s) => s.trials))].sort((a, b) => b - a).join(' or ')
   L.push(`${cell(e.cpuModel)}, ${e.cores} cores, ${Math.round(e.memoryBytes / 2 ** 30)} GiB · Node ${cell(e.node)} · ${r.settings.profile} profile: ${trials} trials × ${r.settings.durationSec} s per cell, shuffled (seed ${r.settings.seed}), ${r.settings.warmupSec} s warm-up per cell, ${cell(r.settings.driver)} · ${cell(r.settings.pinning.note)}${r.state === 'complete' ? '' : ` · **run ${r.state}**`}`, '')
 
+  const glance = headlineMarkdown(headline(r))
+  if (glance.length > 0) L.push('### At a glance', '', ...glance, '')
   L.push('### Requirements', '', 'Each value with its 95% interval; met or not met only when the whole interval is on one side.', '', '| requirement | measured [95% interval] | verdict | how |', '|---|---:|---|---|')
   for (const x of r.ratios) L.push(`| ${cell(x.description)} | ${withInterval(x.value, x.interval, 3)} | ${REQUIREMENT_MARKS[x.verdict]} | ${cell(x.why)} |`)
   L.push('')

@@ -13,6 +13,22 @@
   Chart.defaults.animation = false
   Chart.defaults.responsive = true
   Chart.defaults.maintainAspectRatio = false
+  // Log axes ticked at 1, 2 and 5 of each decade only, labelled as plain numbers: chart.js's own
+  // ticks (3, 4, … 9 too, each with the decimals of the smallest) ran into each other at the top of
+  // a decade. Dropping the ticks, not just their labels, leaves autoSkip to thin what remains.
+  function oneTwoFive(v) {
+    if (!(v > 0)) return false
+    var mantissa = Math.round((v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9))) * 1000) / 1000
+    return mantissa === 1 || mantissa === 2 || mantissa === 5
+  }
+  Chart.defaults.scales.logarithmic.afterBuildTicks = function (scale) {
+    var kept = scale.ticks.filter(function (t) { return oneTwoFive(t.value) })
+    if (kept.length >= 2) scale.ticks = kept
+  }
+  Chart.defaults.scales.logarithmic.ticks.callback = function (value) {
+    var v = Number(value)
+    return v >= 1000 ? Math.round(v).toLocaleString('en-US') : String(Number(v.toPrecision(3)))
+  }
   Chart.defaults.font.size = 11
 
   // Min–max whiskers over bars: chart.js has no error bars, so a small plugin draws them.
@@ -51,12 +67,39 @@
     if (el) new Chart(el, config)
   }
 
+  // Target names on a category axis: every one shown (a bar without its name says nothing), turned
+  // up to vertical when they do not fit side by side, rather than skipped or overlapped.
+  var targetTicks = { autoSkip: false, minRotation: 0, maxRotation: 90 }
+
+  // A cell with no measurement keeps its place on the axis, named for what happened to it: an
+  // empty slot reads as "not measured", a zero bar would read as the slowest target.
+  function cellLabel(c) {
+    return c.state === 'ok' ? c.target : c.target + ' (' + c.state + ')'
+  }
+
+  // Long labels broken into lines of at most `width` characters, at spaces where possible.
+  function wrap(label, width) {
+    var lines = []
+    var line = ''
+    String(label).split(' ').forEach(function (word) {
+      while (word.length > width) {
+        if (line) { lines.push(line); line = '' }
+        lines.push(word.slice(0, width))
+        word = word.slice(width)
+      }
+      if (line && (line + ' ' + word).length > width) { lines.push(line); line = word }
+      else line = line ? line + ' ' + word : word
+    })
+    if (line) lines.push(line)
+    return lines
+  }
+
   data.scenarios.forEach(function (s) {
     var cells = data.cells.filter(function (c) { return c.scenario === s.id })
     chart('rps-' + s.id, {
       type: 'bar',
       data: {
-        labels: cells.map(function (c) { return c.target }),
+        labels: cells.map(cellLabel),
         datasets: [{
           label: 'requests/s (median)',
           data: cells.map(function (c) { return c.median ? c.median.rps : null }),
@@ -64,7 +107,7 @@
           whiskers: cells.map(function (c) { return c.spread ? c.spread.rps : null }),
         }],
       },
-      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, title: { display: true, text: 'requests/s' } } } },
+      options: { plugins: { legend: { display: false } }, scales: { x: { ticks: targetTicks }, y: { beginAtZero: true, title: { display: true, text: 'requests/s' } } } },
       plugins: [whiskers],
     })
     chart('lat-' + s.id, {
@@ -84,40 +127,59 @@
     type: 'scatter',
     data: {
       datasets: data.pingTimelines.map(function (p) {
-        return { label: p.label, data: p.points.map(function (x) { return { x: x[0], y: Math.max(x[1], 0.1) } }), borderColor: color(p.target), backgroundColor: color(p.target), borderDash: p.control ? [4, 4] : [], pointRadius: p.control ? 0 : 2, showLine: true }
+        return { label: p.label, trial: p.trial, data: p.points.map(function (x) { return { x: x[0], y: Math.max(x[1], 0.1) } }), borderColor: color(p.target), backgroundColor: color(p.target), borderDash: p.control ? [4, 4] : [], borderWidth: p.control ? 1 : 1.5, pointRadius: p.control ? 0 : 1.5, showLine: true }
       }),
     },
-    options: { scales: { x: { title: { display: true, text: 'scheduled send time, ms into the trial' } }, y: { type: 'logarithmic', title: { display: true, text: 'ping latency from scheduled send, ms (log)' } } } },
+    options: {
+      plugins: {
+        legend: { labels: { boxWidth: 18 } },
+        tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ' (trial ' + ctx.dataset.trial + '): sent at ' + ctx.raw.x + ' ms, waited ' + ctx.raw.y + ' ms' } } },
+      },
+      scales: { x: { title: { display: true, text: 'scheduled send time, ms into the trial' } }, y: { type: 'logarithmic', title: { display: true, text: 'ping wait, ms (log)' } } },
+    },
   })
 
-  chart('cpu-scaling', {
+  chart('cpu-scaling-chart', {
     type: 'bar',
     data: {
-      labels: data.cpu.map(function (c) { return c.target }),
+      labels: data.cpu.map(cellLabel),
       datasets: [
         { label: 'requests/s', data: data.cpu.map(function (c) { return c.rps }), backgroundColor: data.cpu.map(function (c) { return color(c.target) }), yAxisID: 'y' },
         { label: 'CPU cores used', data: data.cpu.map(function (c) { return c.cores }), type: 'line', borderColor: '#222', backgroundColor: '#222', yAxisID: 'y1' },
       ],
     },
-    options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'requests/s' } }, y1: { position: 'right', beginAtZero: true, suggestedMax: data.cores, title: { display: true, text: 'cores' }, grid: { drawOnChartArea: false } } } },
+    options: { scales: { x: { ticks: targetTicks }, y: { beginAtZero: true, title: { display: true, text: 'requests/s' } }, y1: { position: 'right', beginAtZero: true, suggestedMax: data.cores, title: { display: true, text: 'cores' }, grid: { drawOnChartArea: false } } } },
   })
 
-  chart('memory', {
+  var idle = data.memory.some(function (m) { return m.idleMib !== null })
+  chart('memory-chart', {
     type: 'bar',
     data: {
       labels: data.memory.map(function (m) { return m.target }),
-      datasets: [{ label: 'peak RSS, MiB', data: data.memory.map(function (m) { return m.mib }), backgroundColor: data.memory.map(function (m) { return color(m.target) }) }],
+      datasets: [{ label: 'peak RSS under load, MiB', data: data.memory.map(function (m) { return m.peakMib }), backgroundColor: data.memory.map(function (m) { return color(m.target) }) }].concat(
+        idle ? [{ label: 'idle RSS after start-up, MiB', data: data.memory.map(function (m) { return m.idleMib }), backgroundColor: data.memory.map(function (m) { return color(m.target) + '80' }) }] : [],
+      ),
     },
-    options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, title: { display: true, text: 'peak RSS, MiB (process and its workers)' } } } },
+    options: { plugins: { legend: { display: idle } }, scales: { x: { ticks: targetTicks }, y: { beginAtZero: true, title: { display: true, text: 'RSS, MiB' } } } },
   })
 
-  chart('micro', {
+  // One row per benchmark, tall enough for a two-line name; names wrapped to the room the axis gets.
+  var microBox = document.getElementById('micro-box')
+  var microWidth = microBox ? Math.max(14, Math.floor(microBox.clientWidth * 0.4 / 6.5)) : 30
+  var microLabels = data.micro.map(function (m) { return wrap(m.name, microWidth) })
+  var microLines = Math.max.apply(null, [1].concat(microLabels.map(function (l) { return l.length })))
+  if (microBox && data.micro.length > 0) microBox.style.height = 70 + data.micro.length * (microLines * 14 + 10) + 'px'
+  chart('micro-chart', {
     type: 'bar',
     data: {
-      labels: data.micro.map(function (m) { return m.name }),
+      labels: microLabels,
       datasets: [{ label: 'µs per call (median)', data: data.micro.map(function (m) { return m.p50Us }), backgroundColor: data.micro.map(function (m) { return m.group === 'floor' ? '#9e9e9e' : m.group === 'dispatch' ? '#1f77b4' : '#2ca02c' }) }],
     },
-    options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { type: 'logarithmic', title: { display: true, text: 'µs per call (log); grey = floors' } } } },
+    options: {
+      indexAxis: 'y',
+      plugins: { legend: { display: false }, tooltip: { callbacks: { title: function (items) { return data.micro[items[0].dataIndex].name } } } },
+      scales: { y: { ticks: { autoSkip: false } }, x: { type: 'logarithmic', title: { display: true, text: 'µs per call (log); grey = floors' } } },
+    },
   })
 
   // Conformance cells open their detail below the matrix. Target text goes in as text, never HTML.

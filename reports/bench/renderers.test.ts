@@ -1,7 +1,9 @@
 import { convert } from 'xmlbuilder2'
 import { describe, expect, it } from 'vitest'
 import { fixture, HOSTILE } from '../../test/fixtures/results-fixture.ts'
+import type { BenchResults } from '../../harness/results/schema.ts'
 import { embedJson, renderHtml } from './html.ts'
+import { pageData } from './page-data.ts'
 import { junitRenderer } from './junit.ts'
 import { renderSummary } from './markdown.ts'
 
@@ -16,6 +18,13 @@ describe('summary.md', () => {
     // three trials give no interval: inconclusive, saying so, whatever the point says
     expect(md).toMatch(/express \\\(which blocks\\\) ping p99 ≥ 100 ms \| 2,521 \| ❔ inconclusive \| .*too few for a 95% interval/)
     expect(md).toMatch(/micro: the offload round trip ≤ 1\.0 × .* \| 1\.3 \[1\.2–1\.35\] \| ❌ not met \|/)
+  })
+  it('opens with the headline: a word and a number per target and question, marked', () => {
+    expect(md.indexOf('### At a glance')).toBeLessThan(md.indexOf('### Requirements'))
+    // the reference's p99 meets 20 ms, but at 4.5 × its control (not met) the loop is not shown free
+    expect(md).toMatch(/\| reference \| ❔ \*\*unclear\*\* p99 10\.4 ms · control 2\.3 ms \| /)
+    expect(md).toMatch(/\| express \| ❌ \*\*no\*\* p99 2,521 ms · control 2\.3 ms \| ❌ \*\*no\*\* 0\.9 cores \|/)
+    expect(md).toMatch(/\| nostart \| \*\*—\*\* \| \*\*—\*\* \| \*\*not measured\*\* \|/)
   })
   it('shows the run conditions: the generator ceiling, the machine probe, the prober noise', () => {
     expect(md).toMatch(/\*\*Load generator ceiling\*\* \(autocannon against a no-op server, 50 connections\): 40,000 req\/s/)
@@ -46,11 +55,48 @@ describe('index.html', () => {
     expect(html).toContain("default-src 'none'")
   })
   it('has a canvas for every chart the report promises', () => {
-    for (const id of ['rps-json-async', 'rps-cpu-sync', 'lat-json-async', 'ping-timeline', 'cpu-scaling', 'memory', 'micro']) expect(html).toContain(`id="${id}"`)
+    for (const id of ['rps-json-async', 'rps-cpu-sync', 'lat-json-async', 'ping-timeline', 'cpu-scaling-chart', 'memory-chart', 'micro-chart']) expect(html).toMatch(new RegExp(`<canvas id="${id}">`))
+  })
+  it('opens with the headline, then the ping timeline, then the rest', () => {
+    const at = (id: string): number => html.indexOf(`<section id="${id}"`)
+    const order = ['headline', 'pings', 'requirements', 'conformance', 'rps', 'latency', 'curves', 'cpu-scaling', 'startup-memory', 'micro', 'environment', 'cells'].map(at)
+    expect(order.every((x) => x > 0)).toBe(true)
+    expect(order).toEqual([...order].sort((a, b) => a - b))
+  })
+  it('each headline answer links to its evidence: a requirement’s row, or a section', () => {
+    expect(html).toMatch(/<td class="hl t-unclear" data-label="keeps the loop free\?"><a href="#req-ping-p99-reference" title="[^"]*: not met"><b class="hl-word">unclear<\/b><span class="hl-value">p99 10\.4 ms · control 2\.3 ms<\/span><\/a><\/td>/)
+    expect(html).toContain('<tr id="req-ping-p99-reference" class="met">')
+    expect(html).toMatch(/<a href="#startup-memory" title="this run has no start-up phase"><b class="hl-word">not measured<\/b>/)
   })
   it('renders the conformance matrix with a clickable cell per target and case', () => {
     expect(html).toContain('data-case="express|blocking.sync-parallel"')
     expect(html).toMatch(/class="v v-FAIL"/)
+  })
+  it('collapses the matrix to the cases some target did not pass, with a control that shows all of them', () => {
+    const one = renderHtml({ ...fixture, targets: fixture.targets.filter((t) => t.name === 'reference') })
+    expect(one.match(/<tr class="all-pass">/g)).toHaveLength(2) // coercion.sync.dict and blocking.sync-parallel: PASS
+    expect(one).toMatch(/<tr><td class="id">thread-safety\.unsafe-counter<\/td>/) // INFO stays in view
+    expect(one).toContain('1 of 3 cases where some target did not pass; the 2 every target passed are hidden.')
+    expect(one).toContain('<input type="checkbox" id="conf-all" class="conf-toggle"><label for="conf-all" class="conf-toggle-label">show all 3 cases</label>')
+    expect(one).toContain('#conf-all:not(:checked)~.matrix tr.all-pass{display:none}')
+    // every case has a target that did not pass it: nothing hidden, and no control that would do nothing
+    expect(html).toContain('All 3 cases, each with a target that did not pass it.')
+    expect(html).not.toContain('id="conf-all"')
+  })
+  it('shows a start-up entry in its section and idle memory in the memory chart', () => {
+    const startup: BenchResults['startup'] = [
+      { state: 'ok', target: 'reference', samples: [{ round: 1, healthyMs: 1150, idleRssBytes: 300 * 2 ** 20, threads: 28 }, { round: 2, healthyMs: 1250, idleRssBytes: 310 * 2 ** 20, threads: 30 }], median: { healthyMs: 1200, idleRssBytes: 305 * 2 ** 20 }, peakRssBytes: 1000 * 2 ** 20 },
+      { state: 'errored', target: 'express', error: `no /health ${HOSTILE}` },
+    ]
+    const page = renderHtml({ ...fixture, startup })
+    expect(page).toMatch(/<tr><td class="title">reference<\/td><td class="num" data-label="starts">2<\/td><td class="num" data-label="healthy after, ms">1,200 <span class="note">\(1,150–1,250\)<\/span><\/td><td class="num" data-label="idle RSS, MiB">305 <span class="note">\(300–310\)<\/span><\/td><td class="num" data-label="CPU to idle, ms">—<\/td><td class="num" data-label="threads at idle">28–30<\/td><td class="num" data-label="peak RSS under load, MiB">1,000<\/td><\/tr>/)
+    expect(page).toContain('<b class="hl-word">1.2 s</b><span class="hl-value">305 MiB idle · 1,000 MiB peak</span>')
+    expect(page).toContain('errored: no /health &lt;script&gt;')
+    expect(pageData({ ...fixture, startup }).memory).toContainEqual({ target: 'reference', peakMib: 1000, idleMib: 305 })
+  })
+  it('marks verdicts with characters every font has, not emoji', () => {
+    expect(html).toContain('<td data-label="verdict" class="verdict">✓ met</td>')
+    expect(html).not.toMatch(/✅|❌|❔/)
   })
   it('never lets target content become markup or script', () => {
     expect(html).not.toContain('<script>window.__pwned')
