@@ -88,9 +88,11 @@ export async function serve(name: string, opts: ServeOptions): Promise<RunningTa
     if (inUse(err)) throw new CliError('UNB_ERR_CLI_PORT_IN_USE', [port, opts.host], { cause: err })
     throw err
   }
-  process.stdout.write(`unblocked: ${running.description} listening on ${running.url}\n`)
   const stop = onSignals(running, (code) => process.exit(code), (line) => process.stderr.write(`${line}\n`))
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+  // Only now: whoever waits for this line may signal at once. Printed before the handlers, a test's
+  // SIGINT once arrived in between on a busy machine, and the default action killed serve (no exit code).
+  process.stdout.write(`unblocked: ${running.description} listening on ${running.url}\n`)
   return running
 }
