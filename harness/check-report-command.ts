@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path'
 import type { Viewport } from './browser-check.ts'
+import { requireFile } from './read-input.ts'
 
 /** Where `index-top.png` ends: after the headline and the ping timeline, what a reader sees first. */
 export const TOP_UNTIL = '#pings'
@@ -18,6 +19,7 @@ export function screenshotPaths(html: string): { view: (v: Viewport) => string; 
 
 export async function checkReportCommand(html: string, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const path = resolve(html)
+  await requireFile(path)
   // playwright-core is heavy and optional; browser-check.ts loads it only when a report is checked.
   const { checkReport, problemsOf } = await import('./browser-check.ts')
   const shots = screenshotPaths(path)

@@ -10,6 +10,7 @@ import { exitCodesHelp } from './bench/exit-codes.ts'
 import { profilesHelp } from './bench/profile-presets.ts'
 import type { ConformanceFlags } from './conformance.ts'
 import type { ReportFlags } from './report-command.ts'
+import { CliError } from './cli-error.ts'
 import { UsageError } from './usage-error.ts'
 import { targets } from '../targets/index.ts'
 import { projectVersion } from '../targets/shared/package-version.ts'
@@ -34,7 +35,9 @@ export function buildCli(): Command {
   program
     .command('conformance')
     .description('run the conformance suites against any HTTP server that implements the contract (scenarios/contract-v2.md, and contract-v1.md it extends)')
-    .option('--target <url>', 'base URL of a running target, e.g. http://127.0.0.1:8000')
+    .option('--url <url>', 'base URL of a running target, e.g. http://127.0.0.1:8000')
+    // --url's old name, kept hidden only to say it was renamed (one meaning per flag: bench's took a command).
+    .addOption(new Option('--target [url]').hideHelp())
     .option('--spawn <command>', 'start the target: $PORT is set and {port} substituted; waits for GET /health; the process tree is killed afterwards')
     .option('--name <name>', 'a name for the target in reports')
     .option('--contract <version>', `run only the cases of this contract version: ${CONTRACT_VERSIONS.join(', ')}`, CONTRACT_VERSION)
@@ -120,9 +123,9 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof CommanderError) {
       process.exit(err.exitCode === 0 ? 0 : 2)
     }
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof CliError) {
       process.stderr.write(`unblocked: ${err.message}\n`)
-      process.exit(2)
+      process.exit(err instanceof CliError ? err.exitCode : 2)
     }
     process.stderr.write(`unblocked: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
     process.exit(1)

@@ -1,21 +1,25 @@
 /** `unblocked conformance`: parse and validate options → run the suites → write the outputs. */
 import { mkdir, writeFile } from 'node:fs/promises'
+import { constants } from 'node:os'
 import { dirname } from 'node:path'
-import { checkConformance, exitCodeOf } from '../scenarios/conformance.ts'
+import { checkConformance, exitCodeOf, notRunReport } from '../scenarios/conformance.ts'
 import { defaultRunDeadlineMs } from '../scenarios/deadlines.ts'
 import { selectCases, SelectionError } from '../scenarios/runner.ts'
 import { ALL_CASES } from '../scenarios/suites/index.ts'
-import { CONTRACT_VERSIONS, type ConformanceReport, type ContractVersion } from '../scenarios/types.ts'
+import { CONTRACT_VERSIONS, type ConformanceReport, type ContractVersion, type TargetInfo } from '../scenarios/types.ts'
 import { renderJson } from '../reports/conformance/json.ts'
 import { renderJunit } from '../reports/conformance/junit.ts'
 import { renderMarkdown } from '../reports/conformance/markdown.ts'
 import { TerminalReporter } from '../reports/conformance/terminal.ts'
 import { environment } from './environment.ts'
+import { nothingAnswers } from './reachable.ts'
 import { spawnTarget, SpawnError, type SpawnedTarget } from './spawn-target.ts'
 import { UsageError } from './usage-error.ts'
 
 export interface ConformanceFlags {
-  target?: string
+  url?: string
+  /** `--url`'s old name: refused with a line that says so (one meaning per flag: bench's took a command). */
+  target?: string | boolean
   spawn?: string
   name?: string
   contract: string
@@ -61,8 +65,23 @@ export async function writeOutputs(report: ConformanceReport, flags: Pick<Confor
   if (flags.markdown) await writeOut(flags.markdown, renderMarkdown(report))
 }
 
-/** Returns the exit code: 0 no FAIL/ERROR, 1 otherwise, 130 when interrupted (2 is thrown as a UsageError). */
-export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+/** A connect to a target that does not answer gives up after this long, ms (or the request timeout, if shorter). */
+const CONNECT_CHECK_MS = 5_000
+
+/** The shell's convention for a process ended by a signal: 130 for SIGINT, 143 for SIGTERM. */
+export const exitCodeOfSignal = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 0)
+
+/** The report as written: with the CLI's own peak memory, evidence that a hostile target cannot balloon it (issue 14). */
+const withCliMemory = (report: ConformanceReport): ConformanceReport => ({ ...report, environment: { ...report.environment, cliMaxRssKb: process.resourceUsage().maxRSS } })
+
+/**
+ * Returns the exit code: 0 no FAIL/ERROR, 1 otherwise (a target that does not start or that
+ * nothing answers for included: every case is ERROR, and the reports are written), 130 / 143 when
+ * a SIGINT / SIGTERM interrupted the run (2 is thrown as a UsageError). `out` gets the run's
+ * lines, `err` the one line that says why no case could be sent.
+ */
+export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  if (flags.target !== undefined) throw new UsageError('conformance --target was renamed to --url: unblocked conformance --url <url> (or --spawn "<command>")')
   const contract = contractVersion(flags.contract)
   let cases
   try {
@@ -80,52 +99,66 @@ export async function conformance(flags: ConformanceFlags, out: NodeJS.WritableS
     for (const c of cases) out.write(`${c.id.padEnd(44)} ${c.level.padEnd(6)} ${c.optional ? '(optional) ' : ''}${c.description}\n`)
     return 0
   }
-  if ((flags.target === undefined) === (flags.spawn === undefined)) throw new UsageError('give exactly one of --target <url> or --spawn "<command>"')
-  if (flags.target !== undefined && !/^https?:\/\/[^/]+/.test(flags.target)) throw new UsageError(`--target must be an http(s) URL, got "${flags.target}"`)
+  if ((flags.url === undefined) === (flags.spawn === undefined)) throw new UsageError('give exactly one of --url <url> or --spawn "<command>"')
+  if (flags.url !== undefined && !/^https?:\/\/[^/]+/.test(flags.url)) throw new UsageError(`--url must be an http(s) URL, got "${flags.url}"`)
   const timeoutMs = positiveInt('--timeout', flags.timeout)
   const startupTimeoutMs = positiveInt('--startup-timeout', flags.startupTimeout)
   const attempts = positiveInt('--attempts', flags.attempts, '')
   const deadlineMs = flags.deadline === undefined ? defaultRunDeadlineMs(cases, timeoutMs) : 1_000 * positiveInt('--deadline', flags.deadline, ' (seconds)')
 
+  const startedAt = new Date().toISOString()
+  const t0 = performance.now()
   let spawned: SpawnedTarget | undefined
   const abort = new AbortController()
-  const onSignal = (): void => {
-    if (abort.signal.aborted) process.exit(130)
+  let interruptedBy: NodeJS.Signals | undefined
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interruptedBy !== undefined) process.exit(exitCodeOfSignal(signal))
+    interruptedBy = signal
     out.write('\ninterrupted: stopping the target and writing what was measured (Ctrl-C again to quit now)\n')
     abort.abort()
     void spawned?.stop(1_000)
+  }
+  const run = { contract, cases, timeoutMs, attempts, deadlineMs, environment: { ...environment() } }
+  const named = flags.name !== undefined && { name: flags.name }
+  /** No case could be sent: one line says why, every case is ERROR with it, and the reports are written. */
+  const notRun = async (target: TargetInfo, why: string, output: readonly string[] = []): Promise<number> => {
+    err.write(`unblocked: ${why}; the ${cases.length} selected case${cases.length === 1 ? ' is' : 's are'} ERROR, not run\n`)
+    // The target's own last words, capped and with its control characters shown (spawn-target.ts).
+    if (output.length > 0) err.write(`its last output:\n${output.map((l) => `  | ${l}\n`).join('')}`)
+    await writeOutputs(withCliMemory(notRunReport({ ...run, target }, why, startedAt, performance.now() - t0)), flags)
+    return interruptedBy === undefined ? 1 : exitCodeOfSignal(interruptedBy)
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
     if (flags.spawn !== undefined) {
       try {
-        spawned = await spawnTarget(flags.spawn, { startupTimeoutMs })
-      } catch (err) {
-        if (err instanceof SpawnError) throw new UsageError(err.message)
-        throw err
+        spawned = await spawnTarget(flags.spawn, { startupTimeoutMs, signal: abort.signal })
+      } catch (error) {
+        if (!(error instanceof SpawnError)) throw error
+        const target = { url: error.url, ...named, command: error.command }
+        if (interruptedBy !== undefined) return await notRun(target, `the run was ${error.reason}`)
+        return await notRun(target, `the target did not start: ${error.reason}`, error.output)
       }
     }
-    const url = spawned?.url ?? (flags.target as string).replace(/\/$/, '')
+    const url = spawned?.url ?? (flags.url as string).replace(/\/$/, '')
+    const target: TargetInfo = { url, ...named, ...(spawned && { command: spawned.command }) }
+    const silent = await nothingAnswers(url, Math.min(timeoutMs, CONNECT_CHECK_MS), abort.signal)
+    if (interruptedBy !== undefined) return await notRun(target, 'the run was interrupted')
+    if (silent !== undefined) return await notRun(target, `nothing answers at ${url} (${silent})`)
     const terminal = new TerminalReporter(out)
     terminal.onStart(url, cases.length, contract, deadlineMs)
     const report = await checkConformance({
-      target: { url, ...(flags.name !== undefined && { name: flags.name }), ...(spawned && { command: spawned.command }) },
-      contract,
-      cases,
-      timeoutMs,
-      attempts,
-      deadlineMs,
-      environment: { ...environment() },
+      ...run,
+      target,
       onCaseEnd: (r, i, n) => terminal.onCaseEnd(r, i, n),
       signal: abort.signal,
       ...(spawned && { targetGone: () => spawned?.gone() }),
     })
-    // The CLI's own peak memory: evidence that a hostile target cannot balloon it (issue 14).
-    const measured = { ...report, environment: { ...report.environment, cliMaxRssKb: process.resourceUsage().maxRSS } }
+    const measured = withCliMemory(report)
     terminal.onFinish(measured)
     await writeOutputs(measured, flags)
-    return abort.signal.aborted ? 130 : exitCodeOf(measured, flags.strict ?? false)
+    return interruptedBy === undefined ? exitCodeOf(measured, flags.strict ?? false) : exitCodeOfSignal(interruptedBy)
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

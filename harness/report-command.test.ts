@@ -5,7 +5,8 @@ import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { okCell, runOf, trialsOf } from '../test/fixtures/cells.ts'
 import { fixture } from '../test/fixtures/results-fixture.ts'
-import { report } from './report-command.ts'
+import { CliError } from './cli-error.ts'
+import { checkReportCommand, report } from './report-command.ts'
 import { UsageError } from './usage-error.ts'
 
 function file(content: unknown): string {
@@ -14,6 +15,8 @@ function file(content: unknown): string {
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content))
   return path
 }
+
+const run = () => runOf([okCell('reference', 'json-async', trialsOf([1000, 1010, 990, 1005, 995]))])
 
 const sink = () => {
   const out = new PassThrough()
@@ -41,6 +44,23 @@ describe('unblocked report', () => {
     const path = file({ ...fixture, cells: [{ ...fixture.cells[0], state: 'ok', median: undefined }] })
     await expect(report([path], { minChange: '5' })).rejects.toThrow(/does not match results\.json schemaVersion 3: at cells\[0\]\.median: /)
     await expect(report([file('{"schemaVersion": 2,')], { minChange: '5' })).rejects.toThrow(/^cannot read .*results\.json: /)
+  })
+
+  it('a file that is not there, a directory, not JSON: one catalogued line naming the file (exit 2)', async () => {
+    const missing = join(tmpdir(), 'unblocked-no-such-dir', 'results.json')
+    await expect(report([missing], { minChange: '5' })).rejects.toThrow(new CliError('UNB_ERR_CLI_NO_SUCH_FILE', [missing]))
+    await expect(report([missing], { minChange: '5' })).rejects.toMatchObject({ code: 'UNB_ERR_CLI_NO_SUCH_FILE', exitCode: 2, message: `no such file: ${missing}` })
+    const dir = mkdtempSync(join(tmpdir(), 'unblocked-report-'))
+    await expect(report([dir], { minChange: '5' })).rejects.toThrow(`cannot read ${dir}: it is a directory`)
+    const corrupt = file('{"schemaVersion": 3, "cells": [')
+    await expect(report([corrupt], { minChange: '5' })).rejects.toMatchObject({ code: 'UNB_ERR_CLI_FILE_UNREADABLE', message: expect.stringMatching(new RegExp(`^cannot read ${corrupt}: not JSON \\(.+\\)$`)) })
+    await expect(report([file('')], { minChange: '5' })).rejects.toThrow(/: it is empty$/)
+    await expect(report([file(run()), missing], { compare: true, minChange: '5' })).rejects.toThrow(`no such file: ${missing}`)
+  })
+
+  it('check-report of a file that is not there: the same line, before any browser starts', async () => {
+    const missing = join(tmpdir(), 'unblocked-no-such-dir', 'index.html')
+    await expect(checkReportCommand(missing)).rejects.toThrow(`no such file: ${missing}`)
   })
 
   it('--compare reads both files through the schema and judges requests/s', async () => {

@@ -2,13 +2,14 @@
  * `unblocked report`: render a saved run, or compare two runs. Renderers read only results.json,
  * validated here (parseResults) before any of them sees it.
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { compareRuns, renderComparison, RunsDifferError } from './compare/runs.ts'
 import { measuredSection } from '../reports/bench/measured.ts'
 import { renderAll } from '../reports/render.ts'
 import { parseResults, ResultsFileError } from './results/parse.ts'
 import type { BenchResults } from './results/schema.ts'
+import { readJsonInput } from './read-input.ts'
 import { UsageError } from './usage-error.ts'
 
 export interface ReportFlags {
@@ -23,14 +24,13 @@ export interface ReportFlags {
   readme?: boolean
 }
 
-/** A results.json from disk, validated; every way it can be unreadable is a UsageError naming the file. */
+/**
+ * A results.json from disk, validated. A file that is missing, unreadable or not JSON is a
+ * catalogued CliError; one that is not a results.json this unblocked reads, a UsageError. Both
+ * name the file, in one line.
+ */
 export async function loadResults(path: string): Promise<BenchResults> {
-  let json: unknown
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'))
-  } catch (err) {
-    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`)
-  }
+  const json = await readJsonInput(path)
   try {
     return parseResults(json, path)
   } catch (err) {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { request, spawnServe } from '../test/http.ts'
@@ -46,6 +47,13 @@ describe('shutdown ordering: the forced exit comes after the target\'s own bound
     expect(t.said).toEqual(['unblocked: SIGTERM: closing gracefully (at most 0.4 s); forced exit after 0.6 s'])
   })
 
+  it('after a SIGINT (Ctrl-C) the same graceful close exits 130, the shell\'s code for an interrupt', async () => {
+    const t = signalled(50, 400)
+    onSignals(t.running, t.exit, t.say, 600)('SIGINT')
+    await settle(900)
+    expect(t.exits.map((e) => e.code)).toEqual([130])
+  })
+
   it('a close that never finishes is cut off by the forced exit (1), not before it', async () => {
     const t = signalled(undefined)
     onSignals(t.running, t.exit, t.say, 300)('SIGINT')
@@ -71,6 +79,31 @@ describe('unblocked serve', () => {
     const r = spawnSync(process.execPath, [BIN, 'serve', 'nosuch'], { encoding: 'utf8' })
     expect(r.status).toBe(2)
     expect(r.stderr).toContain('unknown target "nosuch"; built-in targets: reference')
+  })
+
+  it('a port in use is one line naming the port and the address (exit 1), no stack', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = holder.address() as AddressInfo
+      const r = spawnSync(process.execPath, [BIN, 'serve', 'express', '--port', String(port)], { encoding: 'utf8', timeout: 60_000 })
+      expect(r.status).toBe(1)
+      expect(r.stderr).toBe(`unblocked: port ${port} is in use on 127.0.0.1\n`)
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()))
+    }
+  })
+
+  it('Ctrl-C (SIGINT) closes gracefully too, and exits 130', async () => {
+    const s = await spawnServe('express')
+    try {
+      const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)))
+      s.child.kill('SIGINT')
+      expect(await exited).toBe(130)
+      expect(s.output.some((l) => l.startsWith('unblocked: SIGINT: closing gracefully'))).toBe(true)
+    } finally {
+      await s.stop()
+    }
   })
 
   it('logs one listening line, and SIGTERM finishes in-flight requests before exiting 0', async () => {

@@ -1,6 +1,7 @@
 /** `unblocked serve <target>`: run one built-in target until SIGINT/SIGTERM. */
 import { targets } from '../targets/index.ts'
 import type { RunningTarget } from '../targets/spec.ts'
+import { CliError } from './cli-error.ts'
 import { UsageError } from './usage-error.ts'
 
 export interface ServeOptions {
@@ -32,8 +33,9 @@ export function forcedExitAfterMs(running: Pick<RunningTarget, 'closeWithinMs'>)
 }
 
 /**
- * What a signal does: the first closes `running` gracefully and exits 0 (1 if closing failed),
- * or 1 once `forcedMs` pass; a second exits 1 at once.
+ * What a signal does: the first closes `running` gracefully and exits 0 after a SIGTERM (the
+ * ordinary end of a server: a supervisor's stop), 130 after a SIGINT (Ctrl-C: the shell's code for
+ * an interrupt), 1 if closing failed or once `forcedMs` pass; a second exits 1 at once.
  */
 export function onSignals(running: Pick<RunningTarget, 'close' | 'closeWithinMs'>, exit: (code: number) => void, say: (line: string) => void, forcedMs = forcedExitAfterMs(running)): (signal: string) => void {
   let stopping = false
@@ -54,7 +56,7 @@ export function onSignals(running: Pick<RunningTarget, 'close' | 'closeWithinMs'
     running.close().then(
       () => {
         clearTimeout(forced)
-        exit(0)
+        exit(signal === 'SIGINT' ? 130 : 0)
       },
       (err: unknown) => {
         clearTimeout(forced)
@@ -67,14 +69,30 @@ export function onSignals(running: Pick<RunningTarget, 'close' | 'closeWithinMs'
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`
 
+/** Listening failed because another socket holds the address: Node's EADDRINUSE, on the error or a cause it wraps. */
+function inUse(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if ((e as { code?: unknown }).code === 'EADDRINUSE') return true
+  }
+  return false
+}
+
 export async function serve(name: string, opts: ServeOptions): Promise<RunningTarget> {
   const spec = targets[name]
   if (spec === undefined) throw new UsageError(`unknown target "${name}"; built-in targets: ${Object.keys(targets).join(', ')}`)
   const port = resolvePort(opts.port, process.env.PORT)
-  const running = await spec.start(port, opts.host)
-  process.stdout.write(`unblocked: ${running.description} listening on ${running.url}\n`)
+  let running: RunningTarget
+  try {
+    running = await spec.start(port, opts.host)
+  } catch (err) {
+    if (inUse(err)) throw new CliError('UNB_ERR_CLI_PORT_IN_USE', [port, opts.host], { cause: err })
+    throw err
+  }
   const stop = onSignals(running, (code) => process.exit(code), (line) => process.stderr.write(`${line}\n`))
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+  // Only now: whoever waits for this line may signal at once. Printed before the handlers, a test's
+  // SIGINT once arrived in between on a busy machine, and the default action killed serve (no exit code).
+  process.stdout.write(`unblocked: ${running.description} listening on ${running.url}\n`)
   return running
 }

@@ -9,10 +9,12 @@
  * CLI from exiting. A `process.on('exit')` guard kills the rest if the CLI itself dies first.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { setTimeout as delay } from 'node:timers/promises'
 import getPort from 'get-port'
 import { request } from 'undici'
 import { visibleControls } from '../reports/escape.ts'
 import { capText } from '../scenarios/one-line.ts'
+import { lastOutput, neverHealthy, pollError, seconds, seen, type HealthSeen } from './health-wait.ts'
 import { grow, readProcs, signalKnown, startOf, type Known } from './process-tree.ts'
 
 export interface SpawnedTarget {
@@ -28,9 +30,29 @@ export interface SpawnedTarget {
   stop(graceMs?: number): Promise<void>
 }
 
+/** The target did not start: what was observed, and what it printed. */
 export class SpawnError extends Error {
   override readonly name = 'SpawnError'
+  constructor(
+    /**
+     * One line of what was observed, with the target's last output: "the command exited with code
+     * 1 after 0.4 s, before GET /health answered 200; its last output: …", "GET /health answered
+     * 404 for 30 s", "interrupted after 1.2 s, before GET /health answered 200".
+     */
+    readonly reason: string,
+    /** The command, `{port}` substituted. */
+    readonly command: string,
+    /** Where it was to answer. */
+    readonly url: string,
+    /** The last lines it printed (stdout and stderr), up to 20. */
+    readonly output: readonly string[] = [],
+  ) {
+    super([`${reason}: ${command}`, ...output].join('\n'))
+  }
 }
+
+/** A poll of GET /health gets this long for its answer, ms. */
+const POLL_TIMEOUT_MS = 1_000
 
 /** The targets not yet stopped: their group (the leader's pid) and the processes known to be theirs. */
 const running = new Map<number, Known>()
@@ -59,13 +81,24 @@ const MAX_LINES = 200
 /** Characters kept of a line the target printed. */
 const LINE_MAX = 1_000
 
-export async function spawnTarget(command: string, opts: { startupTimeoutMs?: number; host?: string } = {}): Promise<SpawnedTarget> {
+export interface SpawnOptions {
+  /** How long to wait for `GET /health` to answer 200, ms. @default 30000 */
+  startupTimeoutMs?: number
+  /** @default '127.0.0.1' */
+  host?: string
+  /** Aborting it while the target starts stops it and rejects with a SpawnError ("interrupted after …"). */
+  signal?: AbortSignal
+}
+
+export async function spawnTarget(command: string, opts: SpawnOptions = {}): Promise<SpawnedTarget> {
   const host = opts.host ?? '127.0.0.1'
   const port = await getPort({ host })
   const cmd = command.replaceAll('{port}', String(port))
   guard()
   const child: ChildProcess = spawn(cmd, { shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: String(port), HOST: host } })
-  if (child.pid === undefined) throw new SpawnError(`could not start: ${cmd}`)
+  const url = `http://${host}:${port}`
+  const t0 = performance.now()
+  if (child.pid === undefined) throw new SpawnError('the command could not be started', cmd, url)
   const pid = child.pid
   // Every process of the target, by pid and start time: the shell first, the rest as they are found.
   const known: Known = new Map()
@@ -81,9 +114,12 @@ export async function spawnTarget(command: string, opts: { startupTimeoutMs?: nu
     })
   }
   let goneWhy: string | undefined
+  /** How the process ended, for a start-up failure: "exited with code 1 after 0.4 s". */
+  let ended: string | undefined
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
       goneWhy = `the target process exited (${signal ?? `code ${code}`})`
+      ended = `${signal === null ? `exited with code ${code}` : `was ended by ${signal}`} after ${seconds(performance.now() - t0)}`
       resolve()
     }),
   )
@@ -111,25 +147,29 @@ export async function spawnTarget(command: string, opts: { startupTimeoutMs?: nu
     })()
     return stopping
   }
-  const url = `http://${host}:${port}`
-  const deadline = Date.now() + (opts.startupTimeoutMs ?? 30_000)
+  const limitMs = opts.startupTimeoutMs ?? 30_000
+  const deadline = performance.now() + limitMs
+  /** Stopped, the error says what was seen and what the target printed last. */
+  const fail = async (reason: string): Promise<never> => {
+    await stop()
+    const output = lines.slice(-20)
+    throw new SpawnError(`${reason}${lastOutput(output)}`, cmd, url, output)
+  }
+  let health: HealthSeen | undefined
   for (;;) {
-    if (goneWhy !== undefined) {
-      await stop()
-      throw new SpawnError(`${goneWhy} before answering GET /health: ${cmd}\n${lines.slice(-20).join('\n')}`)
-    }
+    if (opts.signal?.aborted) await fail(`interrupted after ${seconds(performance.now() - t0)}, before GET /health answered 200`)
+    if (ended !== undefined) await fail(`the command ${ended}, before GET /health answered 200`)
     try {
-      const res = await request(`${url}/health`, { headersTimeout: 1_000, bodyTimeout: 1_000 })
+      const res = await request(`${url}/health`, { headersTimeout: POLL_TIMEOUT_MS, bodyTimeout: POLL_TIMEOUT_MS, ...(opts.signal && { signal: opts.signal }) })
       await res.body.dump()
       if (res.statusCode === 200) break
-    } catch {
-      // not listening yet
+      health = seen(health, { status: res.statusCode }, performance.now())
+    } catch (err) {
+      // An interrupt is not an answer; the loop's first check reports it.
+      if (!opts.signal?.aborted) health = seen(health, { error: pollError(err, POLL_TIMEOUT_MS) }, performance.now())
     }
-    if (Date.now() > deadline) {
-      await stop()
-      throw new SpawnError(`GET ${url}/health did not answer 200 within ${opts.startupTimeoutMs ?? 30_000} ms: ${cmd}\n${lines.slice(-20).join('\n')}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
+    if (performance.now() > deadline && ended === undefined && !opts.signal?.aborted) await fail(neverHealthy(health, limitMs, performance.now()))
+    await delay(100, undefined, opts.signal && { signal: opts.signal }).catch(() => undefined)
   }
   // What the target started on its way up, while the parent links to it are there to follow.
   grow(known, readProcs())

@@ -74,6 +74,11 @@ export const ERRORS = {
   },
   UNB_ERR_SHARED_EXHAUSTED: { message: 'shared memory region is full: cannot allocate %s (%s bytes)' },
   UNB_ERR_SHARED_CONFLICT: { message: 'shared memory name %s was allocated with %s int32 cells, now asked for %s' },
+
+  // -- command line (the `unblocked` CLI prints these as one line, never with a stack) ---------
+  UNB_ERR_CLI_NO_SUCH_FILE: { message: 'no such file: %s' },
+  UNB_ERR_CLI_FILE_UNREADABLE: { message: 'cannot read %s: %s' },
+  UNB_ERR_CLI_PORT_IN_USE: { message: 'port %s is in use on %s' },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -4,7 +4,7 @@ import { EXCERPT } from './check.ts'
 import { TargetClient } from './client.ts'
 import { defaultRunDeadlineMs } from './deadlines.ts'
 import { capText } from './one-line.ts'
-import { countVerdicts, runCases, type RunEvents } from './runner.ts'
+import { countVerdicts, notRunResult, runCases, type RunEvents } from './runner.ts'
 import { CONTRACT_VERSION, type CaseDef, type ConformanceReport, type ContractVersion, type TargetInfo } from './types.ts'
 import { round } from './stats.ts'
 
@@ -61,6 +61,26 @@ export async function checkConformance(opts: ConformanceOptions): Promise<Confor
     }
   } finally {
     await client.close()
+  }
+}
+
+/**
+ * The report of a run whose cases were never sent, because nothing answers at the target or it
+ * did not start: every case ERROR "not run: `why`", settings as `checkConformance` records them.
+ * `startedAt`: when the run began (ISO 8601); `durationMs`: how long it took to find out.
+ */
+export function notRunReport(opts: Omit<ConformanceOptions, keyof RunEvents | 'targetGone' | 'signal'>, why: string, startedAt: string, durationMs: number): ConformanceReport {
+  const timeoutMs = opts.timeoutMs ?? 5_000
+  const cases = opts.cases.map((c) => notRunResult(c, why))
+  return {
+    contract: opts.contract ?? CONTRACT_VERSION,
+    target: opts.target,
+    startedAt,
+    durationMs: round(durationMs),
+    environment: opts.environment ?? {},
+    settings: { timeoutMs, attempts: opts.attempts ?? DEFAULT_ATTEMPTS, deadlineMs: opts.deadlineMs ?? defaultRunDeadlineMs(opts.cases, timeoutMs), cases: opts.cases.length },
+    cases,
+    counts: countVerdicts(cases),
   }
 }
 

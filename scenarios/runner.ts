@@ -115,6 +115,11 @@ function errorResult(c: CaseDef, reason: string, durationMs: number, data?: Reco
   return { id: c.id, suite: c.suite, level: c.level, description: c.description, verdict: 'ERROR', reason: oneLine(reason, REASON_MAX), durationMs: round(durationMs), ...(data && { data: capped(data) }) }
 }
 
+/** A case that was never sent: ERROR "not run: <why>". */
+export function notRunResult(c: CaseDef, why: string): CaseResult {
+  return errorResult(c, `not run: ${why}`, 0)
+}
+
 const seconds = (ms: number): string => `${round(ms / 1000)} s`
 
 /** The message of what a case threw: a transport error's own, anything else "the case could not complete: …". */
@@ -181,7 +186,7 @@ export async function runCases(client: TargetClient, cases: readonly CaseDef[], 
     if (runDeadline !== undefined && performance.now() >= runDeadline.at) down ??= deadlinePassed
     let result: CaseResult
     if (down !== undefined) {
-      result = errorResult(c, `not run: ${down}`, 0)
+      result = notRunResult(c, down)
     } else {
       const tries = [await once(c)]
       while (c.timing && tries.length < attempts && callsForAnotherAttempt(tries.at(-1) as CaseResult) && !stopped()) tries.push(await once(c))

@@ -125,13 +125,13 @@ describe('usage', () => {
   })
 
   it.each([
-    [['--target', 'ftp://x'], '--target must be an http(s) URL'],
-    [['--target', 'http://127.0.0.1:1', '--timeout', '0'], '--timeout must be a positive integer'],
-    [['--target', 'http://127.0.0.1:1', '--attempts', '0'], '--attempts must be a positive integer, got "0"'],
-    [['--target', 'http://127.0.0.1:1', '--deadline', '1.5'], '--deadline must be a positive integer (seconds), got "1.5"'],
+    [['--url', 'ftp://x'], '--url must be an http(s) URL'],
+    [['--url', 'http://127.0.0.1:1', '--timeout', '0'], '--timeout must be a positive integer'],
+    [['--url', 'http://127.0.0.1:1', '--attempts', '0'], '--attempts must be a positive integer, got "0"'],
+    [['--url', 'http://127.0.0.1:1', '--deadline', '1.5'], '--deadline must be a positive integer (seconds), got "1.5"'],
+    [['--url', 'http://127.0.0.1:1', '--spawn', 'true'], 'give exactly one of --url <url> or --spawn "<command>"'],
     [['--suite', 'nope', '--list'], 'unknown suite nope'],
     [['--case', 'zzz.*', '--list'], 'no case matches'],
-    [['--spawn', 'exit 3', '--startup-timeout', '5000'], 'the target process exited (code 3) before answering GET /health'],
   ])('%j → exit 2 with a one-line reason', async (args, message) => {
     const child = spawn(process.execPath, [BIN, 'conformance', ...args])
     let err = ''

@@ -30,8 +30,22 @@ const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000B\u000C\u000E
 
 type XmlNode = ReturnType<typeof create>
 
-/** Append a <testsuite> per suite of `report` to `root`; returns the counts added. */
-export function addSuites(root: XmlNode, report: ConformanceReport, opts: { strict: boolean; name: string }): { tests: number; failures: number; skipped: number } {
+/**
+ * `unblocked.<name>.<suite>`, or `unblocked.<suite>` without a name: never the target's URL. CI
+ * viewers read a classname's dots as a package path, and a `--spawn` target's port is new every
+ * run, so a case's history would never line up from one run to the next.
+ */
+export function classnameOf(suite: string, name: string | undefined): string {
+  if (name === undefined || name.trim() === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(name)) return `unblocked.${suite}`
+  return `unblocked.${name.trim().replace(/[^A-Za-z0-9_-]+/g, '_')}.${suite}`
+}
+
+/**
+ * Append a <testsuite> per suite of `report` to `root`; returns the counts added. `name`: the
+ * target's name (its URL names the suites when there is none, never the classnames).
+ */
+export function addSuites(root: XmlNode, report: ConformanceReport, opts: { strict: boolean; name?: string | undefined }): { tests: number; failures: number; skipped: number } {
+  const label = opts.name ?? report.target.url
   const totals = { tests: 0, failures: 0, skipped: 0 }
   for (const suite of SUITES) {
     const inSuite = report.cases.filter((r) => r.suite === suite)
@@ -42,7 +56,7 @@ export function addSuites(root: XmlNode, report: ConformanceReport, opts: { stri
     totals.failures += failures
     totals.skipped += skipped
     const ts = root.ele('testsuite', {
-      name: `${opts.name} · ${suite}`,
+      name: `${label} · ${suite}`,
       tests: inSuite.length,
       failures,
       errors: 0,
@@ -50,7 +64,7 @@ export function addSuites(root: XmlNode, report: ConformanceReport, opts: { stri
       time: (inSuite.reduce((a, r) => a + r.durationMs, 0) / 1000).toFixed(3),
     })
     for (const r of inSuite) {
-      const tc = ts.ele('testcase', { classname: `unblocked.${opts.name}.${suite}`, name: `${r.id} [${r.level}]`, time: (r.durationMs / 1000).toFixed(3) })
+      const tc = ts.ele('testcase', { classname: classnameOf(suite, opts.name), name: `${r.id} [${r.level}]`, time: (r.durationMs / 1000).toFixed(3) })
       const note = unstableNote(r)
       if (note !== undefined) {
         const props = tc.ele('properties')
@@ -67,8 +81,8 @@ export function addSuites(root: XmlNode, report: ConformanceReport, opts: { stri
 }
 
 export function renderJunit(report: ConformanceReport, opts: { strict?: boolean; name?: string } = {}): string {
-  const name = opts.name ?? report.target.name ?? report.target.url
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: `unblocked conformance ${report.contract}: ${name}`, timestamp: report.startedAt, time: (report.durationMs / 1000).toFixed(3) })
+  const name = opts.name ?? report.target.name
+  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: `unblocked conformance ${report.contract}: ${name ?? report.target.url}`, timestamp: report.startedAt, time: (report.durationMs / 1000).toFixed(3) })
   const totals = addSuites(root, report, { strict: opts.strict ?? false, name })
   root.att({ tests: totals.tests, failures: totals.failures, skipped: totals.skipped })
   return root.end({ prettyPrint: true })

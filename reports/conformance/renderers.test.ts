@@ -50,6 +50,21 @@ describe('JUnit', () => {
     expect(parse(renderJunit(report, { strict: true })).testsuites['@failures']).toBe('3')
   })
 
+  it('classnames never carry the target URL: unblocked.<suite> without a name, unblocked.<name>.<suite> with one', () => {
+    const unnamed: ConformanceReport = { ...report, target: { url: 'http://127.0.0.1:39121' } }
+    const classnames = (r: ConformanceReport, name?: string) => [...new Set(cases(renderJunit(r, name === undefined ? {} : { name })).map((t) => String(t['@classname'])))]
+    expect(classnames(unnamed)).toEqual(['unblocked.coercion', 'unblocked.extraction', 'unblocked.thread-safety', 'unblocked.blocking'])
+    expect(classnames(report)).toEqual(['unblocked.fixture.coercion', 'unblocked.fixture.extraction', 'unblocked.fixture.thread-safety', 'unblocked.fixture.blocking'])
+    // A name that is a URL is no name; one with dots or spaces becomes one segment.
+    expect(classnames(unnamed, 'http://127.0.0.1:39121')[0]).toBe('unblocked.coercion')
+    expect(classnames(unnamed, 'my app v1.2')[0]).toBe('unblocked.my_app_v1_2.coercion')
+    const xml = renderJunit(unnamed)
+    expect(cases(xml).every((t) => !String(t['@classname']).includes('127.0.0.1'))).toBe(true)
+    // The URL still says where the run went, in the suites' names.
+    expect(parse(xml).testsuites['@name']).toBe('unblocked conformance v1: http://127.0.0.1:39121')
+    expect(parse(xml).testsuites.testsuite[0]?.['@name']).toBe('http://127.0.0.1:39121 · coercion')
+  })
+
   it('hostile target content stays text: the XML parses and carries it escaped', () => {
     const xml = renderJunit(report)
     expect(xml).not.toContain('<script>')
@@ -93,6 +108,29 @@ it('the terminal reporter prints a line per case and explains failures', () => {
   expect(text).toContain('[1/6] PASS          coercion.sync.dict 12 ms')
   expect(text).toContain('1 PASS, 1 FAIL, 1 WARN, 1 INFO, 1 UNIMPLEMENTED, 1 ERROR')
   expect(text).toMatch(/Explained:[\s\S]*FAIL coercion\.sync\.str/)
+})
+
+it('the terminal reporter gives cases not run one line per reason, in the progress and the explanation', () => {
+  let text = ''
+  const t = new TerminalReporter({ write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream, false)
+  const interrupted = 'not run: the run was interrupted'
+  const cases = [
+    c('coercion.sync.dict', 'PASS'),
+    c('coercion.sync.str', 'ERROR', { reason: 'interrupted: GET http://127.0.0.1:9/coerce/sync/str' }),
+    ...['coercion.sync.int', 'coercion.sync.list', 'coercion.sync.bool', 'coercion.sync.none', 'coercion.sync.bytes'].map((id) => c(id, 'ERROR', { reason: interrupted, durationMs: 0 })),
+  ]
+  const run: ConformanceReport = { ...report, cases, counts: { PASS: 1, FAIL: 0, WARN: 0, INFO: 0, UNIMPLEMENTED: 0, ERROR: 6 } }
+  cases.forEach((r, i) => t.onCaseEnd(r, i, cases.length))
+  t.onFinish(run)
+  const lines = text.split('\n')
+  expect(lines.filter((l) => l.startsWith('['))).toEqual([
+    '[1/7] PASS          coercion.sync.dict 12 ms',
+    '[2/7] ERROR         coercion.sync.str 12 ms  interrupted: GET http://127.0.0.1:9/coerce/sync/str',
+    `[3–7/7] ERROR         5 cases ${interrupted}`,
+  ])
+  expect(text).toContain(`\n  ERROR 5 cases — coercion.sync.int, coercion.sync.list, coercion.sync.bool, and 2 more\n    ${interrupted}\n`)
+  expect(lines.filter((l) => l.includes(interrupted))).toHaveLength(2)
+  expect(text).toContain('ERROR coercion.sync.str [MUST]')
 })
 
 describe('an unstable case (a timing case whose attempts disagreed) is shown in every output', () => {

@@ -1,0 +1,37 @@
+import { createServer, type Server } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { nothingAnswers } from './reachable.ts'
+
+let server: Server | undefined
+afterEach(async () => {
+  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())))
+  server = undefined
+})
+
+/** A port that was just free: listened on, then closed. */
+async function freePort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+  const { port } = s.address() as { port: number }
+  await new Promise<void>((resolve) => s.close(() => resolve()))
+  return port
+}
+
+describe('nothingAnswers', () => {
+  it('is undefined when something accepts the connection (whatever it would answer)', async () => {
+    server = createServer((socket) => socket.destroy())
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as { port: number }
+    expect(await nothingAnswers(`http://127.0.0.1:${port}/some/base`, 5_000)).toBeUndefined()
+  })
+
+  it('says "connection refused" for a port nothing listens on', async () => {
+    expect(await nothingAnswers(`http://127.0.0.1:${await freePort()}`, 5_000)).toBe('connection refused')
+  })
+
+  it('an aborted signal ends the wait with "interrupted"', async () => {
+    const abort = new AbortController()
+    abort.abort()
+    expect(await nothingAnswers(`http://127.0.0.1:${await freePort()}`, 5_000, abort.signal)).toBe('interrupted')
+  })
+})
