@@ -62,7 +62,7 @@ export const ERRORS = {
   UNB_ERR_TASK_UNKNOWN: { message: 'no offload task named %s is defined in %s (is the module imported by the app?)' },
 
   // -- dependency injection -----------------------------------------------------------------
-  UNB_ERR_DI_NOT_INJECTABLE: { message: '%s is not injectable: decorate it with @injectable() (needed by %s)' },
+  UNB_ERR_DI_NOT_INJECTABLE: { message: '%s is not injectable: decorate it with @injectable() or declare it with defineInjectable() (needed by %s)' },
   UNB_ERR_DI_SCOPE_VIOLATION: { message: '%s (scope %s) may not depend on %s, which is request-scoped: %s' },
   UNB_ERR_DI_CYCLE: { message: 'dependency cycle: %s' },
   UNB_ERR_DI_NO_REQUEST: { message: '%s is request-scoped and can only be resolved while handling a request' },
