@@ -70,7 +70,7 @@ export const ERRORS = {
   // -- configuration and shared memory ------------------------------------------------------
   UNB_ERR_OPTIONS_INVALID: { message: '%s' },
   UNB_ERR_APP_IN_WORKER: {
-    message: 'createApp was called inside a worker of the pool (while it loaded %s): every worker imports the app module to get its handlers, so that module must only define the app; call createApp and listen in a separate entry file',
+    message: 'createApp was called inside a worker of the pool (while it loaded %s): every worker imports the app module to get its handlers, so that module must only define the app (export default defineApp(...)); start the server (createApp, listen) from a separate entry file',
   },
   UNB_ERR_SHARED_EXHAUSTED: { message: 'shared memory region is full: cannot allocate %s (%s bytes)' },
   UNB_ERR_SHARED_CONFLICT: { message: 'shared memory name %s was allocated with %s int32 cells, now asked for %s' },
