@@ -3,6 +3,7 @@ import { Container } from '../di/container.ts'
 import { defineInjectable, injectable, providerMeta, type Token } from '../di/injectable.ts'
 import { background, depends, disconnected, header, inject, Int, json, offloader, path, query, resolver } from '../extract/builtins.ts'
 import { unpooled } from '../extract/pooled.ts'
+import { HandlerIndex } from '../diagnostics/attribution.ts'
 import type { UnblockedError } from '../errors.ts'
 import { type CompiledRoute, compileRoutes } from './compile.ts'
 import { controller, del, get, inline, post, timeout } from './decorators.ts'
@@ -134,6 +135,37 @@ describe('one controller, declared with decorators and with defineController', (
   it('registers each controller as a singleton provider with its deps', () => {
     expect(providerMeta(decorated)).toEqual({ scope: 'singleton', deps: [Clock] })
     expect(providerMeta(plain)).toEqual({ scope: 'singleton', deps: [Clock] })
+  })
+})
+
+describe('blocking attribution', () => {
+  // The monitor names the handler behind a block from V8's stack frames (`Class.method`); a
+  // plain-form handler must be found as a decorated one is.
+  const Decorated = (() => {
+    @controller('/w')
+    class Where {
+      @get('/i') @inline here() { return new Error('probe').stack ?? '' }
+      @get('/s') static async there() { return new Error('probe').stack ?? '' }
+    }
+    return Where
+  })()
+  const Plain = (() => {
+    class Where {
+      here() { return new Error('probe').stack ?? '' }
+      static async there() { return new Error('probe').stack ?? '' }
+    }
+    return defineController(Where, { prefix: '/w', routes: { here: [get('/i'), inline] }, static: { there: get('/s') } })
+  })()
+
+  it.each([['decorators', Decorated], ['defineController', Plain]] as const)('names %s handlers from a real stack', async (_, cls) => {
+    const routes = compileRoutes([cls], new Container())
+    const index = new HandlerIndex(routes)
+    for (const route of routes) {
+      const self = route.isStatic ? cls : new cls()
+      const stack = String(await route.fn.apply(self, []))
+      expect(index.fromStack(stack)?.id).toBe(route.id)
+    }
+    expect(routes.map((r) => r.id)).toEqual(['Where.there', 'Where.here'])
   })
 })
 
