@@ -62,7 +62,7 @@ export const ERRORS = {
   UNB_ERR_TASK_UNKNOWN: { message: 'no offload task named %s is defined in %s (is the module imported by the app?)' },
 
   // -- dependency injection -----------------------------------------------------------------
-  UNB_ERR_DI_NOT_INJECTABLE: { message: '%s is not injectable: decorate it with @injectable() (needed by %s)' },
+  UNB_ERR_DI_NOT_INJECTABLE: { message: '%s is not injectable: decorate it with @injectable() or declare it with defineInjectable() (needed by %s)' },
   UNB_ERR_DI_SCOPE_VIOLATION: { message: '%s (scope %s) may not depend on %s, which is request-scoped: %s' },
   UNB_ERR_DI_CYCLE: { message: 'dependency cycle: %s' },
   UNB_ERR_DI_NO_REQUEST: { message: '%s is request-scoped and can only be resolved while handling a request' },
@@ -70,7 +70,7 @@ export const ERRORS = {
   // -- configuration and shared memory ------------------------------------------------------
   UNB_ERR_OPTIONS_INVALID: { message: '%s' },
   UNB_ERR_APP_IN_WORKER: {
-    message: 'createApp was called inside a worker of the pool (while it loaded %s): every worker imports the app module to get its handlers, so that module must only define the app; call createApp and listen in a separate entry file',
+    message: 'createApp was called inside a worker of the pool (while it loaded %s): every worker imports the app module to get its handlers, so that module must only define the app (export default defineApp(...)); start the server (createApp, listen) from a separate entry file',
   },
   UNB_ERR_SHARED_EXHAUSTED: { message: 'shared memory region is full: cannot allocate %s (%s bytes)' },
   UNB_ERR_SHARED_CONFLICT: { message: 'shared memory name %s was allocated with %s int32 cells, now asked for %s' },

@@ -3,8 +3,10 @@
  *
  * Dependencies are listed explicitly (`deps: [Repo]`) instead of read from
  * `emitDecoratorMetadata`, so the framework works with tsx, esbuild and vitest unchanged. The
- * decorator's type checks that the constructor accepts exactly those instances.
+ * decorator's type checks that the constructor accepts exactly those instances. Plain JavaScript
+ * (no decorators) says the same with `defineInjectable(Class, options)`.
  */
+import { UnblockedError } from '../errors.ts'
 
 /** Lifetime of a provider's instances. */
 export type Scope = 'singleton' | 'request' | 'transient'
@@ -42,6 +44,31 @@ export function registerProvider(token: Token, meta: ProviderMeta): void {
   providers.set(token, meta)
 }
 
+const SCOPES: readonly Scope[] = ['singleton', 'request', 'transient']
+
+/**
+ * Declare a class as a provider without decorators (plain JavaScript): the same as
+ * `@injectable(options)` on it. Returns the class.
+ *
+ * @example
+ * export class TagStore { tag = '' }
+ * defineInjectable(TagStore, { scope: 'request' })
+ *
+ * export class Counter { constructor(mem) { this.n = mem.int('n') } }
+ * defineInjectable(Counter, { deps: [SharedMemory] })
+ */
+export function defineInjectable<C extends new (...args: InstanceTypes<D>) => object, const D extends readonly Token[] = []>(cls: C, options: InjectableOptions<D> = {}): C {
+  const name = typeof cls === 'function' ? cls.name || '(anonymous class)' : String(cls)
+  const invalid = (problem: string): UnblockedError => new UnblockedError('UNB_ERR_OPTIONS_INVALID', [`defineInjectable(${name}): ${problem}`])
+  if (typeof cls !== 'function') throw invalid('the provider must be a class')
+  const scope = options.scope ?? 'singleton'
+  if (!SCOPES.includes(scope)) throw invalid(`scope must be 'singleton', 'request' or 'transient', got ${String(scope)}`)
+  const deps = options.deps ?? []
+  if (!Array.isArray(deps) || !deps.every((d) => typeof d === 'function')) throw invalid('deps must be a list of classes')
+  registerProvider(cls, { scope, deps })
+  return cls
+}
+
 /**
  * @example
  * \@injectable({ scope: 'request' })
@@ -52,6 +79,6 @@ export function registerProvider(token: Token, meta: ProviderMeta): void {
  */
 export function injectable<const D extends readonly Token[] = []>(options: InjectableOptions<D> = {}) {
   return <C extends new (...args: InstanceTypes<D>) => object>(target: C, _ctx: ClassDecoratorContext<C>): void => {
-    registerProvider(target, { scope: options.scope ?? 'singleton', deps: options.deps ?? [] })
+    defineInjectable<C, D>(target, options)
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Compile controllers into the route table, once, at app creation: full paths, handler kind
- * (async / sync / inline), extractor checks and DI validation. The loop and every worker compile
+ * Compile controllers — declared with decorators or with `defineController`, which come to the
+ * same definition (definition.ts) — into the route table, once, at app creation: full paths,
+ * handler kind (async / sync / inline), extractor checks and DI validation. The loop and every worker compile
  * the same app module the same way, so a route's index names the same handler in every thread.
  */
 import { types } from 'node:util'
@@ -10,7 +11,7 @@ import { UnblockedError } from '../errors.ts'
 import type { Extractor } from '../extract/extractor.ts'
 import { dependencyOf } from '../extract/builtins.ts'
 import { pooledDependency } from '../extract/pooled.ts'
-import { controllerMeta, type HttpMethod, isInline, timeoutOf } from './decorators.ts'
+import { controllerMeta, type HttpMethod } from './definition.ts'
 
 /**
  * How a handler is dispatched: `async` functions are awaited on the loop; plain functions run in
@@ -94,7 +95,7 @@ export function compileRoutes(controllers: readonly Token[], container: Containe
   const seen = new Map<string, string>()
   for (const ctrl of controllers) {
     const meta = controllerMeta(ctrl)
-    if (meta === undefined) throw new UnblockedError('UNB_ERR_CONTROLLER_INVALID', [ctrl.name, 'it is not decorated with @controller'])
+    if (meta === undefined) throw new UnblockedError('UNB_ERR_CONTROLLER_INVALID', [ctrl.name, 'it is not a controller: decorate it with @controller() or declare it with defineController()'])
     container.validate(ctrl, 'the app')
     for (const decl of meta.routes) {
       const path = joinPath(meta.prefix, decl.path)
@@ -109,8 +110,8 @@ export function compileRoutes(controllers: readonly Token[], container: Containe
         const problem = ex.check?.({ method: decl.method, path, params }, container)
         if (problem !== undefined) throw new UnblockedError('UNB_ERR_ROUTE_INVALID', [where, problem])
       }
-      const kind = classify(decl.fn, isInline(decl.fn), where)
-      if (timeoutOf(decl.fn) !== undefined && kind !== 'sync') {
+      const kind = classify(decl.fn, decl.inline, where)
+      if (decl.timeoutMs !== undefined && kind !== 'sync') {
         throw new UnblockedError('UNB_ERR_ROUTE_INVALID', [where, '@timeout applies to sync handlers (they run in the pool, where a call can be stopped); a handler on the loop cannot be'])
       }
       routes.push({
@@ -126,7 +127,7 @@ export function compileRoutes(controllers: readonly Token[], container: Containe
         extractors: placeDependencies(decl.extractors, kind, routes.length, where),
         headers: headersOf(decl.extractors),
         wantsSignal: decl.extractors.some((ex) => ex.source === 'signal'),
-        ...(timeoutOf(decl.fn) !== undefined && { timeoutMs: timeoutOf(decl.fn) }),
+        ...(decl.timeoutMs !== undefined && { timeoutMs: decl.timeoutMs }),
       })
     }
   }

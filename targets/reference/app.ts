@@ -1,6 +1,8 @@
 /**
  * The reference target: the conformance contract (scenarios/contract-v1.md) implemented with the
- * framework the way a user would. `unblocked serve reference` starts it.
+ * framework the way a user would. `unblocked serve reference` starts it. About half of its
+ * controllers are decorated classes and half are declared with `defineController` (misc, counter,
+ * extract, scope, stream, work), so the conformance suites run against both forms.
  */
 import { defineApp } from '../../impl/index.ts'
 import { BlockController, CpuController } from './controllers/block.ts'
@@ -9,9 +11,9 @@ import { CounterController } from './controllers/counter.ts'
 import { ExtractAsync, ExtractSync } from './controllers/extract.ts'
 import { ErrorController, MiscController } from './controllers/misc.ts'
 import { ScopeAsync, ScopeSync } from './controllers/scope.ts'
-import {
-  BackgroundController, ContextController, DependencyErrorController, DepsController, requestId, ResourcesController, StreamController, WorkController,
-} from './controllers/v2.ts'
+import { StreamController } from './controllers/stream.ts'
+import { BackgroundController, ContextController, DependencyErrorController, DepsController, requestId, ResourcesController } from './controllers/v2.ts'
+import { WorkController } from './controllers/work.ts'
 
 export default defineApp({
   module: import.meta.url,

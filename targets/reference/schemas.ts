@@ -7,6 +7,9 @@ export const Item = z.object({ name: z.string(), qty: z.number().int() })
 /** Milliseconds to block or wait: an integer in 0–10000. */
 export const Millis = Int.pipe(z.number().min(0).max(10_000))
 
+/** A key naming a background task or a unit of work: 1–200 characters. */
+export const Key = z.string().min(1).max(200)
+
 /** SHA-256 rounds: an integer in 0–10,000,000. */
 export const Rounds = Int.pipe(z.number().min(0).max(10_000_000))
 

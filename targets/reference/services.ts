@@ -1,5 +1,5 @@
 /** Services of the reference target, one per DI scope, plus the shared counters. */
-import { injectable, SharedMemory, sleepSync, type Mutex, type SharedInt } from '../../impl/index.ts'
+import { defineInjectable, injectable, SharedMemory, sleepSync, type Mutex, type SharedInt } from '../../impl/index.ts'
 
 /**
  * A process-wide counter: the cell lives in shared memory, so every worker and the loop see one
@@ -61,12 +61,17 @@ export class UnsafeCounter {
   }
 }
 
-/** One instance per request: every resolution within a request gets this same object. */
-@injectable({ scope: 'request' })
+/**
+ * One instance per request: every resolution within a request gets this same object. This one
+ * and `Stamp` are declared without decorators (`defineInjectable`), as plain JavaScript would.
+ */
 export class TagStore {
   tag = ''
 }
 
+defineInjectable(TagStore, { scope: 'request' })
+
 /** A new instance at every resolution. */
-@injectable({ scope: 'transient' })
 export class Stamp {}
+
+defineInjectable(Stamp, { scope: 'transient' })

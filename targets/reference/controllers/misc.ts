@@ -1,14 +1,30 @@
-/** `/health`, `/ping` and `/error/*`. */
-import { controller, get } from '../../../impl/index.ts'
+/**
+ * `/health`, `/ping` and `/error/*`. Declared without decorators (`defineController`), the way a
+ * plain JavaScript app declares its controllers; the conformance suites run against both forms.
+ */
+import { defineController, get } from '../../../impl/index.ts'
 
-@controller()
 export class MiscController {
-  @get('/health') static health() { return { status: 'ok' } }
-  @get('/ping') static async ping() { return 'pong' }
+  static health() { return { status: 'ok' } }
+  static async ping() { return 'pong' }
 }
 
-@controller('/error')
+defineController(MiscController, {
+  static: {
+    health: get('/health'),
+    ping: get('/ping'),
+  },
+})
+
 export class ErrorController {
-  @get('/sync') sync(): never { throw new Error('deliberate failure in a sync handler') }
-  @get('/async') async async(): Promise<never> { throw new Error('deliberate failure in an async handler') }
+  sync(): never { throw new Error('deliberate failure in a sync handler') }
+  async async(): Promise<never> { throw new Error('deliberate failure in an async handler') }
 }
+
+defineController(ErrorController, {
+  prefix: '/error',
+  routes: {
+    sync: get('/sync'),
+    async: get('/async'),
+  },
+})

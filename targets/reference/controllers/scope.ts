@@ -1,11 +1,17 @@
-/** `/scope/{sync,async}/*`: request-scoped and transient services under concurrency. */
+/**
+ * `/scope/{sync,async}/*`: request-scoped and transient services under concurrency. Declared
+ * without decorators (`defineController`), as are the services they resolve (services.ts).
+ */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { controller, get, query, resolver, sleepSync, type Resolver } from '../../../impl/index.ts'
+import { defineController, get, query, resolver, sleepSync, type Resolver } from '../../../impl/index.ts'
 import { Stamp, TagStore } from '../services.ts'
 
-@controller('/scope/sync')
+const routes = {
+  request: get('/request', query('tag'), resolver()),
+  transient: get('/transient', resolver()),
+}
+
 export class ScopeSync {
-  @get('/request', query('tag'), resolver())
   request(tag: string, r: Resolver) {
     const first = r.get(TagStore)
     first.tag = tag
@@ -14,13 +20,12 @@ export class ScopeSync {
     return { tag: again.tag, same: first === again }
   }
 
-  @get('/transient', resolver())
   transient(r: Resolver) { return { distinct: r.get(Stamp) !== r.get(Stamp) } }
 }
 
-@controller('/scope/async')
+defineController(ScopeSync, { prefix: '/scope/sync', routes })
+
 export class ScopeAsync {
-  @get('/request', query('tag'), resolver())
   async request(tag: string, r: Resolver) {
     const first = r.get(TagStore)
     first.tag = tag
@@ -29,6 +34,7 @@ export class ScopeAsync {
     return { tag: again.tag, same: first === again }
   }
 
-  @get('/transient', resolver())
   async transient(r: Resolver) { return { distinct: r.get(Stamp) !== r.get(Stamp) } }
 }
+
+defineController(ScopeAsync, { prefix: '/scope/async', routes })

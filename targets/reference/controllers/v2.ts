@@ -1,21 +1,16 @@
 /**
  * Contract v2's endpoints (scenarios/contract-v2.md), each written with the framework feature a
- * user would reach for: a sync dependency of an async handler, StreamResponse over a generator,
- * a generator dependency with teardown, httpError, context variables set by a request hook,
- * background tasks, the disconnect signal.
+ * user would reach for: a sync dependency of an async handler, a generator dependency with
+ * teardown, httpError, context variables set by a request hook, background tasks. Streaming and
+ * the disconnect signal are in stream.ts and work.ts (declared without decorators).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { z } from 'zod'
 import {
-  background, contextVar, controller, depends, disconnected, get, httpError, post, query, sleepSync, StreamResponse, type BackgroundTasks, type RequestContext,
+  background, contextVar, controller, depends, get, httpError, post, query, sleepSync, type BackgroundTasks, type RequestContext,
 } from '../../../impl/index.ts'
-import { Millis } from '../schemas.ts'
-import { SlotPool, WorkBoard } from '../resources.ts'
+import { Key, Millis } from '../schemas.ts'
+import { SlotPool } from '../resources.ts'
 import { sleepTask } from '../work.ts'
-
-const TEXT = { 'content-type': 'text/plain; charset=utf-8' }
-const Chunks = Millis
-const Key = z.string().min(1).max(200)
 
 /** The request id, set by the app's request hook (app.ts) from `x-request-id`. */
 export const requestId = contextVar<string>('request-id')
@@ -33,30 +28,6 @@ function blockingDependency(ctx: RequestContext): number {
 export class DepsController {
   @get('/blocking-dep', query('ms', Millis), depends(blockingDependency))
   async blockingDep(_ms: number, slept: number) { return { slept } }
-}
-
-function* lines(chunks: number, ms: number): Generator<string> {
-  for (let i = 0; i < chunks; i++) {
-    sleepSync(ms)
-    yield `${i}\n`
-  }
-}
-
-async function* linesAsync(chunks: number, ms: number): AsyncGenerator<string> {
-  for (let i = 0; i < chunks; i++) {
-    await sleep(ms)
-    yield `${i}\n`
-  }
-}
-
-@controller('/stream')
-export class StreamController {
-  /** The generator blocks between chunks; it runs in this handler's worker, each chunk sent as it comes. */
-  @get('/sync', query('chunks', Chunks), query('ms', Millis))
-  sync(chunks: number, ms: number) { return new StreamResponse(lines(chunks, ms), { headers: TEXT }) }
-
-  @get('/async', query('chunks', Chunks), query('ms', Millis))
-  async async(chunks: number, ms: number) { return new StreamResponse(linesAsync(chunks, ms), { headers: TEXT }) }
 }
 
 /** A pooled resource with teardown: a slot of the process-wide pool for the request's duration. */
@@ -149,50 +120,5 @@ export class BackgroundController {
   async status(key: string) {
     const state = states.get(key)
     return state === undefined ? [{ state: 'unknown' }, 404] as const : { state }
-  }
-}
-
-const STEP_MS = 10
-
-@controller('/work', { deps: [WorkBoard] })
-export class WorkController {
-  constructor(private readonly board: WorkBoard) {}
-
-  /** Blocking steps in a worker that check the disconnect signal between steps (it reads a shared cell the loop sets). */
-  @get('/sync', query('ms', Millis), query('key', Key), disconnected())
-  sync(ms: number, key: string, signal: AbortSignal) {
-    const row = this.board.start(key)
-    for (let t = 0; t < ms; t += STEP_MS) {
-      if (signal.aborted) {
-        this.board.finish(row, 'cancelled')
-        return this.board.read(key)
-      }
-      sleepSync(STEP_MS)
-      this.board.step(row)
-    }
-    this.board.finish(row, 'done')
-    return this.board.read(key)
-  }
-
-  /** Awaited steps that stop when the client leaves (the disconnect signal). */
-  @get('/async', query('ms', Millis), query('key', Key), disconnected())
-  async async(ms: number, key: string, signal: AbortSignal) {
-    const row = this.board.start(key)
-    for (let t = 0; t < ms; t += STEP_MS) {
-      if (signal.aborted) {
-        this.board.finish(row, 'cancelled')
-        return this.board.read(key)
-      }
-      await sleep(STEP_MS)
-      this.board.step(row)
-    }
-    this.board.finish(row, 'done')
-    return this.board.read(key)
-  }
-
-  @get('/status', query('key', Key))
-  async status(key: string) {
-    const progress = this.board.read(key)
-    return progress === undefined ? [{ state: 'unknown' }, 404] as const : progress
   }
 }
