@@ -37,7 +37,7 @@ beforeAll(() => {
   cpSync(join(EXAMPLES, 'plain-js'), join(app, 'plain-js'), { recursive: true })
   cpSync(join(EXAMPLES, 'typescript'), join(app, 'typescript'), { recursive: true })
   writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'an-app', private: true, type: 'module' }, null, 2)}\n`)
-  npm(['install', '--no-package-lock', tarball, '@types/node@20'], app, 300_000)
+  npm(['install', '--no-package-lock', tarball, '@types/node@20', 'tsx@4'], app, 300_000)
 }, 480_000)
 
 afterAll(() => {
@@ -53,9 +53,10 @@ describe('the tarball', () => {
     expect(unwanted).toEqual([])
   })
 
-  it('installs without tsx: the package runs its JavaScript', () => {
+  it('depends on no TypeScript loader: tsx is not among its dependencies', () => {
+    const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'unblocked', 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }
+    expect(Object.keys(pkg.dependencies ?? {})).not.toContain('tsx')
     expect(existsSync(join(app, 'node_modules', 'unblocked', 'dist', 'impl', 'index.js'))).toBe(true)
-    expect(existsSync(join(app, 'node_modules', 'tsx'))).toBe(false)
   })
 })
 
@@ -73,4 +74,53 @@ describe('npx unblocked', () => {
     expect(json.cases.length).toBeGreaterThan(10)
     expect(json.cases.filter((c) => c.verdict === 'FAIL' || c.verdict === 'ERROR')).toEqual([])
   }, 300_000)
+})
+
+interface Answer { status: number; body: Record<string, unknown> }
+
+async function get(url: string): Promise<Answer> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(15_000) })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+
+/** Start the example with `command`, check its sync handler ran in a worker and its async one on the loop, stop it. */
+async function servesFromWorkers(command: string, args: readonly string[], cwd: string): Promise<void> {
+  const s = await spawnListening(command, args, { cwd, env: { PORT: '0' }, timeoutMs: 60_000 })
+  try {
+    const work = await get(`${s.url}/work?ms=20`)
+    expect(work).toEqual({ status: 200, body: { slept: 20, thread: expect.any(Number) } })
+    expect(work.body.thread).toBeGreaterThan(0) // a worker thread: the loop is thread 0
+    expect(await get(`${s.url}/hello/ada`)).toEqual({ status: 200, body: { hello: 'ada', thread: 0 } })
+    expect((await get(`${s.url}/work?ms=x`)).status).toBe(422)
+    expect(await s.stop()).toBe(0) // its SIGTERM handler closes the app and exits 0
+  } finally {
+    await s.stop()
+  }
+}
+
+describe('apps using the installed package', () => {
+  it('(a) plain JavaScript without decorators: node main.js serves, the sync handler in a worker', async () => {
+    await servesFromWorkers(process.execPath, ['main.js'], join(app, 'plain-js'))
+  }, 120_000)
+
+  it('(b) TypeScript with decorators, compiled by plain tsc (tsc --init, target ES2022, node types): node dist/main.js serves alike', async () => {
+    const dir = join(app, 'typescript')
+    rmSync(join(dir, 'tsconfig.json'))
+    execFileSync(process.execPath, [TSC, '--init'], { cwd: dir, stdio: 'ignore', timeout: 60_000 })
+    // --init's defaults, and what decorators and Node need: a target below ESNext (so tsc compiles
+    // the standard decorators), Node's types, an output folder.
+    const config = readFileSync(join(dir, 'tsconfig.json'), 'utf8')
+      .replace(/"target":\s*"[^"]*"/, '"target": "es2022"')
+      .replace(/"types":\s*\[[^\]]*\]/, '"types": ["node"], "outDir": "dist"')
+    expect(config).toContain('"outDir": "dist"')
+    writeFileSync(join(dir, 'tsconfig.json'), config)
+    const tsc = spawnSync(process.execPath, [TSC, '-p', dir], { cwd: dir, encoding: 'utf8', timeout: 120_000 })
+    expect(`${tsc.stdout}${tsc.stderr}`).toBe('')
+    expect(tsc.status).toBe(0)
+    await servesFromWorkers(process.execPath, [join('dist', 'main.js')], dir)
+  }, 240_000)
+
+  it('the TypeScript app unbuilt, node --import tsx main.ts: the workers load app.ts too', async () => {
+    await servesFromWorkers(process.execPath, ['--import', 'tsx', 'main.ts'], join(app, 'typescript'))
+  }, 120_000)
 })
