@@ -48,7 +48,8 @@ if (args.has('--if-stale') && !stale()) process.exit(0)
 if (args.has('--clean')) rmSync(dist, { recursive: true, force: true })
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
-const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' })
+// tsc's own output goes to stderr: stdout may be a caller's JSON (npm pack --json runs this first).
+const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: ['ignore', process.stderr, 'inherit'] })
 if (r.status !== 0) {
   console.error(`build: tsc failed (exit ${r.status ?? r.signal})`)
   process.exit(1)
@@ -60,4 +61,4 @@ for (const f of sourceFiles()) {
   copied++
 }
 writeFileSync(stamp, `${new Date().toISOString()}\n`)
-console.log(`build: dist/ written (tsc, and ${copied} plain JavaScript files copied)`)
+console.error(`build: dist/ written (tsc, and ${copied} plain JavaScript files copied)`)
