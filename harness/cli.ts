@@ -63,6 +63,7 @@ export function buildCli(): Command {
     .option('--trials <n>', 'trials per (target, scenario), for every scenario (default: 10 where a requirement reads, 3 elsewhere)')
     .option('--seed <n>', 'seed of the shuffled trial order and the bootstrap (default: random, recorded in results.json)')
     .option('--connections <n>', 'connections for every scenario')
+    .option('--startup-rounds <n>', 'starts of each target before loading, for its start-up time and idle memory; 0 skips them (default: 5, quick: 3)')
     .option('--targets <list>', 'comma-separated targets (built-in names or external ones)')
     .option('--scenarios <list>', 'comma-separated scenario ids')
     .option('--target <name=command...>', 'an external target started by a command with {port} (repeatable)')

@@ -59,7 +59,14 @@ const MAX_LINES = 200
 /** Characters kept of a line the target printed. */
 const LINE_MAX = 1_000
 
-export async function spawnTarget(command: string, opts: { startupTimeoutMs?: number; host?: string } = {}): Promise<SpawnedTarget> {
+export interface SpawnOptions {
+  startupTimeoutMs?: number
+  host?: string
+  /** Called once the command is spawned, before GET /health answers: the bench's start-up phase times and pins from here. */
+  spawned?: (process: { readonly pid: number; readonly url: string }) => void
+}
+
+export async function spawnTarget(command: string, opts: SpawnOptions = {}): Promise<SpawnedTarget> {
   const host = opts.host ?? '127.0.0.1'
   const port = await getPort({ host })
   const cmd = command.replaceAll('{port}', String(port))
@@ -72,6 +79,7 @@ export async function spawnTarget(command: string, opts: { startupTimeoutMs?: nu
   const start = startOf(pid)
   if (start !== undefined) known.set(pid, start)
   running.set(pid, known)
+  opts.spawned?.({ pid, url: `http://${host}:${port}` })
   const lines: string[] = []
   for (const stream of [child.stdout, child.stderr]) {
     stream?.setEncoding('utf8').on('data', (chunk: string) => {

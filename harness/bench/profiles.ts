@@ -45,6 +45,8 @@ export interface BenchSettings {
    * @default 'autocannon'
    */
   readonly driver: DriverName
+  /** The start-up phase (startup.ts): starts of each target, and the idle ms before its memory is read; 0 rounds skips it. */
+  readonly startup: { readonly rounds: number; readonly idleMs: number }
 }
 
 export class SettingsError extends Error {
@@ -63,12 +65,21 @@ const RATIO_SCENARIOS = ['json-async', 'json-sync', 'cpu-sync', 'ping-under-sync
  * the load scenarios measure anyway (ping-under-sync-blocking, io-wait-sync, cpu-sync), and on
  * the targets that block it took 33–35 s each, a fifth of the run (`unblocked conformance` runs
  * it). quick: about 2½ minutes for CI; 3 trials where a requirement reads, so a verdict can at
- * least say it is inconclusive, conformance without the slow suites.
+ * least say it is inconclusive, conformance without the slow suites. Before loading, every target
+ * is started alone 5 times (quick: 3) for its start-up time and idle memory (startup.ts): 5 is
+ * the fewest paired rounds a ratio gets an interval from (stats.ts), each start costing the
+ * target's start-up plus a second idle.
  */
 const PROFILES = {
-  default: { durationSec: 1, warmupSec: 1, trials: 3, ratioTrials: 10, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety'], microTimeMs: 250, openLoop: { scenarios: ['json-async'], fractions: [0.25, 0.5, 0.75], durationSec: 1 } },
-  quick: { durationSec: 1, warmupSec: 1, trials: 1, ratioTrials: 3, verifySuites: ['coercion', 'extraction', 'errors'], microTimeMs: 150, openLoop: undefined },
+  default: { durationSec: 1, warmupSec: 1, trials: 3, ratioTrials: 10, verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety'], microTimeMs: 250, openLoop: { scenarios: ['json-async'], fractions: [0.25, 0.5, 0.75], durationSec: 1 }, startupRounds: 5 },
+  quick: { durationSec: 1, warmupSec: 1, trials: 1, ratioTrials: 3, verifySuites: ['coercion', 'extraction', 'errors'], microTimeMs: 150, openLoop: undefined, startupRounds: 3 },
 } as const
+
+/**
+ * How long a started target sits idle before its memory is read, ms: long enough for what a
+ * server does right after it listens (worker pools filling, lazy imports) to have settled.
+ */
+const STARTUP_IDLE_MS = 1_000
 
 export interface Overrides {
   quick?: boolean
@@ -79,6 +90,7 @@ export interface Overrides {
   scenarios?: string
   seed?: string
   driver?: string
+  startupRounds?: string
 }
 
 function num(flag: string, raw: string | undefined, integer: boolean, min: number): number | undefined {
@@ -125,6 +137,7 @@ export function buildSettings(o: Overrides, externalTargets: readonly string[] =
     verifySuites: p.verifySuites,
     microTimeMs: p.microTimeMs,
     driver: driver as DriverName,
+    startup: { rounds: num('--startup-rounds', o.startupRounds, true, 0) ?? p.startupRounds, idleMs: STARTUP_IDLE_MS },
   }
 }
 

@@ -12,6 +12,7 @@ import type { Renderer } from '../renderer.ts'
 import { curvesHtml, curvesPageData, curvesScript } from './curves.ts'
 import { bytes, cellFlags, fmt, perTrial, pingText, REQUIREMENT_MARKS, rpsText, VERDICT_COLORS, withInterval } from './format.ts'
 import { runConditions } from './markdown.ts'
+import { startupHtml } from './startup.ts'
 import { conformanceOf, mustFailuresOf } from './verification.ts'
 
 const require = createRequire(import.meta.url)
@@ -204,6 +205,8 @@ ${curvesHtml(r)}
 <div><h2>CPU scaling (cpu-sync)</h2><p class="note">Requests/s and CPU cores the target used; the target gets every CPU here.</p><div class="chart"><canvas id="cpu-scaling"></canvas></div></div>
 <div><h2>Memory</h2><p class="note">Peak resident memory of each target over all scenarios.</p><div class="chart"><canvas id="memory"></canvas></div></div>
 </div>
+
+${startupHtml(r)}
 
 <h2>Micro-benchmarks</h2>
 <p class="note">Per-call cost, measured in one run (tinybench) in a child process pinned like the targets and run with their V8 flags: median µs per call of dispatch paths against their floors (grey), coercion and extraction; round trips over several rounds, whose spread the Markdown summary lists.</p>
