@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readProcs } from '../process-tree.ts'
+import { cpuPlan } from './pinning.ts'
 import { sampleStart, type Sample } from './startup-sample.ts'
 
 /** A shell command running `js` in node (no single quotes in `js`). */
@@ -46,6 +50,15 @@ describe('one start of a target', () => {
     expect(stillAlive(s.pids)).toEqual([])
   })
 
+  const cpus = cpuPlan()
+  it.skipIf(!cpus.available)('runs on the CPUs it is pinned to from its spawn, before it listens', async () => {
+    // The server writes the CPUs it may run on 300 ms after it starts, then listens.
+    const file = join(mkdtempSync(join(tmpdir(), 'unblocked-pin-')), 'cpus')
+    const js = `setTimeout(() => { const fs = require("fs"); fs.writeFileSync(${JSON.stringify(file)}, /Cpus_allowed_list:\\s*(\\S+)/.exec(fs.readFileSync("/proc/self/status", "utf8"))[1]); ${listen('(q, s) => s.end("ok")')} }, 300)`
+    ok(await sampleStart(node(js), { timeoutMs: 20_000, idleMs: 100, pinTo: cpus.target }))
+    expect(readFileSync(file, 'utf8')).toBe(cpus.target)
+  })
+
   it('a command that exits is errored at once, saying how it ended', async () => {
     const before = children()
     const t0 = performance.now()
@@ -63,6 +76,11 @@ describe('one start of a target', () => {
     // The timeout, a last request and the stop's grace at most.
     expect(performance.now() - t0).toBeLessThan(10_000)
     expect(children()).toEqual(before)
+  })
+
+  it('a target that never listens runs into the start-up timeout, and the error says nothing answered', async () => {
+    const s = await sampleStart(node('console.log("warming up"); setInterval(() => {}, 1000)'), { timeoutMs: 1_000, idleMs: 200 })
+    expect(s).toMatchObject({ state: 'errored', error: expect.stringMatching(/^GET \/health got no answer to \d+ polls within the start-up timeout of 1,000 ms, the process still running; its last output: warming up$/) })
   })
 
   it('an abort during the idle wait ends the sample at once, the process stopped', async () => {

@@ -74,13 +74,18 @@ async function pollHealthy(url: string, deadline: number, everyMs: number, done:
 
 const ms = (x: number): string => `${Math.round(x).toLocaleString('en-US')} ms`
 
-/** Why a start failed, from what was observed: what /health answered, or how the process ended (its own words, on one line). */
+/**
+ * Why a start failed, from what was observed: how the process ended (spawnTarget's words, with
+ * the target's last output), or what /health answered until the timeout, or that nothing did.
+ */
 function failure(err: unknown, polled: Polled | undefined, timeoutMs: number): string {
   const message = err instanceof Error ? err.message : String(err)
-  if (polled !== undefined && 'statuses' in polled && polled.statuses.size > 0 && !/exited/.test(message.split('\n')[0] ?? '')) {
-    return `GET /health answered ${[...polled.statuses].join(', ')} (never 2xx) to ${polled.polls} polls until the start-up timeout of ${ms(timeoutMs)}`
-  }
-  return oneLine(message, 600)
+  const [first = '', ...output] = message.split('\n')
+  if (polled === undefined || !('statuses' in polled) || /exited/.test(first)) return oneLine(message, 600)
+  const printed = oneLine(output.join('\n'), 400)
+  const tail = printed === '' ? '' : `; its last output: ${printed}`
+  if (polled.statuses.size > 0) return `GET /health answered ${[...polled.statuses].join(', ')} (never 2xx) to ${polled.polls} polls until the start-up timeout of ${ms(timeoutMs)}${tail}`
+  return `GET /health got no answer to ${polled.polls} polls within the start-up timeout of ${ms(timeoutMs)}, the process still running${tail}`
 }
 
 /** Start `command` once and measure it; see the file comment. Never throws: a failure is an errored sample. */
