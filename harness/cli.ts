@@ -68,6 +68,7 @@ export function buildCli(): Command {
     .option('--trials <n>', 'trials per (target, scenario), for every scenario (default: 10 where a requirement reads, 3 elsewhere)')
     .option('--seed <n>', 'seed of the shuffled trial order and the bootstrap (default: random, recorded in results.json)')
     .option('--connections <n>', 'connections for every scenario')
+    .option('--startup-rounds <n>', 'starts of each target before loading, for its start-up time and idle memory; 0 skips them (default: 5, quick: 3)')
     .option('--targets <list>', 'comma-separated targets: built-in names, or names given to --spawn or in unblocked.config.json')
     .option('--scenarios <list>', 'comma-separated scenario ids')
     .option('--spawn <name=command...>', 'an external target: a name and the command that starts it, {port} substituted and $PORT set, as conformance --spawn does (repeatable)')

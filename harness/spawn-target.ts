@@ -88,6 +88,8 @@ export interface SpawnOptions {
   host?: string
   /** Aborting it while the target starts stops it and rejects with a SpawnError ("interrupted after …"). */
   signal?: AbortSignal
+  /** Called once the command is spawned, before GET /health answers: the bench's start-up phase times and pins from here. */
+  spawned?: (process: { readonly pid: number; readonly url: string }) => void
 }
 
 export async function spawnTarget(command: string, opts: SpawnOptions = {}): Promise<SpawnedTarget> {
@@ -105,6 +107,7 @@ export async function spawnTarget(command: string, opts: SpawnOptions = {}): Pro
   const start = startOf(pid)
   if (start !== undefined) known.set(pid, start)
   running.set(pid, known)
+  opts.spawned?.({ pid, url: `http://${host}:${port}` })
   const lines: string[] = []
   for (const stream of [child.stdout, child.stderr]) {
     stream?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -32,6 +32,8 @@ function settings(targets: string[]) {
     ...buildSettings({ quick: true, targets: targets.join(','), scenarios: 'json-async', duration: '1', connections: '5' }, targets),
     verifySuites: ['errors'],
     microTimeMs: 0,
+    // Two short starts each: enough to see the phase wired in, without the profile's second idle per start.
+    startup: { rounds: 2, idleMs: 200 },
   }
 }
 
@@ -61,6 +63,10 @@ it('measures a target with known behaviour and validates bodies during the load'
   // verified first, and marked: the fixture implements almost nothing of the contract
   const verified = results.targets.find((t) => t.name === 'ok')
   expect(verified?.state === 'ok' && verified.verification.state === 'ok' ? verified.verification.mustFailures.length : 0).toBeGreaterThan(0)
+  // Started alone twice before loading, each start measured; its peak RSS under load from its trials.
+  const started = results.startup?.find((x) => x.target === 'ok')
+  expect(started).toMatchObject({ state: 'ok', samples: [{ round: 1 }, { round: 2 }] })
+  expect(started?.state === 'ok' ? started.peakRssBytes : undefined).toBeGreaterThan(0)
   expect(results.environment).toMatchObject({ cores: expect.any(Number), node: process.version })
   expect(results.settings.pinning.note).toMatch(/pinned|not pinned/)
 })
@@ -90,6 +96,7 @@ it('a target that crashes mid-scenario is recorded and the run goes on; what was
 it('a target that fails to start is recorded and skipped', async () => {
   const results = await runBench(settings(['nostart', 'ok']), [{ name: 'nostart', command: 'exit 7', framework: 'none' }, tiny('ok', 'ok')])
   expect(results.targets.find((t) => t.name === 'nostart')).toMatchObject({ state: 'failed-to-start' })
+  expect(results.startup?.find((x) => x.target === 'nostart')).toMatchObject({ state: 'errored', error: expect.stringMatching(/^round 1: the target process exited \(code 7\) before answering GET \/health/) })
   expect(results.cells.find((c) => c.target === 'nostart')?.state).toBe('skipped')
   expect(results.cells.find((c) => c.target === 'ok')?.state).toBe('ok')
 })

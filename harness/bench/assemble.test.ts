@@ -66,6 +66,31 @@ describe('assembling results.json from what a run recorded', () => {
     expect(parseResults(JSON.parse(JSON.stringify(failed))).state).toBe('failed')
   })
 
+  it('start-up entries with each target\'s peak RSS under load: the highest of its process\'s trials, a variant\'s included', () => {
+    const sample = { round: 1, healthyMs: 500, idleRssBytes: 100 }
+    const r = assembleResults(record({
+      startup: [
+        { state: 'ok', target: 'a', samples: [sample], median: { healthyMs: 500, idleRssBytes: 100 } },
+        { state: 'skipped', target: 'a-off', reason: "runs in a's process" },
+        { state: 'ok', target: 'b', samples: [sample], median: { healthyMs: 500, idleRssBytes: 100 } },
+      ],
+      trials: [
+        { target: 'a', scenario: 'json-async', trial: okTrial(1, 1000, 5, { target: { peakRssBytes: 300 } }) },
+        { target: 'a-off', scenario: 'json-async', trial: okTrial(1, 1000, 5, { target: { peakRssBytes: 700 } }) },
+        { target: 'a', scenario: 'json-sync', trial: okTrial(1, 500, 5, { target: { peakRssBytes: 400 } }) },
+        { target: 'b', scenario: 'json-async', trial: { trial: 1, state: 'skipped', reason: 'not run' } },
+      ],
+    }))
+    expect(r.startup?.map((x) => (x.state === 'ok' ? x.peakRssBytes : x.state))).toEqual([700, 'skipped', undefined])
+    expect(r.settings.startup).toEqual({ rounds: 3, idleMs: 1000 })
+    expect(r.ratios.find((x) => x.id === 'startup-vs-fastify-piscina')).toMatchObject({ verdict: 'not measured', why: 'reference was not in the run; fastify-piscina was not in the run' })
+    expect(parseResults(JSON.parse(JSON.stringify(r)))).toEqual(r)
+    // A run without the phase has no entries, and reads back without them.
+    const without = assembleResults(record())
+    expect(without).not.toHaveProperty('startup')
+    expect(parseResults(JSON.parse(JSON.stringify(without)))).toEqual(without)
+  })
+
   it('settings and pinning as run; the micro-benchmarks off when their time is 0', () => {
     const r = assembleResults(record({ settings: { ...settings, microTimeMs: 0 } }))
     expect(r.settings).toMatchObject({ profile: 'quick', trials: 2, pinning: { available: false, note: 'not pinned (not Linux)' } })

@@ -7,7 +7,7 @@ import type { ConformanceReport } from '../../scenarios/types.ts'
 import type { Environment as MachineEnvironment } from '../environment.ts'
 import { evaluateRequirements } from '../results/requirements.ts'
 import { describeIssues, listProblems } from '../results/parse.ts'
-import { MicroSchema, SCHEMA_VERSION, type BenchResults, type Ceiling, type Environment, type LatencyCurve, type Machine, type Micro, type MicroResult, type ScenarioInfo, type Settings, type Trial, type Verification } from '../results/schema.ts'
+import { MicroSchema, SCHEMA_VERSION, type BenchResults, type Ceiling, type Environment, type LatencyCurve, type Machine, type Micro, type MicroResult, type ScenarioInfo, type Settings, type Startup, type Trial, type Verification } from '../results/schema.ts'
 import { okTrials, summarizeCell, summarizeTarget, type TargetFacts } from '../results/summarize.ts'
 import { median } from '../../scenarios/stats.ts'
 import type { MicroReport } from './micro.ts'
@@ -58,6 +58,8 @@ export interface RunRecord {
   /** The load generator against a no-op server; undefined when the run ended before it was measured. */
   readonly ceiling: Ceiling | undefined
   readonly latencyCurves: readonly LatencyCurve[]
+  /** The start-up phase's entries (startup.ts); undefined when it did not run. */
+  readonly startup?: readonly Startup[]
 }
 
 /** A conformance report as the verification of a target: MUST cases that failed or errored are marked. */
@@ -113,6 +115,7 @@ function settingsOf(s: BenchSettings, cpus: CpuPlan): Settings {
     targets: s.targets,
     verifySuites: s.verifySuites,
     microTimeMs: s.microTimeMs,
+    startup: { rounds: s.startup.rounds, idleMs: s.startup.idleMs },
     pinning: {
       available: cpus.available,
       ...(cpus.why !== undefined && { why: cpus.why }),
@@ -151,6 +154,15 @@ export function machineFrom(trials: readonly Trial[]): Machine {
   }
 }
 
+/** Each target's start-up entry with its peak RSS under load: the highest of the trials run in its process. */
+export function withPeakRss(startup: readonly Startup[], trials: readonly CellTrial[], processOf: (target: string) => string): Startup[] {
+  return startup.map((s) => {
+    if (s.state !== 'ok') return s
+    const peaks = okTrials(trials.filter((t) => processOf(t.target) === s.target).map((t) => t.trial)).flatMap((t) => (t.target.peakRssBytes === undefined ? [] : [t.target.peakRssBytes]))
+    return peaks.length === 0 ? s : { ...s, peakRssBytes: Math.max(...peaks) }
+  })
+}
+
 /** The cells (every target × each scenario it runs, in plan and scenario order) and targets, summarized. */
 export function assembleResults(r: RunRecord): BenchResults {
   const machine = machineFrom(r.trials.map((t) => t.trial))
@@ -180,6 +192,7 @@ export function assembleResults(r: RunRecord): BenchResults {
     return summarizeTarget(facts)
   })
   const micro: Micro = r.micro ?? { state: 'skipped', reason: r.settings.microTimeMs === 0 ? 'micro-benchmarks off (microTimeMs 0)' : `not run: ${endedFirst(r.outcome)}` }
+  const startup = r.startup === undefined ? undefined : withPeakRss(r.startup, r.trials, processOf)
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt: r.createdAt,
@@ -194,6 +207,7 @@ export function assembleResults(r: RunRecord): BenchResults {
     ceiling,
     machine,
     latencyCurves: r.latencyCurves,
-    ratios: evaluateRequirements({ cells, micro, seed: r.settings.seed }),
+    ...(startup !== undefined && { startup }),
+    ratios: evaluateRequirements({ cells, micro, ...(startup !== undefined && { startup }), seed: r.settings.seed }),
   }
 }

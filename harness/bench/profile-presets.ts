@@ -16,6 +16,10 @@
  * its loop free, about 31 s on express (measured: its failing timing cases run 3 times each,
  * `--attempts`, 10 s with one). The retries stay: they are what makes a FAIL mean the target,
  * and the bench's verdicts the same as `unblocked conformance`'s (docs/verdicts/).
+ *
+ * Before loading, every target is started alone `startupRounds` times for its start-up time and
+ * idle memory (startup.ts): 5 is the fewest paired rounds a ratio gets an interval from
+ * (stats.ts); quick's 3 give the numbers, and verdicts that can only be inconclusive.
  */
 export const PROFILES = {
   default: {
@@ -27,6 +31,7 @@ export const PROFILES = {
     verifySuites: ['coercion', 'extraction', 'errors', 'thread-safety'],
     microTimeMs: 250,
     openLoop: { scenarios: ['json-async'], fractions: [0.25, 0.5, 0.75], durationSec: 1 },
+    startupRounds: 5,
   },
   quick: {
     about: 'about 4 minutes, for CI',
@@ -37,6 +42,7 @@ export const PROFILES = {
     verifySuites: ['coercion', 'extraction', 'errors', 'blocking'],
     microTimeMs: 150,
     openLoop: undefined,
+    startupRounds: 3,
   },
 } as const
 

@@ -46,6 +46,8 @@ export interface BenchSettings {
    * @default 'autocannon'
    */
   readonly driver: DriverName
+  /** The start-up phase (startup.ts): starts of each target, and the idle ms before its memory is read; 0 rounds skips it. */
+  readonly startup: { readonly rounds: number; readonly idleMs: number }
 }
 
 export class SettingsError extends Error {
@@ -54,6 +56,12 @@ export class SettingsError extends Error {
 
 /** The scenarios whose cells a requirement reads (harness/results/requirements.ts). */
 const RATIO_SCENARIOS = ['json-async', 'json-sync', 'cpu-sync', 'ping-under-sync-blocking'] as const
+
+/**
+ * How long a started target sits idle before its memory is read, ms: long enough for what a
+ * server does right after it listens (worker pools filling, lazy imports) to have settled.
+ */
+const STARTUP_IDLE_MS = 1_000
 
 export interface Overrides {
   quick?: boolean
@@ -64,6 +72,7 @@ export interface Overrides {
   scenarios?: string
   seed?: string
   driver?: string
+  startupRounds?: string
 }
 
 function num(flag: string, raw: string | undefined, integer: boolean, min: number): number | undefined {
@@ -110,6 +119,7 @@ export function buildSettings(o: Overrides, externalTargets: readonly string[] =
     verifySuites: p.verifySuites,
     microTimeMs: p.microTimeMs,
     driver: driver as DriverName,
+    startup: { rounds: num('--startup-rounds', o.startupRounds, true, 0) ?? p.startupRounds, idleMs: STARTUP_IDLE_MS },
   }
 }
 

@@ -11,7 +11,7 @@ import { checkConformance } from '../../scenarios/conformance.ts'
 import { selectCases } from '../../scenarios/runner.ts'
 import { ALL_CASES } from '../../scenarios/suites/index.ts'
 import { environment } from '../environment.ts'
-import type { BenchResults, Ceiling, LatencyCurve, Micro, Trial, Verification } from '../results/schema.ts'
+import type { BenchResults, Ceiling, LatencyCurve, Micro, Startup, Trial, Verification } from '../results/schema.ts'
 import { deathOf, summarizeCell } from '../results/summarize.ts'
 import { drain } from './drain.ts'
 import { latencyCurves } from './open-loop/latency-curves.ts'
@@ -28,6 +28,7 @@ import { planTargets, processOf as processOfPlan, unitOf as unitOfPlan, type Tar
 import { trialsFor, type BenchSettings } from './profiles.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
 import { scenarioBlocks, trialOrder } from './schedule.ts'
+import { describeRound, measureStartup, STARTUP_TIMEOUT_MS } from './startup.ts'
 import { runTrial, type Instruments } from './trial.ts'
 import { Prober } from './prober/prober.ts'
 import { startControlServer, type ControlServer } from './prober/control-server.ts'
@@ -67,6 +68,7 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
   const trials: CellTrial[] = []
   let latencyCurves: LatencyCurve[] = []
   let ceiling: Ceiling | undefined
+  let startup: Startup[] | undefined
   let outcome: RunOutcome = { state: 'complete' }
   const loadgen = new LoadGenerator()
   const needsPings = scenarios.some((s) => s.ping !== undefined)
@@ -83,6 +85,11 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
       await prober.ready()
       control = await startControlServer()
       if (cpus.available) for (const pid of [prober.pid, control.pid]) if (pid !== undefined) pin({ pid }, cpus.loadgen)
+    }
+    // Start-up and memory first, each target alone: nothing else runs yet (the instruments above sit idle).
+    if (settings.startup.rounds > 0 && !signal?.aborted) {
+      events.phase?.('startup', `each target started alone ${settings.startup.rounds} times: spawn to a 2xx GET /health, then its memory after ${settings.startup.idleMs} ms idle`)
+      startup = await measureStartup(plans, { ...settings.startup, timeoutMs: STARTUP_TIMEOUT_MS, seed: settings.seed, ...(cpus.available && { pinTo: cpus.target }) }, { round: (d) => events.phase?.('startup', describeRound(d)) }, signal)
     }
     for (const [name, st] of await startTargets(plans, cpus, events, processes)) starts.set(name, st)
     verifications = await verifyTargets(plans, starts, settings.verifySuites, events, signal)
@@ -136,6 +143,7 @@ export async function runPlans(settings: BenchSettings, plans: readonly TargetPl
     trials,
     ceiling,
     latencyCurves,
+    ...(startup !== undefined && { startup }),
   })
 }
 

@@ -27,7 +27,7 @@ export function scenarioBlocks(scenarios: readonly Scenario[]): Scenario[][] {
 }
 
 /** Fisher–Yates with the given random source. */
-function shuffled<T>(xs: readonly T[], random: () => number): T[] {
+export function shuffled<T>(xs: readonly T[], random: () => number): T[] {
   const out = [...xs]
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1))

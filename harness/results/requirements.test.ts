@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { okCell, pingOf, trialOk, trialsOf } from '../../test/fixtures/cells.ts'
 import { evaluateRequirements, MAX_TRIALS_NEEDED, REQUIREMENTS, type Requirement } from './requirements.ts'
-import type { Cell, CellOk, Micro, MicroOk, Ratio, TrialOk } from './schema.ts'
+import type { Cell, CellOk, Micro, MicroOk, Ratio, Startup, TrialOk } from './schema.ts'
 
 const skipped: Micro = { state: 'skipped', reason: 'off' }
 const own = (comparator: Ratio['comparator'], threshold: number): Requirement => ({ id: 'x', description: 'a over b', kind: 'rps-ratio', numerator: { target: 'a', scenario: 's', input: 'a' }, denominator: { target: 'b', scenario: 's', input: 'b' }, comparator, threshold })
@@ -28,6 +28,8 @@ describe('the requirements, as data', () => {
       ['cpu-sync-vs-express', '>=', 1.5],
       ['offload-vs-piscina', '<=', 1.0],
       ['detection-overhead', '>=', 0.95],
+      ['startup-vs-fastify-piscina', '<=', 2],
+      ['idle-rss-vs-fastify-piscina', '<=', 1.5],
     ])
   })
 })
@@ -211,5 +213,59 @@ describe('the micro-benchmark ratio: the median of its paired rounds', () => {
     expect(offload(micro([0.9, 0.95, 0.92]))).toMatchObject({ verdict: 'inconclusive', trialsNeeded: 5 })
     expect(offload(micro([]))).toMatchObject({ verdict: 'not measured' })
     expect(offload(skipped)).toMatchObject({ verdict: 'not measured', why: 'the micro-benchmarks did not run: off' })
+  })
+})
+
+describe('start-up and idle memory against fastify-piscina: the median of per-round ratios, paired by round', () => {
+  const MiB = 2 ** 20
+  /** A target's start-up entry: round i took `healthyMs[i]` and held `rssMiB[i]` idle. */
+  const entry = (target: string, healthyMs: readonly number[], rssMiB: readonly number[], rounds = healthyMs.map((_, i) => i + 1)): Startup => ({
+    state: 'ok',
+    target,
+    samples: healthyMs.map((h, i) => ({ round: rounds[i] as number, healthyMs: h, idleRssBytes: (rssMiB[i] as number) * MiB })),
+    median: { healthyMs: [...healthyMs].sort((a, b) => a - b)[healthyMs.length >> 1] as number, idleRssBytes: ([...rssMiB].sort((a, b) => a - b)[rssMiB.length >> 1] as number) * MiB },
+  })
+  const piscina = entry('fastify-piscina', [1000, 1100, 1050, 1200, 1000], [260, 262, 258, 261, 259])
+  const judged = (startup: readonly Startup[] | undefined) => {
+    const all = evaluateRequirements({ cells: [], micro: skipped, seed: 5, ...(startup !== undefined && { startup }) })
+    return { startup: byId(all, 'startup-vs-fastify-piscina'), rss: byId(all, 'idle-rss-vs-fastify-piscina') }
+  }
+
+  it('met when every resampled median is within the bound; the why line names both medians', () => {
+    const { startup, rss } = judged([entry('reference', [1500, 1600, 1550, 1700, 1400], [300, 310, 305, 290, 300]), piscina])
+    expect(startup).toMatchObject({ verdict: 'met', inputs: { referenceHealthyMs: 1550, fastifyPiscinaHealthyMs: 1050 } })
+    expect(startup.perTrial).toEqual([1.5, 1600 / 1100, 1550 / 1050, 1700 / 1200, 1.4])
+    expect(startup.why).toMatch(/^1\.4\d* \[1\.\d+, 1\.\d+\] over 5 paired rounds, all ≤ 2; medians: reference 1,550 ms, fastify-piscina 1,050 ms$/)
+    expect(rss).toMatchObject({ verdict: 'met', inputs: { referenceIdleRssBytes: 300 * MiB, fastifyPiscinaIdleRssBytes: 260 * MiB } })
+    expect(rss.why).toMatch(/; medians: reference 300 MiB, fastify-piscina 260 MiB$/)
+  })
+
+  it('not met: today\'s reference, ten times slower and four times the memory', () => {
+    const { startup, rss } = judged([entry('reference', [11000, 11500, 10800, 11200, 11900], [1180, 1200, 1190, 1210, 1185]), piscina])
+    expect(startup.verdict).toBe('not met')
+    expect(startup.why).toMatch(/all above 2;/)
+    expect(rss.verdict).toBe('not met')
+  })
+
+  it('inconclusive when the rounds straddle the bound, or are too few for an interval (--quick: 3)', () => {
+    const { startup } = judged([entry('reference', [1500, 2600, 1900, 2500, 2100], [300, 300, 300, 300, 300]), piscina])
+    expect(startup.verdict).toBe('inconclusive')
+    expect(startup.why).toMatch(/over 5 paired rounds straddles 2/)
+    const three = judged([entry('reference', [1500, 1600, 1550], [300, 300, 300]), entry('fastify-piscina', [1000, 1100, 1050], [260, 260, 260])])
+    expect(three.rss).toMatchObject({ verdict: 'inconclusive', interval: null, trialsNeeded: 5 })
+    expect(three.rss.why).toMatch(/^1\.15 from 3 paired rounds: too few for a 95% interval/)
+  })
+
+  it('pairs by round: a round only one of them completed is left out', () => {
+    const { startup } = judged([entry('reference', [2000, 3000, 4000], [1, 1, 1], [1, 2, 3]), entry('fastify-piscina', [1000, 1000, 1000], [1, 1, 1], [2, 3, 4])])
+    expect(startup.perTrial).toEqual([3, 4])
+  })
+
+  it('not measured: no start-up phase, a target not in the run, one that did not start, one not measured', () => {
+    const reference = entry('reference', [1500, 1600, 1550, 1700, 1400], [300, 310, 305, 290, 300])
+    expect(judged(undefined).startup).toMatchObject({ verdict: 'not measured', value: null, why: 'the start-up phase did not run (a run from before it existed, or --startup-rounds 0)' })
+    expect(judged([reference]).startup).toMatchObject({ verdict: 'not measured', why: 'fastify-piscina was not in the run', inputs: { referenceHealthyMs: 1550, fastifyPiscinaHealthyMs: null } })
+    expect(judged([reference, { state: 'errored', target: 'fastify-piscina', error: 'round 1: the target process exited (code 1) before answering GET /health\nstack' }]).rss.why).toBe('fastify-piscina did not start: round 1: the target process exited (code 1) before answering GET /health')
+    expect(judged([{ state: 'skipped', target: 'reference', reason: 'not measured: the run was interrupted first' }, piscina]).startup.why).toBe('reference: not measured: the run was interrupted first')
   })
 })

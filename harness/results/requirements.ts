@@ -1,19 +1,25 @@
 /**
- * The performance requirements, as data, and their evaluation over a run's summarized cells into
- * `Ratio`s. Every value is measured side by side in the same run, so a requirement compares like
+ * The performance requirements, as data, and their evaluation over a run's summarized cells (and
+ * its start-up entries) into `Ratio`s. Every value is measured side by side in the same run, so a requirement compares like
  * with like on whatever machine ran it. A verdict is read off a 95% interval, never a point:
  * met or not met when the whole interval is on one side of the threshold, inconclusive when it
  * straddles it (with about how many trials would resolve it), invalid when an input cannot be
  * trusted in the direction the requirement needs, not measured when an input is missing.
  */
 import { median } from '../../scenarios/stats.ts'
-import type { Cell, CellOk, Micro, Ratio, Trial, TrialOk } from './schema.ts'
+import type { Cell, CellOk, Micro, Ratio, Startup, Trial, TrialOk } from './schema.ts'
 import { bootstrapInterval, medianInterval, MIN_INTERVAL_SAMPLES, seededRandom, type Random } from './stats.ts'
 
 /** One cell, and the key its value gets in the ratio's `inputs`. */
 export interface CellInput {
   readonly target: string
   readonly scenario: string
+  readonly input: string
+}
+
+/** One target's start-up entry, and the key its median gets in the ratio's `inputs`. */
+export interface StartupInput {
+  readonly target: string
   readonly input: string
 }
 
@@ -38,6 +44,8 @@ export type Requirement = Common &
     | { readonly kind: 'ping-vs-control'; readonly cell: CellInput }
     /** The micro-benchmarks' offload path / bare piscina.run ratio: the median of the paired rounds. */
     | { readonly kind: 'micro-offload-ratio'; readonly input: string }
+    /** A start-up quantity of `numerator` over `denominator`'s (the start-up phase): the median of the per-round ratios, paired by round. */
+    | { readonly kind: 'startup-ratio'; readonly quantity: 'healthyMs' | 'idleRssBytes'; readonly numerator: StartupInput; readonly denominator: StartupInput }
   )
 
 export const REQUIREMENTS: readonly Requirement[] = [
@@ -117,6 +125,26 @@ export const REQUIREMENTS: readonly Requirement[] = [
     denominator: { target: 'reference-nodetect', scenario: 'json-async', input: 'off' },
     comparator: '>=',
     threshold: 0.95,
+  },
+  {
+    id: 'startup-vs-fastify-piscina',
+    description: "start-up: reference's spawn to a 2xx /health ≤ 2 × fastify-piscina's",
+    kind: 'startup-ratio',
+    quantity: 'healthyMs',
+    numerator: { target: 'reference', input: 'referenceHealthyMs' },
+    denominator: { target: 'fastify-piscina', input: 'fastifyPiscinaHealthyMs' },
+    comparator: '<=',
+    threshold: 2,
+  },
+  {
+    id: 'idle-rss-vs-fastify-piscina',
+    description: "idle memory: reference's RSS after start ≤ 1.5 × fastify-piscina's",
+    kind: 'startup-ratio',
+    quantity: 'idleRssBytes',
+    numerator: { target: 'reference', input: 'referenceIdleRssBytes' },
+    denominator: { target: 'fastify-piscina', input: 'fastifyPiscinaIdleRssBytes' },
+    comparator: '<=',
+    threshold: 1.5,
   },
 ]
 
@@ -246,7 +274,38 @@ function pooledPercentile(timelines: readonly Float64Array[], p: number, buf: Fl
   return pooled[Math.min(total, Math.ceil((p / 100) * total)) - 1] as number
 }
 
-function evaluate(r: Requirement, okCell: (c: CellInput) => CellOk | undefined, micro: Micro, random: Random): Ratio {
+/** A start-up quantity as the why line shows it: "11,200 ms", "1,180 MiB". */
+const startupText = (quantity: 'healthyMs' | 'idleRssBytes', x: number): string => (quantity === 'healthyMs' ? `${fmt(x)} ms` : `${fmt(x / 2 ** 20)} MiB`)
+
+/** Why a target's start-up cannot enter a ratio, or its ok entry. */
+function startupOk(entries: readonly Startup[], target: string): Extract<Startup, { state: 'ok' }> | string {
+  const e = entries.find((x) => x.target === target)
+  if (e === undefined) return `${target} was not in the run`
+  if (e.state === 'errored') return `${target} did not start: ${e.error.split('\n')[0]}`
+  if (e.state === 'skipped') return `${target}: ${e.reason}`
+  return e
+}
+
+function evaluateStartup(r: Requirement & { kind: 'startup-ratio' }, entries: readonly Startup[] | undefined, random: Random): Ratio {
+  const q = r.quantity
+  const a = entries === undefined ? undefined : startupOk(entries, r.numerator.target)
+  const b = entries === undefined ? undefined : startupOk(entries, r.denominator.target)
+  const inputs = { [r.numerator.input]: typeof a === 'object' ? a.median[q] : null, [r.denominator.input]: typeof b === 'object' ? b.median[q] : null }
+  if (entries === undefined) return ratio(r, null, notMeasured('the start-up phase did not run (a run from before it existed, or --startup-rounds 0)'), inputs)
+  if (typeof a !== 'object' || typeof b !== 'object') return ratio(r, null, notMeasured([a, b].filter((x): x is string => typeof x === 'string').join('; ')), inputs)
+  // Paired by round: the two starts of a round ran a few seconds apart, on the same machine state.
+  const byRound = new Map(b.samples.map((x) => [x.round, x[q]]))
+  const perRound = a.samples.flatMap((x) => {
+    const other = byRound.get(x.round)
+    return other === undefined || other <= 0 ? [] : [x[q] / other]
+  })
+  if (perRound.length === 0) return ratio(r, null, notMeasured(`no round measured both ${r.numerator.target} and ${r.denominator.target}`), inputs)
+  const note = `medians: ${r.numerator.target} ${startupText(q, a.median[q])}, ${r.denominator.target} ${startupText(q, b.median[q])}`
+  const m: Measured = { value: median(perRound), interval: medianInterval(perRound, random), n: perRound.length, noun: 'paired rounds', unit: '', inputs, perTrial: perRound, note }
+  return ratio(r, m, judge(r, m), inputs)
+}
+
+function evaluate(r: Requirement, okCell: (c: CellInput) => CellOk | undefined, micro: Micro, startup: readonly Startup[] | undefined, random: Random): Ratio {
   switch (r.kind) {
     case 'rps-ratio': {
       const a = okCell(r.numerator)
@@ -312,6 +371,8 @@ function evaluate(r: Requirement, okCell: (c: CellInput) => CellOk | undefined, 
       const m: Measured = { value, interval, n: rounds.length, noun: 'rounds', unit: '', inputs: { [r.input]: value }, perTrial: rounds }
       return ratio(r, m, judge(r, m), m.inputs)
     }
+    case 'startup-ratio':
+      return evaluateStartup(r, startup, random)
   }
 }
 
@@ -323,12 +384,14 @@ const servedWhy = (served: number, scheduled: number): string =>
 export interface RequirementInputs {
   readonly cells: readonly Cell[]
   readonly micro: Micro
+  /** The start-up phase's entries; undefined when it did not run. */
+  readonly startup?: readonly Startup[]
   /** The run's `settings.seed`: each requirement's bootstrap draws its own seeded stream, so the verdicts replay exactly. */
   readonly seed: number
 }
 
-/** Each requirement, judged over the run's ok cells. */
+/** Each requirement, judged over the run's ok cells (and its start-up entries). */
 export function evaluateRequirements(run: RequirementInputs, requirements: readonly Requirement[] = REQUIREMENTS): Ratio[] {
   const okCell = (c: CellInput): CellOk | undefined => run.cells.find((x): x is CellOk => x.target === c.target && x.scenario === c.scenario && x.state === 'ok')
-  return requirements.map((r) => evaluate(r, okCell, run.micro, seededRandom(run.seed, r.id)))
+  return requirements.map((r) => evaluate(r, okCell, run.micro, run.startup, seededRandom(run.seed, r.id)))
 }

@@ -375,7 +375,7 @@ export const RatioSchema = z.object({
   /**
    * The samples the interval comes from: for a ratio of two cells, the ratio within each trial
    * number both completed (moments apart, same machine); for the micro ratio, each round's; for
-   * a ping requirement, each trial's value.
+   * a ping requirement, each trial's value; for a start-up ratio, each round's (both targets started that round).
    */
   perTrial: list(z.number()).optional(),
 })
@@ -448,6 +448,8 @@ export const SettingsSchema = z.object({
   verifySuites: list(z.string()),
   /** Micro-benchmark time per task, ms; 0 skipped them. */
   microTimeMs: z.number().nonnegative(),
+  /** The start-up phase: starts of each target (0: skipped), and the idle ms before its memory was read; absent in runs made before it existed. */
+  startup: z.object({ rounds: count, idleMs: ms }).optional(),
   pinning: z.object({ available: z.boolean(), why: z.string().optional(), target: z.string(), loadgen: z.string(), all: z.string().optional(), note: z.string() }),
 })
 

@@ -196,8 +196,6 @@ ${curvesHtml(r)}
 </div>
 
 <section id="startup-memory">
-<h2>Start-up and memory</h2>
-<p class="note">Each target spawned afresh: the time until /health answers 2xx, then its memory (the whole process tree) after it sat idle.</p>
 ${startupHtml(r)}
 </section>
 

@@ -4,6 +4,7 @@ import { VERDICTS } from '../../scenarios/types.ts'
 import { escapeMarkdownCell as cell } from '../escape.ts'
 import type { Renderer } from '../renderer.ts'
 import { curvesMarkdown } from './curves.ts'
+import { startupMarkdown } from './startup.ts'
 import { bytes, cellFlags, fmt, pingText, REQUIREMENT_MARKS, rpsText, withInterval } from './format.ts'
 import { headline } from './headline.ts'
 import { headlineMarkdown } from './headline-render.ts'
@@ -70,6 +71,7 @@ export function renderSummary(r: BenchResults): string {
   }
   L.push('')
   L.push(...curvesMarkdown(r))
+  L.push(...startupMarkdown(r))
   if (r.micro.state === 'ok') {
     const pinned = r.micro.process ? ` · ${r.micro.process.pinned === null ? 'not pinned' : `pinned to CPU ${r.micro.process.pinned}`}, ${cell(r.micro.process.flags)}` : ''
     L.push(`### Micro-benchmarks (µs per call; ${r.micro.rounds} rounds${pinned})`, '', '| benchmark | median | p99 | median per round (min–max) |', '|---|---:|---:|---:|')

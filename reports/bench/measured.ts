@@ -7,6 +7,7 @@ import type { BenchResults } from '../../harness/results/schema.ts'
 import { escapeMarkdownCell as cell } from '../escape.ts'
 import { cellFlags, fmt, pingText, REQUIREMENT_MARKS, rpsText, withInterval } from './format.ts'
 import { runConditions } from './markdown.ts'
+import { startupMeasured } from './startup.ts'
 
 /** The cells a reader compares first: throughput per target, and what pings saw under blocking. */
 const KEY_SCENARIOS = ['json-async', 'json-sync', 'cpu-sync', 'io-wait-sync', 'ping-under-sync-blocking'] as const
@@ -36,5 +37,6 @@ export function measuredSection(r: BenchResults): string {
       L.push(`| ${id} | ${cell(c.target)} | ${rpsText(c)} | ${ping} | ${cellFlags(c).map((f) => cell(f)).join('; ')} |`)
     }
   }
+  L.push(...startupMeasured(r))
   return `${L.join('\n')}\n`
 }
