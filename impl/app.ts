@@ -71,7 +71,18 @@ export interface CompiledApp {
 export function compileApp(def: AppDefinition, shared: SharedMemory): CompiledApp {
   const container = new Container().provideValue(SharedMemory, shared)
   const routes = compileRoutes(def.controllers, container)
-  return { routes, onRequest: def.onRequest ?? [], router: new Router(routes), container, shared }
+  let router: Router | undefined
+  // Built on first use: the loop routes every request, a pool worker only runs routes by index
+  // and never needs one (a worker's start-up and memory).
+  return {
+    routes,
+    onRequest: def.onRequest ?? [],
+    get router() {
+      return (router ??= new Router(routes))
+    },
+    container,
+    shared,
+  }
 }
 
 export function isAppDefinition(v: unknown): v is AppDefinition {

@@ -1,5 +1,10 @@
 /** Structured logging (pino). The framework only needs these three levels. */
-import { pino } from 'pino'
+import { createRequire } from 'node:module'
+import type { pino as Pino } from 'pino'
+
+// pino is loaded when the first logger is made, not on import: every pool worker imports the
+// framework with the app module and never logs through it (a worker's start-up and memory).
+const require = createRequire(import.meta.url)
 
 export interface Logger {
   info(obj: object, msg: string): void
@@ -12,6 +17,7 @@ export interface Logger {
  * @default level 'info'
  */
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  const { pino } = require('pino') as { pino: typeof Pino }
   return pino({ level, base: { service: 'unblocked' } })
 }
 

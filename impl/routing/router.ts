@@ -2,7 +2,8 @@
  * Route lookup on find-my-way, plus the 405 answer find-my-way leaves to its user: when a path
  * matches under other methods, the miss is a 405 with the `Allow` list instead of a 404.
  */
-import FindMyWay from 'find-my-way'
+import { createRequire } from 'node:module'
+import type FindMyWay from 'find-my-way'
 import type { HttpMethod } from './decorators.ts'
 import type { CompiledRoute } from './compile.ts'
 
@@ -12,8 +13,13 @@ export type Lookup =
 
 const noop = (): void => {}
 
+// find-my-way is loaded when the first router is built, not on import: pool workers import this
+// module with the app but never route (compileApp builds the router on first use).
+const require = createRequire(import.meta.url)
+const findMyWay = (): typeof FindMyWay => require('find-my-way') as typeof FindMyWay
+
 export class Router {
-  readonly #fmw = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 })
+  readonly #fmw = findMyWay()({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 })
   readonly #methods: HttpMethod[] = []
 
   constructor(routes: readonly CompiledRoute[]) {

@@ -2,7 +2,8 @@
  * A lane's workers: the piscina options every lane shares, and what the pool needs to know about
  * piscina's failures. Each lane (blocking.ts, fast.ts, cpu.ts) starts its own piscina here.
  */
-import { Piscina } from 'piscina'
+import { createRequire } from 'node:module'
+import type { Piscina } from 'piscina'
 import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from '../protocol.ts'
 import type { LaneStats } from './lane.ts'
 
@@ -38,12 +39,17 @@ export function fixed({ threads, maxQueue, idleTimeout }: FixedSize): LaneSize {
 
 type PiscinaOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>
 
+// piscina is loaded when the first lane starts, not on import: pool workers import the framework
+// with the app module and never start a pool of their own (a worker's start-up and memory).
+const require = createRequire(import.meta.url)
+
 /** Start a lane's piscina; `extra` adds lane-specific options (the fast lane's queueing and balancer). */
 export function startWorkers(workers: LaneWorkers, size: LaneSize, extra: Pick<PiscinaOptions, 'concurrentTasksPerWorker' | 'loadBalancer'> = {}): Piscina {
   const { minThreads, maxThreads, maxQueue, idleTimeout } = size
   // Keep 'sync' atomics (the default): a worker waits for its next task on a futex,
   // which costs no CPU and hands over tasks faster than a message round trip.
-  const piscina = new Piscina({
+  const { Piscina: PiscinaClass } = require('piscina') as { Piscina: typeof Piscina }
+  const piscina = new PiscinaClass({
     filename: workers.filename,
     workerData: workers.workerData,
     minThreads,
