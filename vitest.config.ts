@@ -1,3 +1,4 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
 // Tests run the sources, and code that imports 'unblocked' (the README's example, fixtures) must
@@ -7,8 +8,8 @@ import { defineConfig } from 'vitest/config'
 const conditions = ['unblocked-source']
 
 export default defineConfig({
-  resolve: { conditions: [...conditions, 'node', 'import', 'default'] },
-  ssr: { resolve: { conditions: [...conditions, 'node', 'import', 'default'] } },
+  resolve: { conditions: [...conditions, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [...conditions, ...defaultServerConditions] } },
   test: {
     execArgv: conditions.map((c) => `--conditions=${c}`),
     globalSetup: ['test/global-setup.ts'],

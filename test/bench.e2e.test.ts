@@ -96,7 +96,7 @@ it('a target that crashes mid-scenario is recorded and the run goes on; what was
 it('a target that fails to start is recorded and skipped', async () => {
   const results = await runBench(settings(['nostart', 'ok']), [{ name: 'nostart', command: 'exit 7', framework: 'none' }, tiny('ok', 'ok')])
   expect(results.targets.find((t) => t.name === 'nostart')).toMatchObject({ state: 'failed-to-start' })
-  expect(results.startup?.find((x) => x.target === 'nostart')).toMatchObject({ state: 'errored', error: expect.stringMatching(/^round 1: the target process exited \(code 7\) before answering GET \/health/) })
+  expect(results.startup?.find((x) => x.target === 'nostart')).toMatchObject({ state: 'errored', error: expect.stringMatching(/^round 1: the command exited with code 7 after [\d.,]+ m?s, before GET \/health answered 200/) })
   expect(results.cells.find((c) => c.target === 'nostart')?.state).toBe('skipped')
   expect(results.cells.find((c) => c.target === 'ok')?.state).toBe('ok')
 })

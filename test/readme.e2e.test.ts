@@ -74,3 +74,13 @@ describe('the verdict matrix', () => {
     }
   })
 })
+
+describe("the README's first app", () => {
+  // The package test runs these files from the installed tarball; the README must show them as they are.
+  it.each(['typescript/app.ts', 'typescript/main.ts', 'plain-js/app.js', 'plain-js/main.js'])('shows examples/%s verbatim', (file) => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const source = readFileSync(new URL(`../examples/${file}`, import.meta.url), 'utf8').trimEnd()
+    const fence = file.endsWith('.ts') ? 'ts' : 'js'
+    expect(readme).toContain(`\`\`\`${fence}\n${source}\n\`\`\``)
+  })
+})

@@ -63,7 +63,7 @@ describe('one start of a target', () => {
     const before = children()
     const t0 = performance.now()
     const s = await sampleStart('echo "bad config" >&2; exit 3', { timeoutMs: 30_000, idleMs: 200 })
-    expect(s).toMatchObject({ state: 'errored', error: expect.stringMatching(/^the target process exited \(code 3\) before answering GET \/health: .*bad config/) })
+    expect(s).toMatchObject({ state: 'errored', error: expect.stringMatching(/^the command exited with code 3 after [\d.,]+ m?s, before GET \/health answered 200; its last output: .*bad config/) })
     expect(performance.now() - t0).toBeLessThan(10_000)
     expect(children()).toEqual(before)
   })

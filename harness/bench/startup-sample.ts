@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { request } from 'undici'
 import { oneLine } from '../../scenarios/one-line.ts'
 import { startOf } from '../process-tree.ts'
-import { spawnTarget, type SpawnedTarget } from '../spawn-target.ts'
+import { SpawnError, spawnTarget, type SpawnedTarget } from '../spawn-target.ts'
 import { pin } from './pinning.ts'
 import { treePids, usageOf } from './proc-stats.ts'
 
@@ -79,9 +79,11 @@ const ms = (x: number): string => `${Math.round(x).toLocaleString('en-US')} ms`
  * the target's last output), or what /health answered until the timeout, or that nothing did.
  */
 function failure(err: unknown, polled: Polled | undefined, timeoutMs: number): string {
+  // spawnTarget's reason already says how the process ended, with its last output.
+  if (err instanceof SpawnError && /exited/.test(err.reason)) return oneLine(err.reason, 600)
   const message = err instanceof Error ? err.message : String(err)
-  const [first = '', ...output] = message.split('\n')
-  if (polled === undefined || !('statuses' in polled) || /exited/.test(first)) return oneLine(message, 600)
+  const [, ...output] = message.split('\n')
+  if (polled === undefined || !('statuses' in polled)) return oneLine(message, 600)
   const printed = oneLine(output.join('\n'), 400)
   const tail = printed === '' ? '' : `; its last output: ${printed}`
   if (polled.statuses.size > 0) return `GET /health answered ${[...polled.statuses].join(', ')} (never 2xx) to ${polled.polls} polls until the start-up timeout of ${ms(timeoutMs)}${tail}`

@@ -21,7 +21,7 @@ describe('the start-up phase', () => {
     const [h1, h2] = a.samples.map((s) => s.healthyMs) as [number, number]
     expect(a.median.healthyMs).toBe((h1 + h2) / 2)
     expect(entries[2]).toMatchObject({ reason: "runs in a's process: its start-up is a's" })
-    expect(entries[3]).toMatchObject({ error: expect.stringMatching(/^round 1: the target process exited \(code 5\) before answering GET \/health/) })
+    expect(entries[3]).toMatchObject({ error: expect.stringMatching(/^round 1: the command exited with code 5 after [\d.,]+ m?s, before GET \/health answered 200/) })
     // Round 1 started all three; round 2 did not start the one that failed again.
     expect(rounds.map((d) => d.samples.map((s) => s.target).sort())).toEqual([['a', 'b', 'bad'], ['a', 'b']])
     expect(describeRound(rounds[1] as RoundDone)).toMatch(/^round 2\/2: (a|b) \d+ ms, \d+ MiB · (a|b) \d+ ms, \d+ MiB$/)

@@ -48,8 +48,8 @@ describe('start-up and memory on the page', () => {
   const html = startupHtml(run)
   it('a table row per target, each start behind its time, target text escaped', () => {
     expect(html).toContain('<h2 id="startup">Start-up and memory</h2>')
-    expect(html).toContain('<td>reference</td><td class="num" title="round 1: 1,550 ms, 300 MiB; round 2: 1,400 ms, 290 MiB; round 3: 1,700 ms, 310 MiB">1,550 [1,400–1,700]</td><td class="num">300 MiB</td><td class="num">512 MiB</td><td class="num">2.4</td><td class="num">30</td><td class="num">3</td>')
-    expect(html).toContain('<tr class="bad"><td>hostile</td><td colspan="6">errored: round 1:')
+    expect(html).toContain('<td class="title">reference</td><td class="num" data-label="to healthy, ms: median [min–max]" title="round 1: 1,550 ms, 300 MiB; round 2: 1,400 ms, 290 MiB; round 3: 1,700 ms, 310 MiB">1,550 [1,400–1,700]</td><td class="num" data-label="idle RSS">300 MiB</td><td class="num" data-label="peak RSS under load">512 MiB</td><td class="num" data-label="CPU to start, s">2.4</td><td class="num" data-label="threads idle">30</td><td class="num" data-label="starts">3</td>')
+    expect(html).toContain('<tr class="bad"><td class="title">hostile</td><td colspan="6">errored: round 1:')
     expect(html).not.toContain('<script>window.__pwned')
     expect(html).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;')
   })
