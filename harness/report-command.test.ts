@@ -34,6 +34,13 @@ describe('unblocked report', () => {
     expect(existsSync(join(path, '..', 'summary.md'))).toBe(true)
   })
 
+  it('--out a folder that does not exist yet: it is made, the report written there', async () => {
+    const path = file(fixture)
+    const out = join(path, '..', 'new', 'deeper')
+    expect(await report([path], { minChange: '5', out }, sink().out)).toBe(0)
+    expect(existsSync(join(out, 'index.html'))).toBe(true)
+  })
+
   it('an older results.json is refused, naming the file and both versions', async () => {
     const path = file({ ...fixture, schemaVersion: 1 })
     await expect(report([path], { minChange: '5' })).rejects.toThrow(UsageError)

@@ -2,7 +2,7 @@
  * `unblocked report`: render a saved run, or compare two runs. Renderers read only results.json,
  * validated here (parseResults) before any of them sees it.
  */
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { compareRuns, renderComparison, RunsDifferError } from './compare/runs.ts'
 import { measuredSection } from '../reports/bench/measured.ts'
@@ -67,6 +67,7 @@ export async function report(files: string[], flags: ReportFlags, out: NodeJS.Wr
     return 0
   }
   const dir = resolve(flags.out ?? dirname(file))
+  await mkdir(dir, { recursive: true })
   for (const path of await renderAll(results, dir)) out.write(`wrote ${path}\n`)
   return 0
 }

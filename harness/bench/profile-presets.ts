@@ -2,7 +2,7 @@
  * The bench's profiles as data: what each runs and verifies. No imports, so `bench --help` can
  * describe them without loading the bench (harness/cli.ts loads every command's module lazily).
  *
- * default: about 6½ minutes on a 2-core machine. Many short trials where a requirement reads the
+ * default: about 7 minutes on a 2-core machine. Many short trials where a requirement reads the
  * cell: a verdict's interval comes from the spread of paired per-trial ratios, and on this
  * machine consecutive 1 s trials of identical code differ by up to ±15%, so 10 pairs put a 95%
  * interval about ±6% around the median where 3 gave no interval at all. Other cells get 3, for
@@ -23,7 +23,7 @@
  */
 export const PROFILES = {
   default: {
-    about: 'about 6½ minutes',
+    about: 'about 7 minutes',
     durationSec: 1,
     warmupSec: 1,
     trials: 3,
