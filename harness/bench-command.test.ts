@@ -1,6 +1,6 @@
 /**
  * The bench command around its run: what it prints at the end, the exit code it returns, and the
- * flags it refuses. The run is the committed one (docs/results/bench.json, a real default run),
+ * flags it refuses. The run is a real default run frozen as a fixture (test/fixtures/bench-run.json),
  * handed back in place of measuring: nothing here starts a target or generates load.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -14,7 +14,7 @@ import { parseResults } from './results/parse.ts'
 import type { BenchResults } from './results/schema.ts'
 import { UsageError } from './usage-error.ts'
 
-const committed: BenchResults = parseResults(JSON.parse(readFileSync(new URL('../docs/results/bench.json', import.meta.url), 'utf8')))
+const committed: BenchResults = parseResults(JSON.parse(readFileSync(new URL('../test/fixtures/bench-run.json', import.meta.url), 'utf8')))
 
 const outs: string[] = []
 afterAll(() => {

@@ -6,7 +6,7 @@ import type { BenchResults, Cell, Startup } from '../results/schema.ts'
 import { endOfRun } from './end-of-run.ts'
 
 /** A real default run, committed: 6 targets, 7 scenarios, two targets in json-async only. */
-const committed: BenchResults = parseResults(JSON.parse(readFileSync(new URL('../../docs/results/bench.json', import.meta.url), 'utf8')))
+const committed: BenchResults = parseResults(JSON.parse(readFileSync(new URL('../../test/fixtures/bench-run.json', import.meta.url), 'utf8')))
 
 /** The load table's rows by scenario: the targets listed under each scenario's heading. */
 function rowsByScenario(text: string, r: BenchResults): Map<string, string[]> {
