@@ -15,6 +15,7 @@ const EXIT: Record<CliErrorCode, 1 | 2> = {
   UNB_ERR_CLI_NO_SUCH_FILE: 2,
   UNB_ERR_CLI_FILE_UNREADABLE: 2,
   UNB_ERR_CLI_PORT_IN_USE: 1,
+  UNB_ERR_CLI_CANNOT_WRITE: 1,
 }
 
 export class CliError extends UnblockedError {

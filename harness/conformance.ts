@@ -1,5 +1,6 @@
 /** `unblocked conformance`: parse and validate options → run the suites → write the outputs. */
 import { mkdir, writeFile } from 'node:fs/promises'
+import { CliError } from './cli-error.ts'
 import { constants } from 'node:os'
 import { dirname } from 'node:path'
 import { checkConformance, exitCodeOf, notRunReport } from '../scenarios/conformance.ts'
@@ -54,9 +55,26 @@ function contractVersion(raw: string): ContractVersion {
   return version
 }
 
+/** Why a report could not be written, in words (the errno code otherwise). */
+const WRITE_FAILURES: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of its path is a file',
+  EEXIST: 'a part of its path is a file', // mkdir's answer when a folder to make is a file
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+}
+
 async function writeOut(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, text)
+  try {
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, text)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === undefined) throw err
+    throw new CliError('UNB_ERR_CLI_CANNOT_WRITE', [path, WRITE_FAILURES[code] ?? code], { cause: err })
+  }
 }
 
 export async function writeOutputs(report: ConformanceReport, flags: Pick<ConformanceFlags, 'json' | 'junit' | 'markdown' | 'strict'>): Promise<void> {

@@ -79,6 +79,7 @@ export const ERRORS = {
   UNB_ERR_CLI_NO_SUCH_FILE: { message: 'no such file: %s' },
   UNB_ERR_CLI_FILE_UNREADABLE: { message: 'cannot read %s: %s' },
   UNB_ERR_CLI_PORT_IN_USE: { message: 'port %s is in use on %s' },
+  UNB_ERR_CLI_CANNOT_WRITE: { message: 'cannot write %s: %s' },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -4,7 +4,7 @@
  * exit 1; Ctrl-C stops the target, writes the reports and exits 130 (SIGTERM 143).
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -50,6 +50,22 @@ const alive = (pid: number): boolean => {
     return false
   }
 }
+
+describe('a report that cannot be written', () => {
+  it('is one catalogued line naming the file and why, no stack (exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unblocked-unwritable-'))
+    try {
+      const file = join(dir, 'a-file')
+      writeFileSync(file, '')
+      const run = await runCli(['conformance', '--url', `http://127.0.0.1:${await freePort()}`, '--suite', 'coercion', '--json', join(file, 'r.json')], 60_000)
+      expect(run.code).toBe(1)
+      expect(run.stdout).toContain(`unblocked: cannot write ${join(file, 'r.json')}: a part of its path is a file\n`)
+      expect(run.stdout).not.toMatch(/^\s+at /m)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
 
 describe('--target is --url now', () => {
   it.each([[['--target', 'http://127.0.0.1:8000']], [['--target']], [['--list', '--target', 'http://x']]])('%j → exit 2, one line naming --url', async (args) => {
