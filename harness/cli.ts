@@ -103,7 +103,7 @@ export function buildCli(): Command {
     .argument('<reports...>', 'JSON reports written by unblocked conformance --json')
     .option('--suites <list>', 'comma-separated suites to show (default: every suite a report ran)')
     .action(async (files: string[], flags: { suites?: string }) => {
-      process.exitCode = (await import('./matrix-command.ts')).matrix(files, flags)
+      process.exitCode = await (await import('./matrix-command.ts')).matrix(files, flags)
     })
 
   program

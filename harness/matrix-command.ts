@@ -1,21 +1,19 @@
 /** `unblocked matrix <report.json...>`: several conformance reports side by side, as a Markdown table. */
-import { readFileSync } from 'node:fs'
 import { verdictMatrix, type NamedReport } from '../reports/conformance/matrix.ts'
 import { SUITES, type ConformanceReport, type Suite } from '../scenarios/types.ts'
+import { readJsonInput } from './read-input.ts'
 import { UsageError } from './usage-error.ts'
 
 export interface MatrixFlags {
   suites?: string
 }
 
-function load(file: string): NamedReport {
-  let report: ConformanceReport
-  try {
-    report = JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport
-  } catch (err) {
-    throw new UsageError(`${file} is not a readable conformance report (--json of unblocked conformance): ${(err as Error).message}`)
+/** A missing, unreadable or non-JSON file is a catalogued one-line error naming it (read-input.ts). */
+async function load(file: string): Promise<NamedReport> {
+  const report = (await readJsonInput(file)) as ConformanceReport
+  if (typeof report !== 'object' || report === null || !Array.isArray(report.cases) || typeof report.target !== 'object') {
+    throw new UsageError(`${file} is not a conformance report (--json of unblocked conformance): it has no cases`)
   }
-  if (!Array.isArray(report.cases) || typeof report.target !== 'object') throw new UsageError(`${file} is not a conformance report: it has no cases`)
   return { name: report.target.name ?? report.target.url, report }
 }
 
@@ -30,8 +28,8 @@ function suitesOf(reports: readonly NamedReport[], flag: string | undefined): Su
   return SUITES.filter((s) => ran.has(s))
 }
 
-export function matrix(files: readonly string[], flags: MatrixFlags): number {
-  const reports = files.map(load)
+export async function matrix(files: readonly string[], flags: MatrixFlags): Promise<number> {
+  const reports = await Promise.all(files.map(load))
   process.stdout.write(verdictMatrix(reports, suitesOf(reports, flags.suites)))
   return 0
 }
