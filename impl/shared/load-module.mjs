@@ -8,9 +8,9 @@
 import { existsSync } from 'node:fs'
 
 /**
- * Whether this thread can already import TypeScript (a loader came with execArgv, `--import tsx`,
- * or Node strips types itself): a probe module is imported under a fresh query string, because
- * Node caches a module's failed load and the real module must not be the one that fails.
+ * Whether this thread can already import TypeScript with decorators and enums (a loader came with
+ * execArgv, `--import tsx`): a probe module is imported under a fresh query string, because Node
+ * caches a module's failed load and the real module must not be the one that fails.
  */
 async function canLoadTypeScript() {
   const probe = new URL('./loader-probe.ts', import.meta.url)
@@ -18,9 +18,10 @@ async function canLoadTypeScript() {
   try {
     await import(probe.href)
     return true
-  } catch (err) {
-    if (err?.code === 'ERR_UNKNOWN_FILE_EXTENSION' || err?.code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') return false
-    throw err
+  } catch {
+    // ERR_UNKNOWN_FILE_EXTENSION (no loader), ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX or a SyntaxError
+    // (a loader that only strips types): the probe has no other way to fail.
+    return false
   }
 }
 
@@ -33,8 +34,8 @@ let registered = false
 
 /**
  * Registers tsx's loader hooks in this thread unless it can load TypeScript already. Returns false
- * when tsx is not installed (Node ≥ 22.18 strips erasable types by itself; anything else then
- * fails on import with Node's own error, which `explainTypeScriptError` completes).
+ * when tsx is not installed (the import then fails with Node's own error, which
+ * `explainTypeScriptError` completes; an app of erasable TypeScript may still load on Node ≥ 22.18).
  */
 export async function ensureTypeScriptLoader() {
   if (registered || (await canLoadTypeScript())) return true
