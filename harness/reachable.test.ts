@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:net'
+import getPort from 'get-port'
 import { afterEach, describe, expect, it } from 'vitest'
 import { nothingAnswers } from './reachable.ts'
 
@@ -7,15 +8,6 @@ afterEach(async () => {
   await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())))
   server = undefined
 })
-
-/** A port that was just free: listened on, then closed. */
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  const { port } = s.address() as { port: number }
-  await new Promise<void>((resolve) => s.close(() => resolve()))
-  return port
-}
 
 describe('nothingAnswers', () => {
   it('is undefined when something accepts the connection (whatever it would answer)', async () => {
@@ -26,12 +18,12 @@ describe('nothingAnswers', () => {
   })
 
   it('says "connection refused" for a port nothing listens on', async () => {
-    expect(await nothingAnswers(`http://127.0.0.1:${await freePort()}`, 5_000)).toBe('connection refused')
+    expect(await nothingAnswers(`http://127.0.0.1:${await getPort({ host: '127.0.0.1' })}`, 5_000)).toBe('connection refused')
   })
 
   it('an aborted signal ends the wait with "interrupted"', async () => {
     const abort = new AbortController()
     abort.abort()
-    expect(await nothingAnswers(`http://127.0.0.1:${await freePort()}`, 5_000, abort.signal)).toBe('interrupted')
+    expect(await nothingAnswers(`http://127.0.0.1:${await getPort({ host: '127.0.0.1' })}`, 5_000, abort.signal)).toBe('interrupted')
   })
 })

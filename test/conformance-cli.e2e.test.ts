@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import getPort from 'get-port'
 import { convert } from 'xmlbuilder2'
 import { describe, expect, it } from 'vitest'
 import type { ConformanceReport } from '../scenarios/types.ts'
@@ -24,15 +24,6 @@ function reports(): { dir: string; flags: string[]; json: () => ConformanceRepor
     flags: ['--json', join(dir, 'r.json'), '--junit', join(dir, 'r.xml'), '--markdown', join(dir, 'r.md')],
     json: () => JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as ConformanceReport,
   }
-}
-
-/** A port nothing listens on: listened on, then closed. */
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  const { port } = s.address() as { port: number }
-  await new Promise<void>((resolve) => s.close(() => resolve()))
-  return port
 }
 
 type JunitCase = { '@classname': string; failure?: unknown }
@@ -57,7 +48,7 @@ describe('a report that cannot be written', () => {
     try {
       const file = join(dir, 'a-file')
       writeFileSync(file, '')
-      const run = await runCli(['conformance', '--url', `http://127.0.0.1:${await freePort()}`, '--suite', 'coercion', '--json', join(file, 'r.json')], 60_000)
+      const run = await runCli(['conformance', '--url', `http://127.0.0.1:${await getPort({ host: '127.0.0.1' })}`, '--suite', 'coercion', '--json', join(file, 'r.json')], 60_000)
       expect(run.code).toBe(1)
       expect(run.stdout).toContain(`unblocked: cannot write ${join(file, 'r.json')}: a part of its path is a file\n`)
       expect(run.stdout).not.toMatch(/^\s+at /m)
@@ -77,7 +68,7 @@ describe('--target is --url now', () => {
 
 describe('no case can be sent: one line, every case ERROR in every report, exit 1', () => {
   it('nothing answers at --url', async () => {
-    const port = await freePort()
+    const port = await getPort({ host: '127.0.0.1' })
     const r = reports()
     const run = await runCli(['conformance', '--url', `http://127.0.0.1:${port}`, '--suite', 'coercion,errors', ...r.flags], 30_000)
     expect(run.code).toBe(1)
