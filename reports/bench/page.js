@@ -21,6 +21,27 @@
     var mantissa = Math.round((v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9))) * 1000) / 1000
     return mantissa === 1 || mantissa === 2 || mantissa === 5
   }
+  // The axis is widened to the 1-2-5 values around the data, so at least two such ticks always
+  // exist: data inside one step (15–20 ms, say) otherwise left only chart.js's dense ticks
+  // (15.2, 15.4, … 20), which autoSkip cannot thin on a log axis and which overlapped.
+  function decade(v) { return Math.pow(10, Math.floor(Math.log10(v) + 1e-9)) }
+  function oneTwoFiveBelow(v) {
+    var d = decade(v)
+    var m = v / d
+    return (m >= 5 - 1e-9 ? 5 : m >= 2 - 1e-9 ? 2 : 1) * d
+  }
+  function oneTwoFiveAbove(v) {
+    var d = decade(v)
+    var m = v / d
+    return (m <= 1 + 1e-9 ? 1 : m <= 2 + 1e-9 ? 2 : m <= 5 + 1e-9 ? 5 : 10) * d
+  }
+  Chart.defaults.scales.logarithmic.afterDataLimits = function (scale) {
+    if (!(scale.min > 0) || !(scale.max > 0)) return
+    var min = oneTwoFiveBelow(scale.min)
+    var max = oneTwoFiveAbove(scale.max)
+    scale.min = min
+    scale.max = max > min ? max : oneTwoFiveAbove(min * 1.5)
+  }
   Chart.defaults.scales.logarithmic.afterBuildTicks = function (scale) {
     var kept = scale.ticks.filter(function (t) { return oneTwoFive(t.value) })
     if (kept.length >= 2) scale.ticks = kept
