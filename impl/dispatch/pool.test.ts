@@ -16,6 +16,7 @@ describe('pool options', () => {
     expect(resolvePoolOptions({ maxThreads: 1 }).minThreads).toBe(1) // never above the bound
     expect(o.maxQueue).toBe(1024)
     expect(o.idleTimeout).toBe(300_000)
+    expect(o.growAfterMs).toBe(10)
   })
 
   it('defaults: a fast lane and a CPU lane of one worker per core, the policy\'s own defaults', () => {
@@ -40,6 +41,7 @@ describe('pool options', () => {
     [{ maxQueue: 1.5 }, 'options.pool.maxQueue must be an integer ≥ 0, got 1.5'],
     [{ minThreads: 5, maxThreads: 2 }, 'options.pool.minThreads (5) exceeds options.pool.maxThreads (2)'],
     [{ idleTimeout: -5 }, 'options.pool.idleTimeout must be an integer ≥ 0, got -5'],
+    [{ growAfterMs: 2.5 }, 'options.pool.growAfterMs must be an integer ≥ 0, got 2.5'],
     [{ fastLaneThreads: 0 }, 'options.pool.fastLaneThreads must be an integer ≥ 1, got 0'],
     [{ cpuLaneThreads: 1.5 }, 'options.pool.cpuLaneThreads must be an integer ≥ 1, got 1.5'],
     [{ fastLane: 'yes' }, 'options.pool.fastLane must be true or false, got yes'],

@@ -49,6 +49,14 @@ export interface PoolOptions {
    */
   maxThreads?: number
   /**
+   * How long a sync call waits for a blocking-lane worker before the lane starts one more, ms —
+   * at most one per this interval, up to `maxThreads`. Quick calls drain the queue sooner, so a
+   * burst of them no longer starts workers it does not need (each costs the loop's cores ~0.3 s
+   * of CPU); calls that block hold their workers, and the lane grows. 0 grows at the first wait.
+   * @default 10
+   */
+  growAfterMs?: number
+  /**
    * Requests waiting for a worker, per lane, before new ones get 503 with `Retry-After`.
    * @default 1024
    */
@@ -116,6 +124,7 @@ export function resolvePoolOptions(o: PoolOptions = {}): ResolvedPoolOptions {
     minThreads: o.minThreads ?? Math.min(cores, maxThreads),
     maxThreads,
     maxQueue: o.maxQueue ?? 1024,
+    growAfterMs: o.growAfterMs ?? 10,
     idleTimeout: o.idleTimeout ?? 300_000,
     fastLaneThreads: o.fastLaneThreads ?? cores,
     cpuLaneThreads: o.cpuLaneThreads ?? cores,

@@ -1,6 +1,6 @@
 /** The contract every lane keeps, run against each lane with a stub worker (stub-worker.mjs). */
 import { setImmediate as turn } from 'node:timers/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { RouteCall, RouteResult } from '../protocol.ts'
 import { BlockingLane } from './blocking.ts'
 import { CpuLane } from './cpu.ts'
@@ -30,7 +30,7 @@ const call = (index: number): RouteCall => ({ index, req: { method: 'GET', path:
 const indexOf = (r: RouteResult) => (JSON.parse(r.response.body as string) as { index: number }).index
 
 const lanes: Record<string, (w: LaneWorkers) => Lane> = {
-  blocking: (w) => new BlockingLane(w, { minThreads: 2, maxThreads: 2, maxQueue: 64, idleTimeout: 30_000 }),
+  blocking: (w) => new BlockingLane(w, { minThreads: 2, maxThreads: 2, maxQueue: 64, idleTimeout: 30_000, growAfterMs: 10 }),
   fast: (w) => new FastLane(w, { threads: 2, maxQueue: 64, idleTimeout: 30_000 }),
   cpu: (w) => new CpuLane(w, { threads: 2, maxQueue: 64, idleTimeout: 30_000 }),
 }
@@ -72,8 +72,44 @@ describe.each(Object.entries(lanes))('the %s lane', (name, make) => {
 })
 
 describe('the blocking lane', () => {
+  const size = { minThreads: 1, maxThreads: 3, maxQueue: 16, idleTimeout: 30_000 }
+
+  it('calls wait for an idle worker: piscina starts none by itself (it would start one per waiting call)', async () => {
+    const workers = stub()
+    const lane = new BlockingLane(workers, { ...size, growAfterMs: 60_000 })
+    try {
+      await lane.warm('routes')
+      const held = [lane.run(call(HOLD)), lane.run(call(HOLD)), lane.run(call(HOLD))]
+      await turn()
+      expect(lane.stats).toMatchObject({ threads: 1, queueSize: 2 })
+      workers.release()
+      expect((await Promise.all(held)).map(indexOf)).toEqual([HOLD, HOLD, HOLD])
+      expect(lane.stats.threads).toBe(1)
+      expect(lane.grown).toBe(0)
+    } finally {
+      await lane.destroy()
+    }
+  })
+
+  it('calls that starve grow it one worker at a time, to maxThreads and no further; the new workers take them', async () => {
+    const workers = stub()
+    const lane = new BlockingLane(workers, { ...size, growAfterMs: 20 })
+    try {
+      await lane.warm('routes')
+      const held = Array.from({ length: 5 }, () => lane.run(call(HOLD)))
+      await vi.waitFor(() => expect(lane.stats).toMatchObject({ threads: 3, queueSize: 2 }), { timeout: 20_000, interval: 20 })
+      await new Promise((r) => setTimeout(r, 200))
+      expect(lane.stats.threads).toBe(3)
+      expect(lane.grown).toBe(2)
+      workers.release()
+      expect((await Promise.all(held)).map(indexOf)).toEqual([HOLD, HOLD, HOLD, HOLD, HOLD])
+    } finally {
+      await lane.destroy()
+    }
+  })
+
   it('runs offloaded tasks', async () => {
-    const lane = new BlockingLane(stub(), { minThreads: 1, maxThreads: 1, maxQueue: 4, idleTimeout: 30_000 })
+    const lane = new BlockingLane(stub(), { minThreads: 1, maxThreads: 1, maxQueue: 4, idleTimeout: 30_000, growAfterMs: 10 })
     try {
       expect(await lane.runTask({ kind: 'task', module: 'm', name: 'sum', args: [2, 3] })).toBe(5)
       expect(lane.utilization).toBeGreaterThanOrEqual(0)

@@ -94,16 +94,24 @@ export abstract class PiscinaLane {
    * flood still gets 503 instead of an unbounded queue.
    */
   #submit(task: WorkerTask, signal: AbortSignal | undefined): Promise<unknown> {
-    if (signal === undefined) return this.track(this.piscina.run(task))
+    if (signal === undefined) return this.track(this.admit(() => this.piscina.run(task)))
     const { maxThreads, maxQueue } = this.piscina.options
-    if (this.#abortable >= maxThreads + maxQueue) return Promise.reject(new Error(QUEUE_AT_LIMIT))
+    if (this.#abortable >= maxThreads + maxQueue) return Promise.reject(queueAtLimit())
     this.#abortable++
     const settled = (): void => {
       this.#abortable--
     }
-    const p = this.track(this.piscina.run(task, { signal }))
+    const p = this.track(this.admit(() => this.piscina.run(task, { signal }), signal))
     p.then(settled, settled)
     return p
+  }
+
+  /**
+   * Hand one call to the piscina (`send`): at once here; the blocking lane first waits for an
+   * idle worker (growth.ts). `signal` aborts a call still waiting.
+   */
+  protected admit<T>(send: () => Promise<T>, _signal?: AbortSignal): Promise<T> {
+    return send()
   }
 
   /** Hear the messages its workers post (a streamed body's chunks: ../streams.ts). */
@@ -156,8 +164,20 @@ export function isAborted(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError'
 }
 
-/** piscina's message for a full queue, which the lane also uses for its own bound. */
+/** piscina's message for a full queue, which the lanes also use for their own bounds. */
 const QUEUE_AT_LIMIT = 'Task queue is at limit'
+
+/** The error piscina rejects with when its queue is full: a lane's own bound says the same (`isQueueFull`). */
+export function queueAtLimit(): Error {
+  return new Error(QUEUE_AT_LIMIT)
+}
+
+/** The error of a call dropped because its signal aborted, named as piscina names it (`isAborted`). */
+export function abortError(): Error {
+  const err = new Error('The task has been aborted')
+  err.name = 'AbortError'
+  return err
+}
 const QUEUE_FULL = new Set([QUEUE_AT_LIMIT, 'No task queue available and all Workers are busy'])
 
 /** Whether piscina refused a task because the lane's queue is full (`maxQueue`), rather than failing it. */

@@ -1,0 +1,167 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { GrowthGate } from './growth.ts'
+import { isAborted, isQueueFull } from './workers.ts'
+
+/** Workers that are only counted: `grow` adds a starting one, which the test declares ready. */
+function workers(ready: number) {
+  const w = {
+    threads: ready,
+    grows: 0,
+    grow() {
+      w.threads++
+      w.grows++
+    },
+  }
+  return w
+}
+
+/** A call the test settles by hand; `started` says whether the gate handed it to a worker. */
+function call() {
+  let finish!: (v: string) => void
+  const c = {
+    started: false,
+    send: () => {
+      c.started = true
+      return new Promise<string>((resolve) => (finish = resolve))
+    },
+    finish: (v = 'ok') => finish(v),
+  }
+  return c
+}
+
+/** Let settled calls' callbacks run. */
+const turn = () => vi.advanceTimersByTimeAsync(0)
+
+describe('the blocking lane grows only while calls starve', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  function gate(ready: number, options: { maxThreads?: number; maxQueue?: number; growAfterMs?: number } = {}) {
+    const w = workers(ready)
+    const g = new GrowthGate(w, { maxThreads: 4, maxQueue: 8, growAfterMs: 10, ...options })
+    for (let id = 1; id <= ready; id++) g.ready(id)
+    return { w, g }
+  }
+
+  it('hands calls to idle ready workers, and the rest in arrival order as calls finish', async () => {
+    const { g } = gate(2)
+    const calls = Array.from({ length: 4 }, call)
+    const results = calls.map((c) => g.submit(c.send))
+    expect(calls.map((c) => c.started)).toEqual([true, true, false, false])
+    expect(g.waiting).toBe(2)
+    calls[1]?.finish('b')
+    await turn()
+    expect(calls.map((c) => c.started)).toEqual([true, true, true, false])
+    calls[0]?.finish()
+    calls[2]?.finish()
+    await turn()
+    expect(calls[3]?.started).toBe(true)
+    calls[3]?.finish()
+    expect(await Promise.all(results)).toEqual(['ok', 'b', 'ok', 'ok'])
+    expect(g.waiting).toBe(0)
+  })
+
+  it('quick calls that drain the queue within growAfterMs start no worker', async () => {
+    const { w, g } = gate(2)
+    for (let round = 0; round < 50; round++) {
+      const calls = Array.from({ length: 6 }, call)
+      const all = Promise.all(calls.map((c) => g.submit(c.send)))
+      // Each call takes 1 ms: six on two workers are done in 3 ms.
+      while (calls.some((c) => !c.started)) {
+        await vi.advanceTimersByTimeAsync(1)
+        for (const c of calls) if (c.started) c.finish()
+        await turn()
+      }
+      for (const c of calls) c.finish()
+      await all
+    }
+    expect(w.grows).toBe(0)
+    expect(g.grown).toBe(0)
+  })
+
+  it('calls that hold their workers grow the lane by one worker per growAfterMs, up to maxThreads', async () => {
+    const { w, g } = gate(1, { maxThreads: 4 })
+    const calls = Array.from({ length: 8 }, call)
+    for (const c of calls) void g.submit(c.send)
+    await vi.advanceTimersByTimeAsync(9)
+    expect(w.grows).toBe(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(w.grows).toBe(1)
+    await vi.advanceTimersByTimeAsync(9)
+    expect(w.grows).toBe(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(w.grows).toBe(2)
+    await vi.advanceTimersByTimeAsync(200)
+    expect(w.threads).toBe(4)
+    expect(g.grown).toBe(3)
+    // Grown workers take the oldest waiting calls once ready.
+    expect(calls.filter((c) => c.started)).toHaveLength(1)
+    g.ready(2)
+    g.ready(3)
+    expect(calls.map((c) => c.started)).toEqual([true, true, true, false, false, false, false, false])
+  })
+
+  it('at maxThreads it looks again every growAfterMs, not in a tight loop, and grows once a worker is gone', async () => {
+    const { w, g } = gate(2, { maxThreads: 2 })
+    for (const c of Array.from({ length: 4 }, call)) void g.submit(c.send)
+    const timers = vi.spyOn(globalThis, 'setTimeout')
+    await vi.advanceTimersByTimeAsync(5_000)
+    expect(w.grows).toBe(0)
+    // One look per 10 ms is 500 in 5 s; re-arming at once would be one per millisecond (Node's least delay).
+    expect(timers.mock.calls.length).toBeLessThanOrEqual(510)
+    timers.mockRestore()
+    g.gone(2)
+    w.threads--
+    await vi.advanceTimersByTimeAsync(10)
+    expect(w.grows).toBe(1)
+  })
+
+  it('a worker gone leaves one call fewer running; the replacement takes the next', async () => {
+    const { g } = gate(2, { growAfterMs: 1_000 })
+    const [a, b, c, d] = Array.from({ length: 4 }, call)
+    for (const x of [a, b, c, d]) void g.submit(x!.send)
+    g.gone(2)
+    a?.finish()
+    b?.finish()
+    await turn()
+    // Two finished, but one worker is left: one more call runs.
+    expect([c?.started, d?.started]).toEqual([true, false])
+    g.ready(3)
+    expect(d?.started).toBe(true)
+  })
+
+  it('a waiting call whose signal aborts is dropped as piscina drops one (AbortError); a full queue is piscina\'s full queue', async () => {
+    const { g } = gate(1, { maxQueue: 2 })
+    const running = call()
+    void g.submit(running.send)
+    const stop = new AbortController()
+    const waiting = call()
+    const dropped = g.submit(waiting.send, stop.signal)
+    const kept = call()
+    const keptResult = g.submit(kept.send)
+    await expect(g.submit(call().send)).rejects.toSatisfy(isQueueFull)
+    stop.abort()
+    await expect(dropped).rejects.toSatisfy(isAborted)
+    expect(g.waiting).toBe(1)
+    running.finish()
+    await turn()
+    expect(waiting.started).toBe(false)
+    expect(kept.started).toBe(true)
+    kept.finish('kept')
+    expect(await keptResult).toBe('kept')
+    await expect(g.submit(call().send, AbortSignal.abort())).rejects.toSatisfy(isAborted)
+  })
+
+  it('abandon refuses every waiting call', async () => {
+    const { g } = gate(1)
+    void g.submit(call().send)
+    const waiting = [g.submit(call().send), g.submit(call().send)]
+    g.abandon(new Error('the worker pool was destroyed'))
+    for (const p of waiting) await expect(p).rejects.toThrow('the worker pool was destroyed')
+    expect(g.waiting).toBe(0)
+  })
+})
