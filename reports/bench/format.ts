@@ -13,9 +13,10 @@ export function perTrial(xs: readonly number[] | undefined): string {
   return xs === undefined || xs.length === 0 ? '—' : xs.map((x) => fmt(x, 2)).join(' · ')
 }
 
+/** Bytes as whole MiB, thousands separated like every other number ("1,000 MiB"), or —. */
 export function bytes(n: number | undefined): string {
   if (n === undefined) return '—'
-  return `${Math.round(n / (1024 * 1024))} MiB`
+  return `${fmt(n / 2 ** 20, 0)} MiB`
 }
 
 export const VERDICT_COLORS: Record<string, string> = {

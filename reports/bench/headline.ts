@@ -11,7 +11,7 @@
  * results.json, so it applies no bootstrap of its own; this rule is the stricter one.)
  */
 import type { BenchResults, Cell, CellOk, CaseResult, Ratio, TrialOk } from '../../harness/results/schema.ts'
-import { fmt } from './format.ts'
+import { bytes, fmt } from './format.ts'
 import { conformanceOf } from './verification.ts'
 
 /** good / bad / unclear: how the measurement stands; info: measured, nothing to hold it to; none: no measurement. */
@@ -261,7 +261,6 @@ function offload(run: Run, target: string, loopWord: string): HeadlineCell {
   return { ...cell(OFFLOAD_WORD[judged.side], value, toneOf(judged.side), req !== undefined ? ANCHORS.requirement(req.id) : ANCHORS.rps, why), ...(note && { note }) }
 }
 
-const mib = (bytes: number): string => `${fmt(bytes / 2 ** 20, 0)} MiB`
 const duration = (ms: number): string => (ms >= 1000 ? `${fmt(ms / 1000, 1)} s` : `${fmt(ms, 0)} ms`)
 
 function startup(run: Run, target: string): HeadlineCell {
@@ -270,13 +269,13 @@ function startup(run: Run, target: string): HeadlineCell {
   const peakUnderLoad = peaks.length > 0 ? Math.max(...peaks) : undefined
   if (s === undefined) {
     const why = run.r.startup === undefined ? 'this run has no start-up phase' : 'the start-up phase did not start this target'
-    return cell('not measured', peakUnderLoad === undefined ? '' : `peak ${mib(peakUnderLoad)} under load`, 'none', ANCHORS.startup, why)
+    return cell('not measured', peakUnderLoad === undefined ? '' : `peak ${bytes(peakUnderLoad)} under load`, 'none', ANCHORS.startup, why)
   }
   if (s.state === 'errored') return cell('error', '', 'unclear', ANCHORS.startup, `start-up: ${s.error}`)
   if (s.state === 'skipped') return cell('not measured', '', 'none', ANCHORS.startup, `start-up: ${s.reason}`)
   const peak = s.peakRssBytes ?? peakUnderLoad
-  const value = `${mib(s.median.idleRssBytes)} idle${peak === undefined ? '' : ` · ${mib(peak)} peak`}`
-  const why = `median of ${s.samples.length} start(s): healthy ${fmt(s.median.healthyMs)} ms after spawn, idle RSS ${mib(s.median.idleRssBytes)}${peak === undefined ? '' : `, peak RSS under load ${mib(peak)}`}`
+  const value = `${bytes(s.median.idleRssBytes)} idle${peak === undefined ? '' : ` · ${bytes(peak)} peak`}`
+  const why = `median of ${s.samples.length} start(s): healthy ${fmt(s.median.healthyMs)} ms after spawn, idle RSS ${bytes(s.median.idleRssBytes)}${peak === undefined ? '' : `, peak RSS under load ${bytes(peak)}`}`
   const reqs = target === REFERENCE ? run.r.ratios.filter((x) => STARTUP_REQ.test(x.id) && sideOf(x) !== undefined) : []
   if (reqs.length === 0) return cell(duration(s.median.healthyMs), value, 'info', ANCHORS.startup, why)
   const sides = reqs.map((x) => sideOf(x) as Side)

@@ -89,7 +89,7 @@ describe('index.html', () => {
       { state: 'errored', target: 'express', error: `no /health ${HOSTILE}` },
     ]
     const page = renderHtml({ ...fixture, startup })
-    expect(page).toContain('<tr><td class="title">reference</td><td class="num" data-label="to healthy, ms: median [min–max]" title="round 1: 1,150 ms, 300 MiB; round 2: 1,250 ms, 310 MiB">1,200 [1,150–1,250]</td><td class="num" data-label="idle RSS">305 MiB</td><td class="num" data-label="peak RSS under load">1000 MiB</td><td class="num" data-label="CPU to start, s">—</td><td class="num" data-label="threads idle">29</td><td class="num" data-label="starts">2</td></tr>')
+    expect(page).toContain('<tr><td class="title">reference</td><td class="num" data-label="to healthy, ms: median [min–max]" title="round 1: 1,150 ms, 300 MiB; round 2: 1,250 ms, 310 MiB">1,200 [1,150–1,250]</td><td class="num" data-label="idle RSS">305 MiB</td><td class="num" data-label="peak RSS under load">1,000 MiB</td><td class="num" data-label="CPU to start, s">—</td><td class="num" data-label="threads idle">29</td><td class="num" data-label="starts">2</td></tr>')
     expect(page).toContain('<b class="hl-word">1.2 s</b><span class="hl-value">305 MiB idle · 1,000 MiB peak</span>')
     expect(page).toContain('<tr class="bad"><td class="title">express</td><td colspan="6">errored: no /health &lt;script&gt;')
     expect(pageData({ ...fixture, startup }).memory).toContainEqual({ target: 'reference', peakMib: 1000, idleMib: 305 })
