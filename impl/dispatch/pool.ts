@@ -33,7 +33,7 @@ export type { LanePolicyOptions, LaneSnapshot } from './lanes/policy.ts'
 export interface PoolOptions {
   /**
    * Workers of the blocking lane started before the server listens and kept warm; the lane grows
-   * to `maxThreads` when sync handlers wait for a worker. A worker loads the app module to start —
+   * to `maxThreads` while sync calls starve for a worker (`growAfterMs`). A worker loads the app module to start —
    * about 0.3 s of CPU and 16–24 MB for the reference app — so a full lane at start cost the
    * reference most of its start-up time and memory (22 workers: 3.8 s to listen, 630 MB idle);
    * the lane now starts with one worker per core, and `idleTimeout` keeps the ones it grows.
