@@ -41,7 +41,10 @@ export class BlockingLane extends PiscinaLane implements Lane {
    * piscina has no call that starts a worker; a task it cannot place on an idle one does. The
    * task is withdrawn (aborted) before any worker can take it, so only the new worker remains —
    * and nothing waits in piscina's queue, where two waiting tasks would make it start workers up
-   * to `maxThreads` the next time one frees up.
+   * to `maxThreads` the next time one frees up. Had a worker been idle, the task would have gone
+   * to it and the abort would end that worker; it cannot be: the gate grows only from a timer,
+   * and piscina frees a worker and settles its call in one event, whose callbacks (the gate's
+   * count) run before any timer.
    */
   #grow(): void {
     const withdraw = new AbortController()
