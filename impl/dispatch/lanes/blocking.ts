@@ -30,7 +30,7 @@ export class BlockingLane extends PiscinaLane implements Lane {
     super()
     this.piscina = startWorkers(workers, size)
     const piscina = this.piscina
-    this.#gate = new GrowthGate({ get threads() { return piscina.threads.length }, grow: () => this.#grow() }, size)
+    this.#gate = new GrowthGate({ get threads() { return piscina.threads.length }, ids: () => piscina.threads.map((t) => t.threadId), grow: () => this.#grow() }, size)
     // Emitted once a worker is ready for tasks (for the first ones, in the next microtask); piscina
     // adds it to its ready set after the event, so the gate hands it calls a microtask later.
     this.piscina.on('workerCreate', (w: WorkerFace) => queueMicrotask(() => this.#gate.ready(w.id)))

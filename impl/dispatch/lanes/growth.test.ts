@@ -2,11 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { GrowthGate } from './growth.ts'
 import { isAborted, isQueueFull } from './workers.ts'
 
-/** Workers that are only counted: `grow` adds a starting one, which the test declares ready. */
+/** Workers that are only counted (ids 1…threads): `grow` adds a starting one, which the test declares ready. */
 function workers(ready: number) {
   const w = {
     threads: ready,
     grows: 0,
+    ids: () => Array.from({ length: w.threads }, (_, i) => i + 1),
     grow() {
       w.threads++
       w.grows++
@@ -105,19 +106,51 @@ describe('the blocking lane grows only while calls starve', () => {
     expect(calls.map((c) => c.started)).toEqual([true, true, true, false, false, false, false, false])
   })
 
-  it('at maxThreads it looks again every growAfterMs, not in a tight loop, and grows once a worker is gone', async () => {
+  it('at maxThreads it arms no timer at all (no polling), and grows once a worker is gone', async () => {
     const { w, g } = gate(2, { maxThreads: 2 })
     for (const c of Array.from({ length: 4 }, call)) void g.submit(c.send)
     const timers = vi.spyOn(globalThis, 'setTimeout')
     await vi.advanceTimersByTimeAsync(5_000)
     expect(w.grows).toBe(0)
-    // One look per 10 ms is 500 in 5 s; re-arming at once would be one per millisecond (Node's least delay).
-    expect(timers.mock.calls.length).toBeLessThanOrEqual(510)
+    expect(timers).not.toHaveBeenCalled()
     timers.mockRestore()
-    g.gone(2)
     w.threads--
+    g.gone(2)
     await vi.advanceTimersByTimeAsync(10)
     expect(w.grows).toBe(1)
+  })
+
+  it('one waiting call starts one worker, not one per growAfterMs while that one boots', async () => {
+    const { w, g } = gate(2, { maxThreads: 16 })
+    const calls = Array.from({ length: 3 }, call)
+    for (const c of calls) void g.submit(c.send)
+    await vi.advanceTimersByTimeAsync(300)
+    expect(w.grows).toBe(1)
+    g.ready(3)
+    expect(calls[2]?.started).toBe(true)
+  })
+
+  it('workers that die before taking a call are started ever more slowly, and at the usual pace again once one takes calls', async () => {
+    const { w, g } = gate(1, { maxThreads: 4 })
+    for (const c of Array.from({ length: 3 }, call)) void g.submit(c.send)
+    const startedAt: number[] = []
+    // Each worker started exits during its boot (Node then reports its id as -1).
+    for (let t = 0; t < 1_000; t++) {
+      const before = w.grows
+      await vi.advanceTimersByTimeAsync(1)
+      if (w.grows === before) continue
+      startedAt.push(performance.now())
+      w.threads--
+      g.gone(-1)
+    }
+    // Every 10 ms for a second would be 100 starts: the pauses double instead.
+    expect(startedAt).toEqual([10, 20, 40, 80, 160, 320, 640])
+    // The next one boots and takes a call: back to one per 10 ms for the call still waiting.
+    await vi.advanceTimersByTimeAsync(640)
+    expect(w.grows).toBe(8)
+    g.ready(2)
+    await vi.advanceTimersByTimeAsync(10)
+    expect(w.grows).toBe(9)
   })
 
   it('a worker gone leaves one call fewer running; the replacement takes the next', async () => {
@@ -135,7 +168,7 @@ describe('the blocking lane grows only while calls starve', () => {
   })
 
   it('a waiting call whose signal aborts is dropped as piscina drops one (AbortError); a full queue is piscina\'s full queue', async () => {
-    const { g } = gate(1, { maxQueue: 2 })
+    const { g } = gate(1, { maxQueue: 2, maxThreads: 1 })
     const running = call()
     void g.submit(running.send)
     const stop = new AbortController()
@@ -156,12 +189,29 @@ describe('the blocking lane grows only while calls starve', () => {
     await expect(g.submit(call().send, AbortSignal.abort())).rejects.toSatisfy(isAborted)
   })
 
-  it('abandon refuses every waiting call', async () => {
-    const { g } = gate(1)
+  it('maxQueue counts beyond the workers the lane could still start: with maxQueue 0 it still grows', async () => {
+    const { w, g } = gate(1, { maxQueue: 0, maxThreads: 3 })
+    const calls = Array.from({ length: 3 }, call)
+    const submitted = calls.map((c) => g.submit(c.send))
+    await expect(g.submit(call().send)).rejects.toSatisfy(isQueueFull)
+    await vi.advanceTimersByTimeAsync(20)
+    expect(w.grows).toBe(2)
+    g.ready(2)
+    g.ready(3)
+    expect(calls.every((c) => c.started)).toBe(true)
+    for (const c of calls) c.finish()
+    await Promise.all(submitted)
+  })
+
+  it('abandon refuses every waiting call and every later one, and starts nothing more', async () => {
+    const { w, g } = gate(1)
     void g.submit(call().send)
     const waiting = [g.submit(call().send), g.submit(call().send)]
     g.abandon(new Error('the worker pool was destroyed'))
     for (const p of waiting) await expect(p).rejects.toThrow('the worker pool was destroyed')
+    await expect(g.submit(call().send)).rejects.toThrow('the worker pool was destroyed')
+    await vi.advanceTimersByTimeAsync(100)
     expect(g.waiting).toBe(0)
+    expect(w.grows).toBe(0)
   })
 })

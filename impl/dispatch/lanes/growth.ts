@@ -6,12 +6,12 @@
  * needs: json-sync fell to 0.60× of the build before the lean start (measured; see the README).
  *
  * So calls wait here, not in piscina, and go to piscina only when one of its ready workers is
- * idle; the lane grows only when calls starve: the oldest waiting call has waited `growAfterMs`.
- * Quick calls drain the queue before that. Handlers that block (a sleep, blocking I/O) hold their
- * workers, the queue stalls, and the lane grows — one worker per `growAfterMs` at most, like the
- * .NET thread pool's starvation-driven thread injection, so a burst of blocking calls still
- * reaches `maxThreads` within a fraction of a second. Written here because piscina has no growth
- * policy to configure.
+ * idle; the lane grows only when calls starve: the oldest waiting call has waited `growAfterMs`,
+ * and more calls wait than workers are starting. Quick calls drain the queue before that. Handlers
+ * that block (a sleep, blocking I/O) hold their workers, the queue stalls, and the lane grows — one
+ * worker per `growAfterMs` at most, like the .NET thread pool's starvation-driven thread
+ * injection, so a burst of blocking calls still reaches `maxThreads` within a fraction of a
+ * second. Written here because piscina has no growth policy to configure.
  */
 import { abortError, queueAtLimit } from './workers.ts'
 
@@ -19,17 +19,25 @@ import { abortError, queueAtLimit } from './workers.ts'
 export interface GrowableWorkers {
   /** Workers that exist, starting ones included. */
   readonly threads: number
+  /** Ids of the workers that exist (a worker that has exited has none: Node reports -1). */
+  ids(): Iterable<number>
   /** Start one more worker; it reports itself through `GrowthGate.ready` once it takes calls. */
   grow(): void
 }
 
 export interface GrowthOptions {
   readonly maxThreads: number
-  /** Calls waiting here beyond this many are refused (piscina's message for it, so the pool answers 503). */
+  /**
+   * Calls that may wait beyond the workers the lane could still start: with `maxThreads` running,
+   * `maxQueue` more wait, as in piscina, and more are refused with piscina's error (503).
+   */
   readonly maxQueue: number
   /** How long the oldest waiting call waits before the lane grows by one worker, ms. */
   readonly growAfterMs: number
 }
+
+/** The longest pause between attempts while started workers die before taking calls, ms. */
+const MAX_BACKOFF_MS = 5_000
 
 interface Waiting {
   readonly send: () => Promise<unknown>
@@ -49,9 +57,15 @@ export class GrowthGate {
   #running = 0
   readonly #waiting: Waiting[] = []
   #timer: NodeJS.Timeout | undefined
-  /** When the lane last grew (performance.now()): it grows again only `growAfterMs` later. */
+  /** When the lane last grew (performance.now()): it grows again only `#interval()` later. */
   #grewAt = -Infinity
   #grown = 0
+  /** Workers this gate started that have not reported ready yet. */
+  #unproven = 0
+  /** Doubles while started workers die before taking calls (a worker that cannot boot); 0 otherwise. */
+  #backoffMs = 0
+  /** Set by `abandon`: the lane is destroyed, and calls are refused with this. */
+  #closed: Error | undefined
 
   constructor(workers: GrowableWorkers, options: GrowthOptions) {
     this.#workers = workers
@@ -70,24 +84,41 @@ export class GrowthGate {
 
   /** A worker takes calls now (started with the lane, grown, or replacing one that died). */
   ready(id: number): void {
+    if (this.#closed !== undefined || this.#ready.has(id)) return
     this.#ready.add(id)
+    if (this.#unproven > 0) this.#unproven--
+    if (this.#backoffMs > 0) {
+      // A worker booted: whatever was armed at the slow pace is re-armed at the usual one (by #pump).
+      this.#backoffMs = 0
+      this.#clearTimer()
+    }
     this.#pump()
   }
 
-  /** A worker is gone (retired when idle, terminated, crashed). */
+  /**
+   * A worker is gone (retired when idle, terminated, crashed). A worker that exited reports id -1,
+   * so the ready set also keeps only workers that still exist: a stale id would be an idle worker
+   * that is not there, and a call sent to it would make piscina start one.
+   */
   gone(id: number): void {
     this.#ready.delete(id)
+    const live = new Set(this.#workers.ids())
+    for (const r of this.#ready) if (!live.has(r)) this.#ready.delete(r)
+    // piscina forgets the worker right after this event: look at the count once it has.
+    queueMicrotask(() => this.#schedule())
   }
 
   /** Run `send` (which hands one call to a worker) as soon as a ready worker is idle. */
   submit<T>(send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.#closed !== undefined) return Promise.reject(this.#closed)
     if (signal?.aborted) return Promise.reject(abortError())
     if (this.#waiting.length === 0 && this.#running < this.#ready.size) return this.#start(send)
-    if (this.#waiting.length >= this.#o.maxQueue) return Promise.reject(queueAtLimit())
+    if (this.#waiting.length >= this.#o.maxQueue + Math.max(0, this.#o.maxThreads - this.#ready.size)) return Promise.reject(queueAtLimit())
     return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => {
         const i = this.#waiting.indexOf(entry)
         if (i >= 0) this.#waiting.splice(i, 1)
+        if (this.#waiting.length === 0) this.#clearTimer()
         reject(abortError())
       }
       const entry: Waiting = { send, since: performance.now(), resolve: resolve as (v: unknown) => void, reject, signal, onAbort }
@@ -97,8 +128,9 @@ export class GrowthGate {
     })
   }
 
-  /** Refuse every waiting call with `err` (the lane is being destroyed). */
+  /** Refuse every waiting call, and every later one, with `err` (the lane is being destroyed). */
   abandon(err: Error): void {
+    this.#closed = err
     for (const w of this.#waiting.splice(0)) {
       w.signal?.removeEventListener('abort', w.onAbort)
       w.reject(err)
@@ -125,16 +157,33 @@ export class GrowthGate {
       this.#start(w.send).then(w.resolve, w.reject)
     }
     if (this.#waiting.length === 0) this.#clearTimer()
+    else this.#schedule()
+  }
+
+  /** Workers that exist but do not take calls yet. */
+  #starting(): number {
+    return Math.max(0, this.#workers.threads - this.#ready.size)
+  }
+
+  /**
+   * Whether another worker would help: calls wait, more of them than workers are starting (each
+   * starting one will take a waiting call), and the lane is below `maxThreads`. When not, nothing
+   * is armed: a new call, a worker ready or a worker gone looks again.
+   */
+  #mayGrow(): boolean {
+    return this.#closed === undefined && this.#waiting.length > this.#starting() && this.#workers.threads < this.#o.maxThreads
+  }
+
+  #interval(): number {
+    return Math.max(this.#o.growAfterMs, this.#backoffMs)
   }
 
   /** Check for starvation when the oldest waiting call will have waited `growAfterMs`, and the last growth is as old. */
   #schedule(): void {
-    if (this.#timer !== undefined || this.#waiting.length === 0) return
+    if (this.#timer !== undefined || !this.#mayGrow()) return
     const head = this.#waiting[0] as Waiting
-    const due = Math.max(head.since, this.#grewAt) + this.#o.growAfterMs - performance.now()
-    // At maxThreads the lane cannot grow now, but may once a worker is gone: look again later, not at once.
-    const atMost = this.#workers.threads >= this.#o.maxThreads ? Math.max(this.#o.growAfterMs, 1) : 0
-    this.#timer = setTimeout(() => this.#check(), Math.max(due, atMost, 0))
+    const due = Math.max(head.since + this.#o.growAfterMs, this.#grewAt + this.#interval()) - performance.now()
+    this.#timer = setTimeout(() => this.#check(), Math.max(0, due))
     // A waiting call keeps its request's socket, hence the process, alive; the timer need not.
     this.#timer.unref()
   }
@@ -142,11 +191,18 @@ export class GrowthGate {
   #check(): void {
     this.#timer = undefined
     const head = this.#waiting[0]
-    if (head === undefined) return
+    if (head === undefined || !this.#mayGrow()) return
     const now = performance.now()
-    if (now - Math.max(head.since, this.#grewAt) >= this.#o.growAfterMs && this.#workers.threads < this.#o.maxThreads) {
+    if (now - head.since >= this.#o.growAfterMs && now - this.#grewAt >= this.#interval()) {
+      // Workers this gate started are gone without taking a call: they could not boot. Try
+      // again, but ever more slowly, rather than start one every `growAfterMs` for as long as calls wait.
+      if (this.#unproven > 0 && this.#starting() === 0) {
+        this.#unproven = 0
+        this.#backoffMs = Math.min(MAX_BACKOFF_MS, 2 * Math.max(1, this.#backoffMs === 0 ? this.#o.growAfterMs : this.#backoffMs))
+      }
       this.#grewAt = now
       this.#grown++
+      this.#unproven++
       this.#workers.grow()
     }
     this.#schedule()

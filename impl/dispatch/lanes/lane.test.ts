@@ -91,6 +91,26 @@ describe('the blocking lane', () => {
     }
   })
 
+  it('a worker that exits mid-call is forgotten (Node reports its id as -1): calls then wait for the replacement instead of making piscina start one', async () => {
+    const workers = stub()
+    const lane = new BlockingLane(workers, { ...size, minThreads: 2, growAfterMs: 60_000 })
+    try {
+      await lane.warm('routes')
+      await expect(lane.run(call(EXIT))).rejects.toThrow()
+      // piscina replaces it (minThreads 2); let the replacement boot.
+      await vi.waitFor(async () => expect(indexOf(await lane.run(call(7)))).toBe(7), { timeout: 10_000 })
+      await new Promise((r) => setTimeout(r, 500))
+      const held = [lane.run(call(HOLD)), lane.run(call(HOLD)), lane.run(call(HOLD))]
+      await turn()
+      expect(lane.stats).toMatchObject({ threads: 2, queueSize: 1 })
+      workers.release()
+      expect((await Promise.all(held)).map(indexOf)).toEqual([HOLD, HOLD, HOLD])
+      expect(lane.stats.threads).toBe(2)
+    } finally {
+      await lane.destroy()
+    }
+  })
+
   it('calls that starve grow it one worker at a time, to maxThreads and no further; the new workers take them', async () => {
     const workers = stub()
     const lane = new BlockingLane(workers, { ...size, growAfterMs: 20 })
