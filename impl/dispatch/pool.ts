@@ -52,12 +52,15 @@ export interface PoolOptions {
    * How long a sync call waits for a blocking-lane worker before the lane starts one more, ms —
    * at most one per this interval, up to `maxThreads`. Quick calls drain the queue sooner, so a
    * burst of them no longer starts workers it does not need (each costs the loop's cores ~0.3 s
-   * of CPU); calls that block hold their workers, and the lane grows. 0 grows at the first wait.
+   * of CPU); calls that block hold their workers, and the lane grows — while more calls wait than
+   * workers are starting. 0 grows at the first wait.
    * @default 10
    */
   growAfterMs?: number
   /**
-   * Requests waiting for a worker, per lane, before new ones get 503 with `Retry-After`.
+   * Requests waiting for a worker, per lane, before new ones get 503 with `Retry-After`. In the
+   * blocking lane, counted beyond the workers it could still start (`maxThreads + maxQueue` calls
+   * in all, running or waiting).
    * @default 1024
    */
   maxQueue?: number
@@ -194,7 +197,7 @@ export class WorkerPool implements Offloader, DependencyRunner {
       workerData: { appModule, sharedBuffer: shared.buffer },
       onError,
     }
-    this.#blocking = new BlockingLane(workers, o)
+    this.#blocking = new BlockingLane(workers, { ...o, quickMs: o.policy.fastMs, blockMs: o.policy.blockMs })
     const lanes: Lane[] = [this.#blocking]
     if (o.fastLane) lanes.push(new FastLane(workers, { threads: o.fastLaneThreads, maxQueue: o.maxQueue, idleTimeout: o.idleTimeout }))
     if (o.cpuLane) lanes.push(new CpuLane(workers, { threads: o.cpuLaneThreads, maxQueue: o.maxQueue, idleTimeout: o.idleTimeout }))

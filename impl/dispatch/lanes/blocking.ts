@@ -6,12 +6,16 @@
  */
 import type { Piscina } from 'piscina'
 import type { Lane, LaneStats } from './lane.ts'
-import { GrowthGate } from './growth.ts'
+import { GrowthGate, type Took } from './growth.ts'
 import { PiscinaLane, startWorkers, type LaneSize, type LaneWorkers } from './workers.ts'
 
 export interface BlockingLaneSize extends LaneSize {
   /** How long the oldest waiting call waits before the lane starts another worker, ms. */
   readonly growAfterMs: number
+  /** Calls quicker than this do not make the lane grow, ms (the lane policy's `fastMs`). */
+  readonly quickMs: number
+  /** A call running this long holds its worker, ms (the lane policy's `blockMs`). */
+  readonly blockMs: number
 }
 
 /** What piscina's `workerCreate`/`workerDestroy` events pass: a worker's public face. */
@@ -52,8 +56,8 @@ export class BlockingLane extends PiscinaLane implements Lane {
     withdraw.abort()
   }
 
-  protected override admit<T>(send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.#gate.submit(send, signal)
+  protected override admit<T>(send: () => Promise<T>, signal?: AbortSignal, took?: Took<T>): Promise<T> {
+    return this.#gate.submit(send, signal, took)
   }
 
   override warm(routes: string): Promise<void> {

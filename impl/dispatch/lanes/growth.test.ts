@@ -41,9 +41,10 @@ describe('the blocking lane grows only while calls starve', () => {
     vi.useRealTimers()
   })
 
-  function gate(ready: number, options: { maxThreads?: number; maxQueue?: number; growAfterMs?: number } = {}) {
+  // blockMs 10 here: a call held 10 ms holds its worker (the pool passes the policy's 50).
+  function gate(ready: number, options: { maxThreads?: number; maxQueue?: number; growAfterMs?: number; blockMs?: number } = {}) {
     const w = workers(ready)
-    const g = new GrowthGate(w, { maxThreads: 4, maxQueue: 8, growAfterMs: 10, ...options })
+    const g = new GrowthGate(w, { maxThreads: 4, maxQueue: 64, growAfterMs: 10, quickMs: 0.5, blockMs: 10, ...options })
     for (let id = 1; id <= ready; id++) g.ready(id)
     return { w, g }
   }
@@ -82,6 +83,43 @@ describe('the blocking lane grows only while calls starve', () => {
     }
     expect(w.grows).toBe(0)
     expect(g.grown).toBe(0)
+  })
+
+  it('quick calls queued behind a busy CPU start no worker, however long they wait: the wait is for the CPU', async () => {
+    const { w, g } = gate(1, { blockMs: 50 })
+    const calls = Array.from({ length: 30 }, call)
+    const all = Promise.all(calls.map((c) => g.submit(c.send, undefined, () => 0.1)))
+    // One call finishes every 4 ms (each took 0.1 ms of handler time): the last waits ~120 ms.
+    for (const c of calls) {
+      await vi.advanceTimersByTimeAsync(4)
+      expect(c.started).toBe(true)
+      c.finish()
+      await turn()
+    }
+    await all
+    expect(w.grows).toBe(0)
+  })
+
+  it('slow calls that keep finishing (10 ms each) grow the lane: their workers are held', async () => {
+    const { w, g } = gate(2, { blockMs: 50 })
+    const calls = Array.from({ length: 40 }, call)
+    for (const c of calls) void g.submit(c.send, undefined, () => 10)
+    for (let t = 0; t < 60 && w.grows === 0; t += 5) {
+      await vi.advanceTimersByTimeAsync(5)
+      // the two oldest running calls finish: 10 ms of handler time each
+      for (const c of calls.filter((x) => x.started).slice(0, 2)) c.finish()
+      await turn()
+    }
+    expect(w.grows).toBeGreaterThan(0)
+  })
+
+  it('a call running blockMs holds its worker before any call has finished: the lane grows', async () => {
+    const { w, g } = gate(1, { blockMs: 50 })
+    for (const c of Array.from({ length: 3 }, call)) void g.submit(c.send)
+    await vi.advanceTimersByTimeAsync(49)
+    expect(w.grows).toBe(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(w.grows).toBe(1)
   })
 
   it('calls that hold their workers grow the lane by one worker per growAfterMs, up to maxThreads', async () => {

@@ -6,12 +6,16 @@
  * needs: json-sync fell to 0.60× of the build before the lean start (measured; see the README).
  *
  * So calls wait here, not in piscina, and go to piscina only when one of its ready workers is
- * idle; the lane grows only when calls starve: the oldest waiting call has waited `growAfterMs`,
- * and more calls wait than workers are starting. Quick calls drain the queue before that. Handlers
- * that block (a sleep, blocking I/O) hold their workers, the queue stalls, and the lane grows — one
- * worker per `growAfterMs` at most, like the .NET thread pool's starvation-driven thread
- * injection, so a burst of blocking calls still reaches `maxThreads` within a fraction of a
- * second. Written here because piscina has no growth policy to configure.
+ * idle; the lane grows only when calls starve behind workers that are *held*: the oldest waiting
+ * call has waited `growAfterMs`, more calls wait than workers are starting, and the workers are
+ * busy with slow calls (the median of the recent calls' handler times is not quick, or every
+ * running call has run `blockMs`). Handlers that block (a sleep, blocking I/O) hold their
+ * workers, and the lane grows — one worker per `growAfterMs` at most, like the .NET thread pool's
+ * starvation-driven thread injection, so a burst of blocking calls reaches `maxThreads` within a
+ * fraction of a second. Quick calls do not make it grow even when they queue: on one busy core a
+ * queue of quick calls waits for the CPU, not for a worker, and each worker started there took
+ * the CPU from the others (measured: 14 req/s for a second while 11 workers started, pinned to
+ * one CPU). Written here because piscina has no growth policy to configure.
  */
 import { abortError, queueAtLimit } from './workers.ts'
 
@@ -34,13 +38,24 @@ export interface GrowthOptions {
   readonly maxQueue: number
   /** How long the oldest waiting call waits before the lane grows by one worker, ms. */
   readonly growAfterMs: number
+  /** A call whose handler took less than this is quick, ms (the lane policy's `fastMs`). */
+  readonly quickMs: number
+  /** A call running this long holds its worker, whatever the others did, ms (the lane policy's `blockMs`). */
+  readonly blockMs: number
 }
+
+/** How many finished calls the gate remembers for the median of their times. */
+const RECENT = 16
 
 /** The longest pause between attempts while started workers die before taking calls, ms. */
 const MAX_BACKOFF_MS = 5_000
 
+/** How long a call took, ms, from what its worker answered; undefined: the gate's own clock. */
+export type Took<T> = (value: T) => number | undefined
+
 interface Waiting {
   readonly send: () => Promise<unknown>
+  readonly took: Took<unknown> | undefined
   readonly since: number
   readonly resolve: (value: unknown) => void
   readonly reject: (err: unknown) => void
@@ -53,8 +68,13 @@ export class GrowthGate {
   readonly #workers: GrowableWorkers
   /** Workers ready for calls, by id (piscina's `workerCreate`, until `workerDestroy`). */
   readonly #ready = new Set<number>()
-  /** Calls handed to the workers and not settled: each is on a worker of its own. */
-  #running = 0
+  /** Calls handed to the workers and not settled, with when: each is on a worker of its own. */
+  readonly #running = new Set<{ readonly at: number }>()
+  /** The last `RECENT` finished calls' times, ms (a ring). */
+  readonly #recent: number[] = []
+  #nextRecent = 0
+  /** When a check last found the workers busy with quick calls: the next is `growAfterMs` later. */
+  #quietAt = -Infinity
   readonly #waiting: Waiting[] = []
   #timer: NodeJS.Timeout | undefined
   /** When the lane last grew (performance.now()): it grows again only `#interval()` later. */
@@ -109,10 +129,11 @@ export class GrowthGate {
   }
 
   /** Run `send` (which hands one call to a worker) as soon as a ready worker is idle. */
-  submit<T>(send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /** `took` reads the handler's own time from the answer (a route call's `ms`). */
+  submit<T>(send: () => Promise<T>, signal?: AbortSignal, took?: Took<T>): Promise<T> {
     if (this.#closed !== undefined) return Promise.reject(this.#closed)
     if (signal?.aborted) return Promise.reject(abortError())
-    if (this.#waiting.length === 0 && this.#running < this.#ready.size) return this.#start(send)
+    if (this.#waiting.length === 0 && this.#running.size < this.#ready.size) return this.#start(send, took)
     if (this.#waiting.length >= this.#o.maxQueue + Math.max(0, this.#o.maxThreads - this.#ready.size)) return Promise.reject(queueAtLimit())
     return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => {
@@ -121,7 +142,7 @@ export class GrowthGate {
         if (this.#waiting.length === 0) this.#clearTimer()
         reject(abortError())
       }
-      const entry: Waiting = { send, since: performance.now(), resolve: resolve as (v: unknown) => void, reject, signal, onAbort }
+      const entry: Waiting = { send, took: took as Took<unknown> | undefined, since: performance.now(), resolve: resolve as (v: unknown) => void, reject, signal, onAbort }
       signal?.addEventListener('abort', onAbort, { once: true })
       this.#waiting.push(entry)
       this.#schedule()
@@ -138,23 +159,45 @@ export class GrowthGate {
     this.#clearTimer()
   }
 
-  #start<T>(send: () => Promise<T>): Promise<T> {
-    this.#running++
+  #start<T>(send: () => Promise<T>, took: Took<T> | undefined): Promise<T> {
+    const call = { at: performance.now() }
+    this.#running.add(call)
     const p = send()
-    const settled = (): void => {
-      this.#running--
-      this.#pump()
-    }
-    p.then(settled, settled)
+    p.then(
+      (value) => this.#finished(call, took?.(value)),
+      () => this.#finished(call, undefined),
+    )
     return p
+  }
+
+  #finished(call: { readonly at: number }, ms: number | undefined): void {
+    this.#running.delete(call)
+    this.#recent[this.#nextRecent] = ms ?? performance.now() - call.at
+    this.#nextRecent = (this.#nextRecent + 1) % RECENT
+    this.#pump()
+  }
+
+  /**
+   * Whether the workers are held by slow calls, so another worker would take a waiting one sooner:
+   * none is busy (calls wait, yet no worker runs one), every running call has run `blockMs`, or
+   * the recent calls' median time is not quick.
+   */
+  #held(now: number): boolean {
+    if (this.#running.size === 0) return true
+    let youngest = 0
+    for (const c of this.#running) youngest = Math.max(youngest, c.at)
+    if (now - youngest >= this.#o.blockMs) return true
+    if (this.#recent.length === 0) return false
+    const sorted = [...this.#recent].sort((a, b) => a - b)
+    return (sorted[sorted.length >> 1] as number) >= this.#o.quickMs
   }
 
   /** Hand waiting calls to idle ready workers. */
   #pump(): void {
-    while (this.#running < this.#ready.size && this.#waiting.length > 0) {
+    while (this.#running.size < this.#ready.size && this.#waiting.length > 0) {
       const w = this.#waiting.shift() as Waiting
       w.signal?.removeEventListener('abort', w.onAbort)
-      this.#start(w.send).then(w.resolve, w.reject)
+      this.#start(w.send, w.took).then(w.resolve, w.reject)
     }
     if (this.#waiting.length === 0) this.#clearTimer()
     else this.#schedule()
@@ -182,8 +225,10 @@ export class GrowthGate {
   #schedule(): void {
     if (this.#timer !== undefined || !this.#mayGrow()) return
     const head = this.#waiting[0] as Waiting
-    const due = Math.max(head.since + this.#o.growAfterMs, this.#grewAt + this.#interval()) - performance.now()
-    this.#timer = setTimeout(() => this.#check(), Math.max(0, due))
+    const due = Math.max(head.since, this.#quietAt) + this.#o.growAfterMs
+    const at = Math.max(due, this.#grewAt + this.#interval())
+    const delay = at - performance.now()
+    this.#timer = setTimeout(() => this.#check(), Math.max(0, delay))
     // A waiting call keeps its request's socket, hence the process, alive; the timer need not.
     this.#timer.unref()
   }
@@ -193,7 +238,13 @@ export class GrowthGate {
     const head = this.#waiting[0]
     if (head === undefined || !this.#mayGrow()) return
     const now = performance.now()
-    if (now - head.since >= this.#o.growAfterMs && now - this.#grewAt >= this.#interval()) {
+    if (now - head.since >= this.#o.growAfterMs && now - this.#grewAt >= this.#interval() && now - this.#quietAt >= this.#o.growAfterMs) {
+      if (!this.#held(now)) {
+        // Busy with quick calls: they will drain the queue; look again later.
+        this.#quietAt = now
+        this.#schedule()
+        return
+      }
       // Workers this gate started are gone without taking a call: they could not boot. Try
       // again, but ever more slowly, rather than start one every `growAfterMs` for as long as calls wait.
       if (this.#unproven > 0 && this.#starting() === 0) {

@@ -30,7 +30,7 @@ const call = (index: number): RouteCall => ({ index, req: { method: 'GET', path:
 const indexOf = (r: RouteResult) => (JSON.parse(r.response.body as string) as { index: number }).index
 
 const lanes: Record<string, (w: LaneWorkers) => Lane> = {
-  blocking: (w) => new BlockingLane(w, { minThreads: 2, maxThreads: 2, maxQueue: 64, idleTimeout: 30_000, growAfterMs: 10 }),
+  blocking: (w) => new BlockingLane(w, { minThreads: 2, maxThreads: 2, maxQueue: 64, idleTimeout: 30_000, growAfterMs: 10, quickMs: 0.5, blockMs: 50 }),
   fast: (w) => new FastLane(w, { threads: 2, maxQueue: 64, idleTimeout: 30_000 }),
   cpu: (w) => new CpuLane(w, { threads: 2, maxQueue: 64, idleTimeout: 30_000 }),
 }
@@ -72,7 +72,7 @@ describe.each(Object.entries(lanes))('the %s lane', (name, make) => {
 })
 
 describe('the blocking lane', () => {
-  const size = { minThreads: 1, maxThreads: 3, maxQueue: 16, idleTimeout: 30_000 }
+  const size = { minThreads: 1, maxThreads: 3, maxQueue: 16, idleTimeout: 30_000, quickMs: 0.5, blockMs: 50 }
 
   it('calls wait for an idle worker: piscina starts none by itself (it would start one per waiting call)', async () => {
     const workers = stub()
@@ -129,7 +129,7 @@ describe('the blocking lane', () => {
   })
 
   it('runs offloaded tasks', async () => {
-    const lane = new BlockingLane(stub(), { minThreads: 1, maxThreads: 1, maxQueue: 4, idleTimeout: 30_000, growAfterMs: 10 })
+    const lane = new BlockingLane(stub(), { minThreads: 1, maxThreads: 1, maxQueue: 4, idleTimeout: 30_000, growAfterMs: 10, quickMs: 0.5, blockMs: 50 })
     try {
       expect(await lane.runTask({ kind: 'task', module: 'm', name: 'sum', args: [2, 3] })).toBe(5)
       expect(lane.utilization).toBeGreaterThanOrEqual(0)

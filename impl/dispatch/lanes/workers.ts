@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import type { Piscina } from 'piscina'
 import type { RouteCall, RouteResult, WorkerBoot, WorkerTask } from '../protocol.ts'
 import type { LaneStats } from './lane.ts'
+import type { Took } from './growth.ts'
 
 /** What every lane's workers share: the worker entry, what each gets at start, who hears of failures. */
 export interface LaneWorkers {
@@ -94,23 +95,26 @@ export abstract class PiscinaLane {
    * flood still gets 503 instead of an unbounded queue.
    */
   #submit(task: WorkerTask, signal: AbortSignal | undefined): Promise<unknown> {
-    if (signal === undefined) return this.track(this.admit(() => this.piscina.run(task)))
+    // A route call's answer says how long its handler took: the blocking lane grows by it (growth.ts).
+    const took = task.kind === 'route' ? (r: unknown) => handlerMs(r as RouteResult) : undefined
+    if (signal === undefined) return this.track(this.admit(() => this.piscina.run(task), undefined, took))
     const { maxThreads, maxQueue } = this.piscina.options
     if (this.#abortable >= maxThreads + maxQueue) return Promise.reject(queueAtLimit())
     this.#abortable++
     const settled = (): void => {
       this.#abortable--
     }
-    const p = this.track(this.admit(() => this.piscina.run(task, { signal }), signal))
+    const p = this.track(this.admit(() => this.piscina.run(task, { signal }), signal, took))
     p.then(settled, settled)
     return p
   }
 
   /**
    * Hand one call to the piscina (`send`): at once here; the blocking lane first waits for an
-   * idle worker (growth.ts). `signal` aborts a call still waiting.
+   * idle worker (growth.ts). `signal` aborts a call still waiting; `took` reads the handler's time
+   * from the answer.
    */
-  protected admit<T>(send: () => Promise<T>, _signal?: AbortSignal): Promise<T> {
+  protected admit<T>(send: () => Promise<T>, _signal?: AbortSignal, _took?: Took<T>): Promise<T> {
     return send()
   }
 
@@ -157,6 +161,11 @@ export abstract class PiscinaLane {
   destroy(): Promise<void> {
     return this.piscina.destroy()
   }
+}
+
+/** How long a route call's handler ran in its worker, ms; undefined when it was skipped (the client had left). */
+function handlerMs(r: RouteResult): number | undefined {
+  return r.skipped === true ? undefined : r.ms
 }
 
 /** Whether piscina rejected a call because its signal aborted (the call was dropped, or its worker stopped). */
