@@ -50,10 +50,11 @@ export interface PoolOptions {
   maxThreads?: number
   /**
    * How long a sync call waits for a blocking-lane worker before the lane starts one more, ms —
-   * at most one per this interval, up to `maxThreads`. Quick calls drain the queue sooner, so a
-   * burst of them no longer starts workers it does not need (each costs the loop's cores ~0.3 s
-   * of CPU); calls that block hold their workers, and the lane grows — while more calls wait than
-   * workers are starting. 0 grows at the first wait.
+   * at most one per this interval, up to `maxThreads`, and only while more calls wait than
+   * workers are starting and the busy workers run slow calls (median handler time ≥
+   * `policy.fastMs`, or every running call has run `policy.blockMs`). So a burst of quick calls
+   * starts no worker it does not need (each costs the loop's cores ~0.3 s of CPU), even when they
+   * queue on a busy CPU; calls that block hold their workers, and the lane grows (lanes/growth.ts).
    * @default 10
    */
   growAfterMs?: number
