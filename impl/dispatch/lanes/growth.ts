@@ -17,6 +17,7 @@
  * the CPU from the others (measured: 14 req/s for a second while 11 workers started, pinned to
  * one CPU). Written here because piscina has no growth policy to configure.
  */
+import { medianOf } from './policy.ts'
 import { abortError, queueAtLimit } from './workers.ts'
 
 /** What the gate needs from the lane's workers. */
@@ -188,8 +189,7 @@ export class GrowthGate {
     for (const c of this.#running) youngest = Math.max(youngest, c.at)
     if (now - youngest >= this.#o.blockMs) return true
     if (this.#recent.length === 0) return false
-    const sorted = [...this.#recent].sort((a, b) => a - b)
-    return (sorted[sorted.length >> 1] as number) >= this.#o.quickMs
+    return medianOf(this.#recent) >= this.#o.quickMs
   }
 
   /** Hand waiting calls to idle ready workers. */
@@ -217,6 +217,14 @@ export class GrowthGate {
     return this.#closed === undefined && this.#waiting.length > this.#starting() && this.#workers.threads < this.#o.maxThreads
   }
 
+  /**
+   * When the lane may grow next: the oldest call has waited `growAfterMs` (counted from the last
+   * look that found only quick calls, if later), and the last growth is `#interval()` old.
+   */
+  #dueAt(head: Waiting): number {
+    return Math.max(Math.max(head.since, this.#quietAt) + this.#o.growAfterMs, this.#grewAt + this.#interval())
+  }
+
   #interval(): number {
     return Math.max(this.#o.growAfterMs, this.#backoffMs)
   }
@@ -224,10 +232,7 @@ export class GrowthGate {
   /** Check for starvation when the oldest waiting call will have waited `growAfterMs`, and the last growth is as old. */
   #schedule(): void {
     if (this.#timer !== undefined || !this.#mayGrow()) return
-    const head = this.#waiting[0] as Waiting
-    const due = Math.max(head.since, this.#quietAt) + this.#o.growAfterMs
-    const at = Math.max(due, this.#grewAt + this.#interval())
-    const delay = at - performance.now()
+    const delay = this.#dueAt(this.#waiting[0] as Waiting) - performance.now()
     this.#timer = setTimeout(() => this.#check(), Math.max(0, delay))
     // A waiting call keeps its request's socket, hence the process, alive; the timer need not.
     this.#timer.unref()
@@ -238,7 +243,7 @@ export class GrowthGate {
     const head = this.#waiting[0]
     if (head === undefined || !this.#mayGrow()) return
     const now = performance.now()
-    if (now - head.since >= this.#o.growAfterMs && now - this.#grewAt >= this.#interval() && now - this.#quietAt >= this.#o.growAfterMs) {
+    if (now >= this.#dueAt(head)) {
       if (!this.#held(now)) {
         // Busy with quick calls: they will drain the queue; look again later.
         this.#quietAt = now

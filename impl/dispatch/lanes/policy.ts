@@ -71,7 +71,7 @@ const CPU_LEAVE = 0.4
  * OS preempts on a busy core shows a wall time of several ms now and then. The median ignores
  * those outliers; a handler that really waits (even 1 ms per call) moves the median at once.
  */
-function medianOf(xs: readonly number[]): number {
+export function medianOf(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const mid = s.length >> 1
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2

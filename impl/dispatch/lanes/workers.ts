@@ -96,7 +96,7 @@ export abstract class PiscinaLane {
    */
   #submit(task: WorkerTask, signal: AbortSignal | undefined): Promise<unknown> {
     // A route call's answer says how long its handler took: the blocking lane grows by it (growth.ts).
-    const took = task.kind === 'route' ? (r: unknown) => handlerMs(r as RouteResult) : undefined
+    const took = task.kind === 'route' ? routeHandlerMs : undefined
     if (signal === undefined) return this.track(this.admit(() => this.piscina.run(task), undefined, took))
     const { maxThreads, maxQueue } = this.piscina.options
     if (this.#abortable >= maxThreads + maxQueue) return Promise.reject(queueAtLimit())
@@ -164,7 +164,8 @@ export abstract class PiscinaLane {
 }
 
 /** How long a route call's handler ran in its worker, ms; undefined when it was skipped (the client had left). */
-function handlerMs(r: RouteResult): number | undefined {
+function routeHandlerMs(answer: unknown): number | undefined {
+  const r = answer as RouteResult
   return r.skipped === true ? undefined : r.ms
 }
 
