@@ -2,7 +2,7 @@
 import { setImmediate as turn } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { RouteCall, RouteResult } from '../protocol.ts'
-import { BlockingLane } from './blocking.ts'
+import { BlockingLane, type BlockingLaneSize } from './blocking.ts'
 import { CpuLane } from './cpu.ts'
 import { FastLane } from './fast.ts'
 import type { Lane } from './lane.ts'
@@ -74,11 +74,20 @@ describe.each(Object.entries(lanes))('the %s lane', (name, make) => {
 describe('the blocking lane', () => {
   const size = { minThreads: 1, maxThreads: 3, maxQueue: 16, idleTimeout: 30_000, quickMs: 0.5, blockMs: 50 }
 
-  it('calls wait for an idle worker: piscina starts none by itself (it would start one per waiting call)', async () => {
+  /** A warmed blocking lane of stub workers for `test`, destroyed after it whatever happens. */
+  async function withLane(options: Partial<BlockingLaneSize>, test: (lane: BlockingLane, workers: ReturnType<typeof stub>) => Promise<void>): Promise<void> {
     const workers = stub()
-    const lane = new BlockingLane(workers, { ...size, growAfterMs: 60_000 })
+    const lane = new BlockingLane(workers, { ...size, growAfterMs: 60_000, ...options })
     try {
       await lane.warm('routes')
+      await test(lane, workers)
+    } finally {
+      await lane.destroy()
+    }
+  }
+
+  it('calls wait for an idle worker: piscina starts none by itself (it would start one per waiting call)', () =>
+    withLane({}, async (lane, workers) => {
       const held = [lane.run(call(HOLD)), lane.run(call(HOLD)), lane.run(call(HOLD))]
       await turn()
       expect(lane.stats).toMatchObject({ threads: 1, queueSize: 2 })
@@ -86,16 +95,10 @@ describe('the blocking lane', () => {
       expect((await Promise.all(held)).map(indexOf)).toEqual([HOLD, HOLD, HOLD])
       expect(lane.stats.threads).toBe(1)
       expect(lane.grown).toBe(0)
-    } finally {
-      await lane.destroy()
-    }
-  })
+    }))
 
-  it('a worker that exits mid-call is forgotten (Node reports its id as -1): calls then wait for the replacement instead of making piscina start one', async () => {
-    const workers = stub()
-    const lane = new BlockingLane(workers, { ...size, minThreads: 2, growAfterMs: 60_000 })
-    try {
-      await lane.warm('routes')
+  it('a worker that exits mid-call is forgotten (Node reports its id as -1): calls then wait for the replacement instead of making piscina start one', () =>
+    withLane({ minThreads: 2 }, async (lane, workers) => {
       await expect(lane.run(call(EXIT))).rejects.toThrow()
       // piscina replaces it (minThreads 2); let the replacement boot.
       await vi.waitFor(async () => expect(indexOf(await lane.run(call(7)))).toBe(7), { timeout: 10_000 })
@@ -106,16 +109,10 @@ describe('the blocking lane', () => {
       workers.release()
       expect((await Promise.all(held)).map(indexOf)).toEqual([HOLD, HOLD, HOLD])
       expect(lane.stats.threads).toBe(2)
-    } finally {
-      await lane.destroy()
-    }
-  })
+    }))
 
-  it('calls that starve grow it one worker at a time, to maxThreads and no further; the new workers take them', async () => {
-    const workers = stub()
-    const lane = new BlockingLane(workers, { ...size, growAfterMs: 20 })
-    try {
-      await lane.warm('routes')
+  it('calls that starve grow it one worker at a time, to maxThreads and no further; the new workers take them', () =>
+    withLane({ growAfterMs: 20 }, async (lane, workers) => {
       const held = Array.from({ length: 5 }, () => lane.run(call(HOLD)))
       await vi.waitFor(() => expect(lane.stats).toMatchObject({ threads: 3, queueSize: 2 }), { timeout: 20_000, interval: 20 })
       await new Promise((r) => setTimeout(r, 200))
@@ -123,10 +120,7 @@ describe('the blocking lane', () => {
       expect(lane.grown).toBe(2)
       workers.release()
       expect((await Promise.all(held)).map(indexOf)).toEqual([HOLD, HOLD, HOLD, HOLD, HOLD])
-    } finally {
-      await lane.destroy()
-    }
-  })
+    }))
 
   it('runs offloaded tasks', async () => {
     const lane = new BlockingLane(stub(), { minThreads: 1, maxThreads: 1, maxQueue: 4, idleTimeout: 30_000, growAfterMs: 10, quickMs: 0.5, blockMs: 50 })
