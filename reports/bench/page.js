@@ -16,15 +16,15 @@
   // Log axes ticked at 1, 2 and 5 of each decade only, labelled as plain numbers: chart.js's own
   // ticks (3, 4, … 9 too, each with the decimals of the smallest) ran into each other at the top of
   // a decade. Dropping the ticks, not just their labels, leaves autoSkip to thin what remains.
+  function decade(v) { return Math.pow(10, Math.floor(Math.log10(v) + 1e-9)) }
   function oneTwoFive(v) {
     if (!(v > 0)) return false
-    var mantissa = Math.round((v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9))) * 1000) / 1000
+    var mantissa = Math.round((v / decade(v)) * 1000) / 1000
     return mantissa === 1 || mantissa === 2 || mantissa === 5
   }
   // The axis is widened to the 1-2-5 values around the data, so at least two such ticks always
   // exist: data inside one step (15–20 ms, say) otherwise left only chart.js's dense ticks
   // (15.2, 15.4, … 20), which autoSkip cannot thin on a log axis and which overlapped.
-  function decade(v) { return Math.pow(10, Math.floor(Math.log10(v) + 1e-9)) }
   function oneTwoFiveBelow(v) {
     var d = decade(v)
     var m = v / d
